@@ -1,0 +1,112 @@
+"""Text-layer PDF: pdfium text runs (fast: one call per run, not per char)
+become positioned cells, grouped into rows by their vertical centre."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.grid import Cell, Grid, Row, normalize
+from ingest.record import ParseError
+
+_PIECE = re.compile(r"\S+")
+
+
+def _width(s: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in s) or 0.5
+
+
+def _cells_of_run(text: str, left: float, right: float) -> list[Cell]:
+    text = normalize(text)
+    pieces = list(_PIECE.finditer(text))
+    if len(pieces) <= 1:
+        t = text.strip()
+        return [Cell(t, (left + right) / 2, left, right)] if t else []
+    # A run holding several cells: place each piece proportionally to its width.
+    total = _width(text)
+    scale = (right - left) / total
+    cells = []
+    for m in pieces:
+        x0 = left + _width(text[: m.start()]) * scale
+        x1 = x0 + _width(m.group()) * scale
+        cells.append(Cell(m.group(), (x0 + x1) / 2, x0, x1))
+    return cells
+
+
+def _rows_of_page(page, page_no: int, texts: list[str]) -> list[Row]:
+    textpage = page.get_textpage()
+    texts.append(normalize(textpage.get_text_range()))
+    height = page.get_height()
+    runs = []  # (y_centre, height, left, right, text)
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if text.strip():
+            # Rows are grouped by baseline: a lone "." run is short but sits on it.
+            runs.append((height - bottom, top - bottom, left, right, text))
+    # Glyph boxes are tight: "." or "一" do not span the line's height, so group
+    # full-height runs by baseline first, then put thin runs on the line they overlap.
+    heights = sorted(r[1] for r in runs)
+    median = heights[len(heights) // 2] if heights else 0
+    full = sorted((r for r in runs if r[1] >= 0.6 * median), key=lambda r: r[0])
+    thin = [r for r in runs if r[1] < 0.6 * median]
+    lines: list[list] = []  # [baseline, top, [runs]]
+    for run in full:
+        tol = max(2.5, min(run[1], 12) * 0.35)
+        if lines and abs(lines[-1][0] - run[0]) <= tol:
+            line = lines[-1]
+            line[0] = (line[0] * len(line[2]) + run[0]) / (len(line[2]) + 1)
+            line[1] = min(line[1], run[0] - run[1])
+            line[2].append(run)
+        else:
+            lines.append([run[0], run[0] - run[1], [run]])
+    for run in thin:
+        centre = run[0] - run[1] / 2
+        best = min(lines, key=lambda ln: 0 if ln[1] - 1 <= centre <= ln[0] + 1 else min(
+            abs(centre - ln[1]), abs(centre - ln[0])), default=None)
+        if best is None:
+            lines.append([run[0], run[0] - run[1], [run]])
+        else:
+            best[2].append(run)
+    lines = [(ln[0], ln[2]) for ln in lines]
+    rows = []
+    for y, line_runs in lines:
+        cells = []
+        for run in _merge_runs(sorted(line_runs, key=lambda r: r[2])):
+            cells.extend(_cells_of_run(run[4], run[2], run[3]))
+        if cells:
+            rows.append(Row(cells, page_no, y, positional=True, extra={"mode": "pdf"}))
+    return rows
+
+
+def _merge_runs(runs: list) -> list:
+    """Some producers emit one run per character: join runs that touch."""
+    out: list = []
+    for run in runs:
+        if out:
+            prev = out[-1]
+            gap = run[2] - prev[3]
+            if gap <= 3.0 and not prev[4].endswith(" ") and gap > -prev[1]:
+                out[-1] = (prev[0], max(prev[1], run[1]), prev[2], run[3], prev[4] + run[4])
+                continue
+        out.append(run)
+    return out
+
+
+def read_pdf(data: bytes, path: str) -> Grid:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower():
+            raise ParseError(path, "PDF 已加密，需要密码才能打开") from None
+        raise ParseError(path, "PDF 文件已损坏或格式不正确，无法打开") from None
+    try:
+        texts: list[str] = []
+        pages = [_rows_of_page(pdf[i], i + 1, texts) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    if not any(pages):
+        raise ParseError(path, "PDF 没有文字层（可能是扫描件），无法读取")
+    return Grid("pdf", pages, texts)

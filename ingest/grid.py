@@ -1,0 +1,74 @@
+"""The grid every front end produces: pages of rows of cells with positions.
+
+A cell's `x` is its horizontal centre in the front end's own units (PDF points,
+tab field index, character column) or None when the source lost positions
+(plain text with single spaces, one cell per line). The table reader only
+compares x values within one table, so units do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）％：", "0123456789.,-()%:")
+_NUMBER = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$")
+_DASHES = {"-", "—", "--", "——", "－", "–"}
+
+
+@dataclass
+class Cell:
+    text: str
+    x: float | None = None
+    x0: float | None = None
+    x1: float | None = None
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    page: int
+    y: float  # vertical position within the page (line index for text)
+    positional: bool = True  # False when x positions are unknown
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.cells)
+
+
+@dataclass
+class Grid:
+    format: str
+    pages: list[list[Row]]  # pages[i] = rows of page i+1 in reading order
+    texts: list[str] = field(default_factory=list)  # plain text per page, for the narrative
+
+    def rows(self):
+        for rows in self.pages:
+            yield from rows
+
+    def page_texts(self) -> list[str]:
+        if self.texts:
+            return self.texts
+        return ["\n".join("\t".join(c.text for c in r.cells) for r in rows) for rows in self.pages]
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and punctuation to ASCII; U+3000 to space."""
+    return text.translate(_FULLWIDTH).replace("\u3000", " ").replace("\xa0", " ")
+
+
+def parse_amount(text: str) -> float | None:
+    """A printed amount: `1,234.56`, full-width digits, `-` (zero). None if not a number."""
+    t = normalize(text).strip().replace(" ", "")
+    if not t:
+        return None
+    if t in _DASHES:
+        return 0.0
+    if _NUMBER.match(t):
+        return float(t.replace(",", "").replace("−", "-"))
+    return None
+
+
+def is_amount(text: str) -> bool:
+    return parse_amount(text) is not None

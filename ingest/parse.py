@@ -1,0 +1,147 @@
+"""`parse_file`: file → grid (format front end) → tables → verified canonical
+record. The only entry point other parts of the product use."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.frontends.pdf import read_pdf
+from ingest.frontends.text import read_text
+from ingest.grid import Grid
+from ingest.meta import looks_like_budget, publication_date, unit_and_year
+from ingest.record import TABLE_IDS, Document, Line, ParseError, ParseResult, Problem
+from ingest.tables.base import TableReading
+from ingest.tables.economic import read_economic
+from ingest.tables.locate import locate
+from ingest.tables.sangong import read_sangong
+from ingest.tables.subject import read_subject_table
+from ingest.tables.two_sided import read_two_sided
+from ingest.verify import TABLE_NAMES, VERIFIERS
+
+READERS = {
+    "01": read_two_sided,
+    "04": read_two_sided,
+    "06": read_economic,
+    "09": read_sangong,
+    **{t: read_subject_table for t in ("02", "03", "05", "07", "08")},
+}
+
+
+def detect_format(data: bytes) -> str:
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head[:100].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+FRONTENDS = {"text": read_text, "pdf": read_pdf}
+
+
+def parse_file(path: str | Path) -> ParseResult:
+    path = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(path, f"文件无法打开（{exc.strerror or exc}）") from None
+    return parse_bytes(data, path)
+
+
+def parse_bytes(data: bytes, path: str) -> ParseResult:
+    fmt = detect_format(data)
+    frontend = FRONTENDS.get(fmt)
+    if frontend is None:
+        raise ParseError(path, f"暂不支持该文件格式（{fmt}）")
+    grid = frontend(data, path)
+    return read_grid(grid, path, hashlib.sha256(data).hexdigest())
+
+
+def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
+    pages = grid.page_texts()
+    regions, doc_unit = locate(grid)
+    if not regions:
+        if looks_like_budget(pages):
+            raise ParseError(path, "这是部门预算文件，不是部门决算公开，未读取")
+        raise ParseError(path, "未找到部门决算表，不是部门决算公开文件")
+    unit_name, year = unit_and_year(pages)
+    factor = 1 / 10000 if doc_unit == "元" else 1.0
+    problems: list[Problem] = []
+    readings: dict[str, TableReading] = {}
+    checked = 0
+    for region in regions:
+        reading = READERS[region.table](region)
+        region_factor = 1 / 10000 if (region.unit or doc_unit) == "元" else 1.0
+        reading.factor = region_factor
+        readings[region.table] = reading
+        found_values = any(r.amounts for r in reading.rows)
+        if not found_values and not region.empty_note and region.table not in ("07", "08", "09"):
+            problems.append(Problem("warning", region.table, "table_empty",
+                                    f"公开{region.table}表（{TABLE_NAMES[region.table]}）没有读到任何数字，请核对原件"))
+        probs, n = VERIFIERS[region.table](reading)
+        problems.extend(probs)
+        checked += n
+    for t in TABLE_IDS:
+        if t not in readings:
+            problems.append(Problem("warning", t, "table_missing", f"未找到公开{t}表（{TABLE_NAMES[t]}）"))
+    _fill_codes(readings)
+    lines = [line for t in TABLE_IDS if t in readings for line in _lines(readings[t])]
+    facts = _facts(pages, readings)
+    doc = Document(
+        unit_name=unit_name,
+        fiscal_year=year,
+        amount_unit=doc_unit,
+        format=grid.format,
+        sha256=sha256,
+        tables=[t for t in TABLE_IDS if t in readings],
+        publication_date=publication_date(pages),
+        source_path=path,
+    )
+    del factor
+    return ParseResult(doc, lines, facts, problems, checked)
+
+
+def _fill_codes(readings: dict[str, TableReading]) -> None:
+    """Rows printed without a code get it from the same name in another table."""
+    names: dict[str, set[str]] = {}
+    for t in ("02", "03", "05", "07", "08"):
+        for r in readings.get(t, TableReading(t, [], [])).rows:
+            if r.code and r.label:
+                names.setdefault(r.label, set()).add(r.code)
+    for t in ("02", "03", "05", "07", "08"):
+        for r in readings.get(t, TableReading(t, [], [])).rows:
+            if r.code is None and r.label and r.label not in ("合计", "总计"):
+                codes = names.get(r.label, set())
+                if len(codes) == 1:
+                    r.code = next(iter(codes))
+
+
+def _lines(reading: TableReading) -> list[Line]:
+    factor = getattr(reading, "factor", 1.0)
+    out = []
+    for i, r in enumerate(reading.rows, start=1):
+        for col, amount in r.amounts.items():
+            if not amount:
+                continue
+            value = round(amount * factor, 6 if factor != 1.0 else 2)
+            out.append(Line(reading.table, r.side, r.label, r.code, col, value, r.page, i))
+    return out
+
+
+def _facts(pages: list[str], readings: dict[str, TableReading]):
+    try:
+        from ingest.narrative import extract_facts
+    except ImportError:
+        return []
+    name_to_code = {}
+    for t in ("05", "03", "02"):
+        for r in readings.get(t, TableReading(t, [], [])).rows:
+            if r.code and len(r.code) == 7 and r.label:
+                name_to_code.setdefault(r.label, r.code)
+    try:
+        return extract_facts(pages, name_to_code=name_to_code)
+    except TypeError:
+        return extract_facts(pages)

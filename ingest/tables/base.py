@@ -1,0 +1,82 @@
+"""What every table reader returns: rows of keyed amounts in the printed unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.grid import Row, parse_amount
+from ingest.tables.layout import is_column_number_row, split_label_values
+
+TOTAL_LABELS = {"合计", "总计", "本年合计"}
+
+
+@dataclass
+class TableRow:
+    label: str
+    code: str | None
+    amounts: dict[str, float]  # column key → amount, printed unit
+    page: int
+    side: str | None = None
+    # Alternative readings of this row (for the verifier), each a full amounts dict.
+    alternatives: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class TableReading:
+    table: str
+    rows: list[TableRow]
+    columns: list[str]  # column keys present in this table's layout
+    positional: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def first_body_index(rows: list[Row], is_body) -> int:
+    for i, row in enumerate(rows):
+        if is_column_number_row(row):
+            continue
+        if is_body(row):
+            return i
+    return len(rows)
+
+
+def has_code_or_total(row: Row) -> bool:
+    codes, labels, values = split_label_values(row, None)
+    label = "".join(c.text for c in labels).replace(" ", "")
+    if codes and any(len(c.text) >= 3 for c in codes) and (labels or values):
+        return True
+    return label in TOTAL_LABELS and bool(values or row.positional)
+
+
+def fill_missing_centres(found: dict[str, float], keys: list[str]) -> dict[str, float]:
+    """Columns whose header keyword was not found: interpolate in standard order."""
+    if len(found) < 2:
+        return found
+    known = [(i, found[k]) for i, k in enumerate(keys) if k in found]
+    out = dict(found)
+    step = (known[-1][1] - known[0][1]) / max(1, known[-1][0] - known[0][0])
+    for i, k in enumerate(keys):
+        if k in out:
+            continue
+        before = [p for p in known if p[0] < i]
+        after = [p for p in known if p[0] > i]
+        if before and after:
+            (i0, x0), (i1, x1) = before[-1], after[0]
+            out[k] = x0 + (x1 - x0) * (i - i0) / (i1 - i0)
+        elif before:
+            out[k] = before[-1][1] + step * (i - before[-1][0])
+        else:
+            out[k] = after[0][1] - step * (after[0][0] - i)
+    return out
+
+
+def value_left_of(centres: dict[str, float]) -> float | None:
+    if not centres:
+        return None
+    xs = sorted(centres.values())
+    gap = min((b - a for a, b in zip(xs, xs[1:], strict=False)), default=1.0)
+    return xs[0] - gap * 0.6
+
+
+def is_integer_token(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,2}", text.strip())) and parse_amount(text) is not None

@@ -1,0 +1,200 @@
+"""Shared table mechanics: split a region into header and body, find where each
+value column sits (from header keywords), and assemble logical rows: a row's
+label cells, its code and its amounts, with wrapped label lines re-attached."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.grid import Cell, Row, parse_amount
+from ingest.tables.catalog import Column
+
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_CODE_PART = re.compile(r"^\d{2,3}$")
+_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[、.．)）]|^\d{1,2}[、.．]")
+_COLUMN_NUMBERS = re.compile(r"栏次")
+
+
+def clean_label(text: str) -> str:
+    text = text.replace(" ", "").replace("\u3000", "")
+    return _ORDINAL.sub("", text).strip()
+
+
+def is_column_number_row(row: Row) -> bool:
+    """The 栏次 row: `1 2 3 ...` small integers (maybe with the word 栏次)."""
+    if _COLUMN_NUMBERS.search(row.text):
+        return True
+    nums = [c.text for c in row.cells if c.text not in ("类", "款", "项", "类款项")]
+    if len(nums) < 2 or not all(re.fullmatch(r"\d{1,2}", t) for t in nums):
+        return False
+    vals = [int(t) for t in nums]
+    return vals == sorted(vals) and len(set(vals)) == len(vals)
+
+
+@dataclass
+class LogicalRow:
+    label: str  # cleaned row label
+    code: str | None
+    values: list[tuple[float | None, float, str]]  # (x, amount in printed unit, raw text)
+    page: int
+    y: float
+    positional: bool
+    label_cells: list[Cell] = field(default_factory=list)
+
+
+def header_columns(header: list[Row], columns: tuple[Column, ...]) -> dict[str, float]:
+    """x centre of every column key whose keyword appears in the header.
+
+    Header text is often split across lines (本年收 / 入合计, 附属单位 / 上缴收入), so
+    each fragment is also tried joined with the fragment right below it."""
+    frags: list[tuple[str, Cell, int]] = []
+    for i, row in enumerate(header):
+        for cell in row.cells:
+            if cell.x is not None and row.positional:
+                frags.append((cell.text.replace(" ", ""), cell, i))
+    joined = list(frags)
+    for text, cell, i in frags:
+        for text2, cell2, j in frags:
+            if j == i + 1 and _overlaps(cell, cell2):
+                joined.append((text + text2, cell, i))
+    found: dict[str, float] = {}
+    used: set[float] = set()
+    for col in columns:
+        best = None
+        for kw in col.keywords:
+            cands = [(_width(c), c.x) for t, c, _ in joined if kw in t and c.x not in used]
+            if cands:
+                best = min(cands)[1]
+                break
+        if best is not None:
+            found[col.key] = best
+            used.add(best)
+    return found
+
+
+def _width(cell: Cell) -> float:
+    if cell.x0 is None or cell.x1 is None:
+        return 0.0
+    return cell.x1 - cell.x0
+
+
+def _overlaps(a: Cell, b: Cell) -> bool:
+    if a.x0 is None or b.x0 is None:
+        return a.x == b.x
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.3 * min(a.x1 - a.x0, b.x1 - b.x0)
+
+
+def split_label_values(row: Row, value_left: float | None) -> tuple[list[Cell], list[Cell], list[Cell]]:
+    """(code cells, label cells, value cells) of a physical row."""
+    codes, labels, values = [], [], []
+    for cell in row.cells:
+        t = cell.text.replace(" ", "")
+        amount = parse_amount(t)
+        in_value_zone = (
+            row.positional and value_left is not None and cell.x is not None and cell.x >= value_left
+        )
+        if amount is not None and (in_value_zone or labels or "." in t or "," in t):
+            if not labels and not in_value_zone and _CODE.match(t) and "." not in t:
+                codes.append(cell)
+            else:
+                values.append(cell)
+        elif amount is not None and not labels and (_CODE.match(t) or _CODE_PART.match(t)):
+            codes.append(cell)
+        elif amount is not None and not labels and in_value_zone:
+            values.append(cell)
+        else:
+            labels.append(cell)
+    return codes, labels, values
+
+
+def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:
+    """Physical rows → logical rows; label-only lines (wrapped names) join the
+    nearest anchored row on the same page, the one above on a tie."""
+    parsed = []
+    for row in body:
+        if is_column_number_row(row):
+            continue
+        codes, labels, values = split_label_values(row, value_left)
+        label = "".join(c.text for c in labels)
+        code = "".join(c.text for c in codes) or None
+        anchored = bool(codes or values or is_anchor_label(clean_label(label)))
+        parsed.append([row, code, labels, values, anchored])
+    _merge_code_only(parsed)
+    anchors = [p for p in parsed if p[4]]
+    for p in parsed:
+        if p[4] or not p[2]:
+            continue
+        row = p[0]
+        best, best_d = None, None
+        for a in anchors:
+            if a[0].page != row.page:
+                continue
+            d = abs(a[0].y - row.y)
+            if best_d is None or d < best_d - 1e-6 or (abs(d - best_d) <= 1e-6 and a[0].y < row.y):
+                best, best_d = a, d
+        if best is not None:
+            target = best
+            if target[0].y > row.y:
+                target[2] = p[2] + target[2]
+            else:
+                target[2] = target[2] + p[2]
+    out = []
+    for row, code, labels, values, anchored in parsed:
+        if not anchored or not (code or labels or values):
+            continue
+        out.append(
+            LogicalRow(
+                label=clean_label("".join(c.text for c in labels)),
+                code=code,
+                values=[(c.x if row.positional else None, parse_amount(c.text), c.text) for c in values],
+                page=row.page,
+                y=row.y,
+                positional=row.positional,
+                label_cells=labels,
+            )
+        )
+    return out
+
+
+def _merge_code_only(parsed: list[list]) -> None:
+    """A code printed on its own line (page top, vertical centring) joins the
+    nearest row on the same page that has a label or amounts but no code."""
+    for p in parsed:
+        row, code, labels, values, _ = p
+        if not code or labels or values or not row.positional:
+            continue
+        cands = [q for q in parsed if q is not p and q[1] is None and (q[2] or q[3]) and q[0].page == row.page]
+        if not cands:
+            continue
+        best = min(cands, key=lambda q: abs(q[0].y - row.y))
+        pitch = _median_pitch(parsed)
+        if abs(best[0].y - row.y) <= 0.75 * pitch:
+            best[1] = code
+            best[4] = True
+            p[4] = False
+            p[1] = None
+
+
+def _median_pitch(parsed: list[list]) -> float:
+    ys = sorted(p[0].y for p in parsed if p[4])
+    gaps = sorted(b - a for a, b in zip(ys, ys[1:], strict=False) if b > a)
+    return gaps[len(gaps) // 2] if gaps else 1.0
+
+
+def assign_by_position(values, centres: dict[str, float]) -> dict[str, float] | None:
+    """Each value to the nearest column centre; None if two values claim one column."""
+    out: dict[str, float] = {}
+    for x, amount, _ in values:
+        if x is None:
+            return None
+        key = min(centres, key=lambda k: abs(centres[k] - x))
+        if key in out:
+            return None
+        out[key] = amount
+    return out
+
+
+def assign_by_order(values, keys: list[str]) -> dict[str, float]:
+    """Left-packed: values fill the columns in their standard order."""
+    return {k: v[1] for k, v in zip(keys, values, strict=False)}

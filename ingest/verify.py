@@ -1,0 +1,263 @@
+"""Check every table against its own identities (R-row, R-tree, R-econ, R-01,
+R-04, R-07, R-09). Where the straightforward reading of a 类/款/项 table does not
+balance, try the alternatives (values shifted a row against labels; blanks
+dropped so values slid left) and keep the one that balances; otherwise keep the
+printed values and report every identity that fails. Never a silent wrong number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.record import Problem
+from ingest.tables.base import TableReading, TableRow
+from ingest.tables.catalog import INCOME_ITEMS, ROW_IDENTITIES, TREE_TABLES
+from ingest.tables.subject import row_balances
+
+TABLE_NAMES = {
+    "01": "收入支出决算总表",
+    "02": "收入决算表",
+    "03": "支出决算表",
+    "04": "财政拨款收入支出决算总表",
+    "05": "一般公共预算财政拨款支出决算表",
+    "06": "一般公共预算财政拨款基本支出决算表",
+    "07": "政府性基金预算财政拨款收入支出决算表",
+    "08": "国有资本经营预算财政拨款支出决算表",
+    "09": "财政拨款“三公”经费支出决算表",
+}
+COLUMN_NAMES = {
+    "total": "合计", "fiscal": "财政拨款收入", "superior_subsidy": "上级补助收入", "business": "事业收入",
+    "operating": "经营收支", "affiliated_remittance": "附属单位上缴收入", "other": "其他收入",
+    "basic": "基本支出", "project": "项目支出", "remit_superior": "上缴上级支出",
+    "affiliated_subsidy": "对附属单位补助支出", "general": "一般公共预算财政拨款", "fund": "政府性基金预算财政拨款",
+    "state_capital": "国有资本经营预算财政拨款", "opening": "年初结转和结余", "income": "本年收入",
+    "closing": "年末结转和结余", "amount": "金额", "budget_initial": "年初预算数", "budget_adjusted": "调整预算数",
+}
+
+
+@dataclass
+class Violation:
+    rule: str
+    where: str
+    expected: float
+    actual: float
+
+    def message(self, table: str) -> str:
+        return (
+            f"公开{table}表（{TABLE_NAMES[table]}）{self.where}：按勾稽关系应为 {self.expected:,.2f}，"
+            f"表中为 {self.actual:,.2f}，相差 {self.actual - self.expected:,.2f}"
+        )
+
+
+def _off(expected: float, actual: float, addends: int) -> bool:
+    return abs(expected - actual) > 0.01 * max(1, addends) + 1e-6
+
+
+def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> tuple[list[Violation], int]:
+    out: list[Violation] = []
+    checked = 0
+    for r in rows:
+        for total, parts in ROW_IDENTITIES.get(table, []):
+            if not r.amounts:
+                continue
+            checked += 1
+            s = sum(r.amounts.get(p, 0.0) for p in parts)
+            n = sum(1 for p in parts if p in r.amounts)
+            if _off(s, r.amounts.get(total, 0.0), n):
+                out.append(Violation("R-row", f"“{r.label or r.code}”行 {COLUMN_NAMES[total]}", s, r.amounts.get(total, 0.0)))
+        if table == "07" and r.amounts:
+            checked += 1
+            a = r.amounts
+            exp = a.get("opening", 0) + a.get("income", 0) - a.get("total", 0)
+            if _off(exp, a.get("closing", 0), 3):
+                out.append(Violation("R-07", f"“{r.label or r.code}”行 年末结转和结余", exp, a.get("closing", 0)))
+    by_code: dict[str, TableRow] = {}
+    for r in rows:
+        if r.code and r.code not in by_code:
+            by_code[r.code] = r
+    children: dict[str | None, list[TableRow]] = {}
+    for code, r in by_code.items():
+        parent = code[:3] if len(code) == 5 else code[:5] if len(code) == 7 else None
+        if parent is not None and parent not in by_code:
+            continue
+        children.setdefault(parent, []).append(r)
+    total_row = next((r for r in rows if r.code is None), None)
+    for parent, kids in children.items():
+        prow = by_code.get(parent) if parent else total_row
+        if prow is None:
+            continue
+        for col in columns:
+            checked += 1
+            s = sum(k.amounts.get(col, 0.0) for k in kids)
+            if _off(s, prow.amounts.get(col, 0.0), len(kids)):
+                name = prow.label or prow.code or "合计"
+                out.append(Violation("R-tree", f"“{name}”行 {COLUMN_NAMES.get(col, col)}（下级科目之和）", s,
+                                     prow.amounts.get(col, 0.0)))
+    return out, checked
+
+
+def verify_subject(reading: TableReading) -> tuple[list[Problem], int]:
+    table, rows, columns = reading.table, reading.rows, reading.columns
+    violations, checked = subject_violations(table, rows, columns)
+    if not violations:
+        return [], checked
+    fixed = _try_row_shift(reading) or _try_placements(reading)
+    if fixed:
+        how, new_amounts = fixed
+        for r, a in zip(rows, new_amounts, strict=True):
+            r.amounts = a
+        return [Problem("warning", table, "realigned",
+                        f"公开{table}表（{TABLE_NAMES[table]}）按原样读取不平衡，已按{how}重新对齐后全部勾稽相符，请核对原件")], checked
+    return [Problem("error", table, v.rule, v.message(table)) for v in violations], checked
+
+
+def _count(table, rows, columns, amounts_list) -> int:
+    saved = [r.amounts for r in rows]
+    for r, a in zip(rows, amounts_list, strict=True):
+        r.amounts = a
+    n = len(subject_violations(table, rows, columns)[0])
+    for r, a in zip(rows, saved, strict=True):
+        r.amounts = a
+    return n
+
+
+def _try_row_shift(reading: TableReading):
+    rows = reading.rows
+    amounts = [r.amounts for r in rows]
+    for shift, how in ((1, "金额上移一行"), (-1, "金额下移一行")):
+        if shift == 1:
+            cand = [*amounts[1:], {}]
+        else:
+            cand = [{}, *amounts[:-1]]
+        if not cand[-1 if shift == 1 else 0] and amounts[0 if shift == 1 else -1] and False:
+            continue
+        if _count(reading.table, rows, reading.columns, cand) == 0 and _lost(amounts, cand) == 0:
+            return how, cand
+    return None
+
+
+def _lost(before, after) -> int:
+    """Amounts a shift would drop off the end of the table: a shift may not lose numbers."""
+    n_before = sum(len(a) for a in before)
+    n_after = sum(len(a) for a in after)
+    return n_before - n_after
+
+
+def _try_placements(reading: TableReading):
+    rows = reading.rows
+    current = [r.amounts for r in rows]
+    best = _count(reading.table, rows, reading.columns, current)
+    for _sweep in range(3):
+        improved = False
+        for i, r in enumerate(rows):
+            for alt in r.alternatives:
+                if alt == current[i]:
+                    continue
+                cand = [*current[:i], alt, *current[i + 1 :]]
+                n = _count(reading.table, rows, reading.columns, cand)
+                if n < best:
+                    best, current, improved = n, cand, True
+                    if best == 0:
+                        return "空白单元格位置", current
+        if not improved:
+            break
+    return None
+
+
+def _get(rows: list[TableRow], side: str, *labels: str, col: str = "amount") -> float:
+    for r in rows:
+        if r.side == side and r.label in labels:
+            return r.amounts.get(col, 0.0)
+    return 0.0
+
+
+def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
+    t, rows = reading.table, reading.rows
+    vs: list[Violation] = []
+    cols = ["amount"] if t == "01" else ["total", "general", "fund", "state_capital"]
+    classes = [r for r in rows if r.side == "expenditure" and r.code]
+    income_items = [r for r in rows if r.side == "income" and r.label in INCOME_ITEMS[t][: 8 if t == "01" else 3]]
+    checks = 0
+    inc_total = _get(rows, "income", "本年收入合计")
+    checks += 1
+    s = sum(r.amounts.get("amount", 0.0) for r in income_items)
+    if _off(s, inc_total, len(income_items)):
+        vs.append(Violation(f"R-{t}", "本年收入合计（各项收入之和）", s, inc_total))
+    for col in cols:
+        checks += 1
+        s = sum(r.amounts.get(col, 0.0) for r in classes)
+        tot = _get(rows, "expenditure", "本年支出合计", col=col)
+        if _off(s, tot, len(classes)):
+            vs.append(Violation(f"R-{t}", f"本年支出合计 {COLUMN_NAMES[col]}（各类支出之和）", s, tot))
+    if t == "04":
+        for r in [*classes, *[x for x in rows if x.side == "expenditure" and x.label in ("本年支出合计", "总计")]]:
+            if r.amounts:
+                checks += 1
+                s = sum(r.amounts.get(c, 0.0) for c in cols[1:])
+                if _off(s, r.amounts.get("total", 0.0), 3):
+                    vs.append(Violation("R-04", f"“{r.label}”行 合计（三项财政拨款之和）", s, r.amounts.get("total", 0.0)))
+    opening = _get(rows, "income", "年初结转和结余", "年初财政拨款结转和结余")
+    ec = cols[0]  # expenditure-side total column: 01 "amount", 04 "total"
+    closing = _get(rows, "expenditure", "年末结转和结余", "年末财政拨款结转和结余", col=ec)
+    unused = _get(rows, "income", "使用非财政拨款结余")
+    distribution = _get(rows, "expenditure", "结余分配", col=ec)
+    inc_grand = _get(rows, "income", "总计")
+    exp_total = _get(rows, "expenditure", "本年支出合计", col=ec)
+    exp_grand = _get(rows, "expenditure", "总计", col=ec)
+    checks += 3
+    if _off(inc_total + unused + opening, inc_grand, 3):
+        vs.append(Violation(f"R-{t}", "收入总计", inc_total + unused + opening, inc_grand))
+    if _off(exp_total + distribution + closing, exp_grand, 3):
+        vs.append(Violation(f"R-{t}", "支出总计", exp_total + distribution + closing, exp_grand))
+    if _off(inc_grand, exp_grand, 1):
+        vs.append(Violation(f"R-{t}", "支出总计（应等于收入总计）", inc_grand, exp_grand))
+    return [Problem("error", t, v.rule, v.message(t)) for v in vs], checks
+
+
+def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
+    rows = reading.rows
+    by_code = {r.code: r.amounts.get("amount", 0.0) for r in rows if r.code}
+    vs, checks = [], 0
+    for group in sorted(c for c in by_code if len(c) == 3):
+        items = [c for c in by_code if len(c) == 5 and c.startswith(group)]
+        if items:
+            checks += 1
+            s = sum(by_code[c] for c in items)
+            if _off(s, by_code[group], len(items)):
+                vs.append(Violation("R-econ", f"{group}（明细之和）", s, by_code[group]))
+    totals = {r.label: r.amounts.get("amount", 0.0) for r in rows if not r.code}
+    groups = [c for c in by_code if len(c) == 3]
+    personnel = [c for c in groups if c in ("301", "303")]
+    public = [c for c in groups if c not in ("301", "303")]
+    for label, parts in (("人员经费合计", personnel), ("公用经费合计", public)):
+        if label in totals:
+            checks += 1
+            s = sum(by_code[c] for c in parts)
+            if _off(s, totals[label], len(parts)):
+                vs.append(Violation("R-econ", label, s, totals[label]))
+    return [Problem("error", "06", v.rule, v.message("06")) for v in vs], checks
+
+
+def verify_sangong(reading: TableReading) -> tuple[list[Problem], int]:
+    vs, checks = [], 0
+    for r in reading.rows:
+        a = r.amounts
+        for phase in ("budget", "actual"):
+            g = lambda k, p=phase: a.get(f"{p}_{k}", 0.0)  # noqa: E731
+            checks += 2
+            vehicle = g("vehicle_purchase") + g("vehicle_operation")
+            if _off(vehicle, g("vehicle"), 2):
+                vs.append(Violation("R-row", f"{'预算数' if phase == 'budget' else '决算数'} 公务用车小计", vehicle, g("vehicle")))
+            three = g("outbound") + g("vehicle") + g("reception")
+            extra = three + g("meeting") + g("training")
+            if _off(three, g("total"), 3) and _off(extra, g("total"), 5):
+                vs.append(Violation("R-row", f"{'预算数' if phase == 'budget' else '决算数'} 合计", three, g("total")))
+    return [Problem("error", "09", v.rule, v.message("09")) for v in vs], checks
+
+
+VERIFIERS = {
+    "01": verify_two_sided,
+    "04": verify_two_sided,
+    "06": verify_economic,
+    "09": verify_sangong,
+    **{t: verify_subject for t in TREE_TABLES},
+}
