@@ -33,9 +33,13 @@ def parse(
     errors = sum(p.severity == "error" for p in result.problems)
     warnings = len(result.problems) - errors
     print(f"文件：{file}")
-    print(f"单位：{doc.unit_name or '未识别'}　年度：{doc.fiscal_year or '未识别'}　格式：{doc.format}　金额单位：{doc.amount_unit or '未注明'}")
+    print(
+        f"单位：{doc.unit_name or '未识别'}　年度：{doc.fiscal_year or '未识别'}　格式：{doc.format}　金额单位：{doc.amount_unit or '未注明'}"
+    )
     print(f"找到的表：{', '.join(doc.tables) or '无'}（共 {len(doc.tables)} 张）")
-    print(f"读取数字：{len(result.lines)} 个；叙述事实：{len(result.facts)} 条；核对勾稽关系：{result.identities_checked} 项")
+    print(
+        f"读取数字：{len(result.lines)} 个；叙述事实：{len(result.facts)} 条；核对勾稽关系：{result.identities_checked} 项"
+    )
     for p in result.problems:
         where = f"公开{p.table}表 " if p.table else ""
         print(f"  [{'错误' if p.severity == 'error' else '提示'}] {where}{p.message}")

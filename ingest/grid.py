@@ -55,7 +55,8 @@ class Grid:
 
 def normalize(text: str) -> str:
     """Full-width digits and punctuation to ASCII; U+3000 to space."""
-    return text.translate(_FULLWIDTH).replace("\u3000", " ").replace("\xa0", " ")
+    text = text.translate(_FULLWIDTH).replace("\u3000", " ").replace("\xa0", " ")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_amount(text: str) -> float | None:

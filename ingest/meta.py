@@ -8,7 +8,9 @@ from collections import Counter
 
 _TITLE_AFTER = re.compile(r"(20\d{2})年度?(.{2,40}?)(?:部门|单位)?决算(?:公开|报告|$)")
 _TITLE_BEFORE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(20\d{2})年度?(?:部门|单位)决算")
-_UNIT_LINE = re.compile(r"(?:部门|单位名称|编制单位)[:：]\s*([^\s:：\d][^\t\n]{1,40}?)\s*(?:\t|$|\n|金额|单位[:：])")
+_UNIT_LINE = re.compile(
+    r"(?:部门|单位名称|编制单位)[:：]\s*([^\s:：\d][^\t\n]{1,40}?)\s*(?:\t|$|\n|金额|单位[:：])"
+)
 _DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(20\d{2})\s*年度")
 _BUDGET_DOC = re.compile(r"部门预算|单位预算|预算公开|收支预算总表|收入预算表|支出预算表")

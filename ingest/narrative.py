@@ -10,6 +10,7 @@ into numbers is skipped. Amounts are returned in 万元.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
@@ -59,20 +60,21 @@ _CLASS_ALT = "|".join(sorted(map(re.escape, CLASS_CODES), key=len, reverse=True)
 # Text normalisation
 
 _TRANS = str.maketrans({"％": "%", "．": "."} | {chr(0xFF10 + i): str(i) for i in range(10)})
-_FULLWIDTH = re.compile("[０-９％．]")
+_FULLWIDTH = "％．０１２３４５６７８９"
 # whitespace runs are first joined as \x1f; those between two ASCII tokens become one space
 _KEEP = re.compile(r"\x1f(?<=[0-9A-Za-z.%]\x1f)(?=[0-9A-Za-z.])")
 
 
 def _normalize(s: str) -> str:
     """Remove whitespace, keeping one space between two ASCII tokens ("2.94 2.94")."""
-    if _FULLWIDTH.search(s):
+    if any(ch in s for ch in _FULLWIDTH):
         s = s.translate(_TRANS)
     return _KEEP.sub(" ", "\x1f".join(s.split())).replace("\x1f", "")
 
 
-def _is_ascii_tok(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == ".")
+def _is_ascii_tok(ch: str, *, after: bool = False) -> bool:
+    """Same test as `_KEEP`: a space survives between [0-9A-Za-z.%] and [0-9A-Za-z.]."""
+    return ch.isascii() and (ch.isalnum() or ch == "." or (after and ch == "%"))
 
 
 # ---------------------------------------------------------------------------
@@ -99,22 +101,21 @@ _DEC = "减少|下降|降幅|降低"
 _DIRS = f"{_INC}|{_DEC}"
 
 _RE_TOTAL = re.compile(
-    r"收(?:、?支|入、?支出)(?:决算)?总计"
+    r"收(?:、?支|入、?支出|入)(?:决算)?总计"
+    r"(?:(?:较|比|与)(?:上年度?|上一年度?|\d{4}年度?)(?:决算数?)?(?:相比)?[，,]?)?"
     r"(?:各|均|分别)?(?:为|是)?"
     rf"(?:(?P<dir>{_DIRS})了?)?{_amt('v')}"
-    rf"(?:[，,](?P<pdir>{_DIRS})(?:为|了)?{_pct('p')})?"
+    rf"(?:[，,](?:同比)?(?P<pdir>{_DIRS})(?:为|了)?{_pct('p')})?"
 )
-_RE_TOTAL_PRIOR = re.compile(
-    rf"上一?年度?的?收(?:、?支|入、?支出)(?:决算)?总计(?:为|是)?{_amt('v')}"
-)
+_RE_TOTAL_PRIOR = re.compile(rf"上一?年度?的?收(?:、?支|入、?支出)(?:决算)?总计(?:为|是)?{_amt('v')}")
 _RE_INCOME = re.compile(rf"收入合计(?:为|是)?{_amt('v')}")
 _RE_FISCAL_INCOME = re.compile(rf"财政拨款收入(?:合计)?(?:为|是)?{_amt('v')}{_share('s')}")
 _RE_EXPENDITURE = re.compile(rf"支出合计(?:为|是)?{_amt('v')}")
-_RE_BASIC_PROJECT = re.compile(
-    rf"(?P<k>基本|项目)支出(?:合计)?(?:为|是)?{_amt('v')}{_share('s')}"
-)
+_RE_BASIC = re.compile(rf"基本支出(?:合计)?(?:为|是)?{_amt('v')}{_share('s')}")
+_RE_PROJECT = re.compile(rf"项目支出(?:合计)?(?:为|是)?{_amt('v')}{_share('s')}")
 _RE_GENERAL = re.compile(rf"一般公共预算财政拨款支出(?:决算)?(?:为|是)?{_amt('v')}{_share('s')}")
-_RE_CLASS = re.compile(rf"[（(]类[）)](?:支出)?(?:决算)?(?:为|是)?{_amt('v')}{_share('s')}")
+# anchored on the literal 类 (fast scan); the opening bracket and the 类 name are checked backwards
+_RE_CLASS = re.compile(rf"类[）)](?:支出)?(?:决算)?(?:为|是)?{_amt('v')}{_share('s')}")
 _CLASS_NAMES = sorted(CLASS_CODES, key=len, reverse=True)
 _RE_CLASS_PLAIN = re.compile(
     rf"(?P<cls>{_CLASS_ALT})支出(?:为|是)?{_amt('v')}[，,]?占[^0-9，,。；;%]{{0,14}}?{_pct('s')}"
@@ -128,40 +129,40 @@ _RE_BUDGET_TOTAL = re.compile(
 )
 _NAME = r"[^（()）。；;，,：:]"
 _RE_ITEM = re.compile(
-    r"[（(]类[）)](?:支出)?"
+    r"类[）)](?:支出)?"
     rf"(?P<kuan>{_NAME}{{1,40}}?)[（(]款[）)]"
     rf"(?P<xiang>{_NAME}{{1,40}}?)[（(]项[）)]"
     r"[。，,：:；;]?(?:(?:主要)?用于[^。]{0,200}?[。；;])?"
-    rf"(?:年初预算(?:数)?为{_amt('b')}[，,。；;]?)?"
+    r"(?:\d{4}年度?|本年度?)?"
+    # a bare 预算数 (without 年初/全年/调整) is read as 年初预算
+    rf"(?:(?:年初)?预算(?:数)?为{_amt('b')}[，,。；;]?)?"
     rf"(?:(?:全年|调整后?)预算(?:数)?为{_amt('f')}[，,。；;]?)?"
     rf"(?:支出)?决算(?:数)?为{_amt('a')}"
     rf"(?:[，,。；;]?完成(?:年初|全年|调整后?)?预算(?:数)?的{_pct('r')})?"
 )
-_RE_PERSONNEL = re.compile(rf"(?P<k>人员|公用)经费(?:支出)?(?:合计)?(?:为|是)?{_amt('v')}")
+_RE_PERSONNEL = re.compile(rf"经费(?:支出)?(?:合计)?(?:为|是)?{_amt('v')}")
 
-_SANGONG_ITEMS = (
-    ("vehicle", r"公务用车购置及运行(?:维护)?费?"),
-    ("vehicle_purchase", r"公务用车购置(?!及)费?"),
-    ("vehicle_operation", r"公务用车运行(?:维护)?费?"),
-    ("outbound", r"因公出国[（(]境[）)](?:费用?|经费)"),
-    ("reception", r"公务接待费?"),
-    ("total", r"三公[”\"’']?经费(?:财政拨款)?"),
-)
-_RE_SANGONG = re.compile(
-    "(?P<item>" + "|".join(p for _, p in _SANGONG_ITEMS) + ")"
+_SANGONG_TAIL = (
     r"(?:支出)?(?:年初)?"
     rf"(?:预算(?:数)?为?{_amt('b')}[，,]?)?"
     rf"(?:支出)?(?:决算(?:数)?)?(?:为|是)?{_amt('a')}"
 )
+# one pattern per leading literal keeps the scans fast
+_RE_SANGONG = tuple(
+    re.compile(f"(?P<item>{head}){_SANGONG_TAIL}")
+    for head in (
+        r"公务(?:用车购置及运行(?:维护)?费?|用车购置(?!及)费?|用车运行(?:维护)?费?|接待费?)",
+        r"因公出国[（(]境[）)](?:费用?|经费)",
+        r"三公[”\"’']?经费(?:财政拨款)?",
+    )
+)
 _RE_SANGONG_NONE = re.compile(r"(?:无|没有)(?:财政拨款)?[“\"‘']?三公[”\"’']?经费")
-_RE_OPERATING = re.compile(rf"机关运行经费(?:支出)?(?:决算)?(?:合计)?(?:为|是)?{_amt('v')}")
+_RE_OPERATING = re.compile(rf"机关运行经费(?:支出)?(?:决算)?(?:数)?(?:合计|共计)?(?:为|是)?{_amt('v')}")
 _RE_OPERATING_NONE = re.compile(r"(?:无|没有)机关运行经费")
 _RE_PROC_TOTAL = re.compile(
-    r"政府采购(?:支出|合同)?(?:总额|总金额|金额|合计)(?:[（(][^）)]{0,15}[）)])?(?:为|共计|是)?" + _amt("v")
+    r"政府采购(?:支出|合同)?(?:总额|总金额|金额|合计)?(?:[（(][^）)]{0,15}[）)])?(?:为|共计|是)?" + _amt("v")
 )
-_RE_PROC_KIND = re.compile(
-    rf"(?P<k>货物|工程|服务)类?(?:采购)?(?:支出|金额|合同金额)(?:为|是)?{_amt('v')}"
-)
+_RE_PROC_KIND = re.compile(rf"(?P<k>货物|工程|服务)类?(?:采购)?(?:支出|金额|合同金额)(?:为|是)?{_amt('v')}")
 _RE_PROC_AWARD = re.compile(rf"授予(?P<k>中小|小微)企业合同(?:金额)?(?:为|是)?{_amt('v')}")
 _RE_PROC_RESERVED_AWARD = re.compile(
     rf"面向(?P<k>中小|小微)企业预留的?政府采购项目中[^。；;]{{0,30}}?采购金额(?:为|是)?{_amt('v')}"
@@ -178,10 +179,20 @@ _RE_PERF_COUNT = re.compile(
     r"绩效自评[^。；;]{0,40}?项目(?:共)?(?P<n>\d+)个[，,]?(?:共?涉及)?"
     rf"(?:资金|预算金额|金额|预算资金)(?:总额)?(?:为|是)?{_amt('v')}"
 )
+# "对3个项目开展了绩效自评，涉及资金25.33万元"
+_RE_PERF_COUNT2 = re.compile(
+    r"对(?:共)?(?P<n>\d+)个(?:一级)?项目[^。；;\d]{0,20}?绩效自评[^。；;\d]{0,12}?"
+    rf"(?:资金|预算金额|金额|预算资金)(?:总额)?(?:为|是|共计)?{_amt('v')}"
+)
 _RE_PROJECT_NARR = re.compile(
     r"绩效自评(?:综述|结果|情况)?[：:]"
-    r"[^。\d]{0,12}?(?:全年)?预算数?为" + _amt("b") + r"[，,](?:全年)?执行数为" + _amt("a")
-    + r"(?:[，,](?:完成预算的|执行率为?)" + _pct("r") + ")?"
+    r"[^。\d]{0,12}?(?:全年)?预算数?为?"
+    + _amt("b")
+    + r"[，,](?:全年)?执行数为?"
+    + _amt("a")
+    + r"(?:[，,](?:完成预算的|执行率为?)"
+    + _pct("r")
+    + ")?"
 )
 _RE_PROJECT_NAME = re.compile(
     r"项目名称(?P<name>[^。；;]{1,60}?)(?=主管部门|项目实施单位|实施单位|项目负责人|项目类型|预算执行)"
@@ -194,6 +205,7 @@ _RE_KEYWORK = re.compile(r"第[一二三四五六七八九十]+部分[^。，,]{
 _RE_HEAD = re.compile(
     r"(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
     r"[^，,。；;：:%]{0,40}?(?:情况说明|说明|情况|结果)(?:如下)?[。：:]?"
+    r"|其中[：:](?=\d+[、.])"  # "其中：1、……(项)" list lead-in
 )
 
 _MAX_BACK = 300
@@ -213,7 +225,7 @@ class _Doc:
         prev_last = ""
         for page in pages:
             t = _normalize(page or "")
-            if t and prev_last and _is_ascii_tok(prev_last) and _is_ascii_tok(t[0]):
+            if t and prev_last and _is_ascii_tok(prev_last, after=True) and _is_ascii_tok(t[0]):
                 parts.append(" ")
                 pos += 1
             starts.append(pos)
@@ -264,14 +276,12 @@ class _Doc:
         if hit is not None:
             return hit
         text = self.text
-        s = text.rfind("。", max(0, start - _MAX_BACK), start)
-        s = start if s < 0 else s + 1
+        lo = max(0, start - _MAX_BACK)
+        s = text.rfind("。", lo, start) + 1 or lo
         if s < start:
-            head = None
-            for head in _RE_HEAD.finditer(text, s, start):
-                pass
-            if head is not None:
-                s = head.end()
+            heads = _RE_HEAD.findall(text, s, start)
+            if heads:
+                s = text.rindex(heads[-1], s, start) + len(heads[-1])
         e = text.find("。", end, end + _MAX_FWD)
         e = end if e < 0 else e + 1
         self._sentences[key] = out = text[s:e]
@@ -291,13 +301,15 @@ def _to_wan(value: str, unit: str | None) -> float:
     return v
 
 
+_DEC_WORDS = frozenset(_DEC.split("|"))
+
+
 def _sign(word: str | None) -> int:
-    return -1 if word and word in _DEC else 1
+    return -1 if word in _DEC_WORDS else 1
 
 
 def _norm_key(key: str) -> str:
-    k = re.sub(r"\s+", "", key).replace("（", "(").replace("）", ")")
-    return k
+    return "".join(key.split()).replace("（", "(").replace("）", ")")
 
 
 def _norm_path(parts: list[str]) -> str:
@@ -393,8 +405,9 @@ def _h_expenditure(m: re.Match, c: _Collector) -> None:
 
 
 def _h_basic_project(m: re.Match, c: _Collector) -> None:
-    kind = "basic_expenditure" if m["k"] == "基本" else "project_expenditure"
-    label = m["k"] + "支出"
+    k = m.group()[:2]
+    kind = "basic_expenditure" if k == "基本" else "project_expenditure"
+    label = k + "支出"
     if c.has(kind) or _before(m, 2) in ("拨款", "预算"):
         return
     c.add(kind, _to_wan(m["v"], m["v_u"]), m, label=label)
@@ -407,7 +420,13 @@ def _h_general(m: re.Match, c: _Collector) -> None:
         return
     c.add("general_budget_expenditure", _to_wan(m["v"], m["v_u"]), m, label="一般公共预算财政拨款支出")
     if m["s"] is not None:
-        c.add("general_budget_expenditure_share", _num(m["s"]), m, label="一般公共预算财政拨款支出占比", unit="%")
+        c.add(
+            "general_budget_expenditure_share",
+            _num(m["s"]),
+            m,
+            label="一般公共预算财政拨款支出占比",
+            unit="%",
+        )
 
 
 def _class_label(name: str) -> str:
@@ -427,7 +446,9 @@ def _h_class(m: re.Match, c: _Collector) -> None:
     if "cls" in m.re.groupindex:
         name, start = m["cls"], m.start()
     else:
-        found = _class_before(m.string, m.start())
+        if m.start() == 0 or m.string[m.start() - 1] not in "（(":
+            return
+        found = _class_before(m.string, m.start() - 1)
         if found is None:
             return
         name, start = found
@@ -450,12 +471,11 @@ def _h_budget_total(m: re.Match, c: _Collector) -> None:
 
 
 def _h_personnel(m: re.Match, c: _Collector) -> None:
-    if _before(m, 2) == "日常":
-        return
-    if m["k"] == "人员":
-        c.add("personnel_expenditure", _to_wan(m["v"], m["v_u"]), m, label="人员经费")
-    else:
-        c.add("public_expenditure", _to_wan(m["v"], m["v_u"]), m, label="公用经费")
+    k = _before(m, 2)
+    if k == "人员":
+        c.add("personnel_expenditure", _to_wan(m["v"], m["v_u"]), m, label="人员经费", pos=m.start() - 2)
+    elif k == "公用" and _before(m, 4)[:2] != "日常":
+        c.add("public_expenditure", _to_wan(m["v"], m["v_u"]), m, label="公用经费", pos=m.start() - 2)
 
 
 _SANGONG_LABELS = {
@@ -499,15 +519,15 @@ def _h_operating(m: re.Match, c: _Collector) -> None:
 def _h_proc_total(m: re.Match, c: _Collector) -> None:
     c.add("procurement_total", _to_wan(m["v"], m["v_u"]), m, label="政府采购支出总额")
     c.proc_pos = m.start()  # type: ignore[attr-defined]
+    # 货物/工程/服务 follow the total: scan only the next few hundred characters
+    for k in _RE_PROC_KIND.finditer(m.string, m.start(), m.end() + 300):
+        _h_proc_kind(k, c)
 
 
 _PROC_KIND = {"货物": "procurement_goods", "工程": "procurement_works", "服务": "procurement_services"}
 
 
 def _h_proc_kind(m: re.Match, c: _Collector) -> None:
-    pos = getattr(c, "proc_pos", None)
-    if _before(m, 4) != "政府采购" and (pos is None or not 0 <= m.start() - pos <= 300):
-        return
     c.add(_PROC_KIND[m["k"]], _to_wan(m["v"], m["v_u"]), m, label=m["k"])
 
 
@@ -523,7 +543,10 @@ def _h_proc_reserved(m: re.Match, c: _Collector) -> None:
         c.add("procurement_sme_reserved", _to_wan(m["v"], m["v_u"]), m, label="面向中小企业预留项目预算金额")
     else:
         c.add(
-            "procurement_small_micro_reserved", _to_wan(m["v"], m["v_u"]), m, label="面向小微企业预留项目预算金额"
+            "procurement_small_micro_reserved",
+            _to_wan(m["v"], m["v_u"]),
+            m,
+            label="面向小微企业预留项目预算金额",
         )
 
 
@@ -558,15 +581,15 @@ _PATTERNS: tuple[tuple[re.Pattern, Callable[[re.Match, _Collector], None]], ...]
     (_RE_INCOME, _h_income),
     (_RE_FISCAL_INCOME, _h_fiscal_income),
     (_RE_EXPENDITURE, _h_expenditure),
-    (_RE_BASIC_PROJECT, _h_basic_project),
+    (_RE_BASIC, _h_basic_project),
+    (_RE_PROJECT, _h_basic_project),
     (_RE_GENERAL, _h_general),
     (_RE_CLASS, _h_class),
     (_RE_BUDGET_TOTAL, _h_budget_total),
     (_RE_PERSONNEL, _h_personnel),
-    (_RE_SANGONG, _h_sangong),
+    *((rx, _h_sangong) for rx in _RE_SANGONG),
     (_RE_OPERATING, _h_operating),
     (_RE_PROC_TOTAL, _h_proc_total),
-    (_RE_PROC_KIND, _h_proc_kind),
     (_RE_PROC_AWARD, _h_proc_award),
     (_RE_PROC_RESERVED_AWARD, _h_proc_award),
     (_RE_PROC_RESERVED, _h_proc_reserved),
@@ -574,6 +597,7 @@ _PATTERNS: tuple[tuple[re.Pattern, Callable[[re.Match, _Collector], None]], ...]
     (_RE_VEHICLES, _h_vehicles),
     (_RE_EQUIPMENT, _h_equipment),
     (_RE_PERF_COUNT, _h_perf_count),
+    (_RE_PERF_COUNT2, _h_perf_count),
 )
 
 
@@ -609,7 +633,7 @@ class _CodeResolver:
 
 
 _ITEM_STOP = frozenset("（()）。；;，,：:、.．0123456789 \x1f")
-_PROJECT_STOP = frozenset("。；;：:，,、0123456789 ")
+_PROJECT_STOP = frozenset("。；;：:，,、.0123456789 ")
 
 
 def _name_before(text: str, pos: int, stop: frozenset, longest: int) -> int:
@@ -624,8 +648,10 @@ def _name_before(text: str, pos: int, stop: frozenset, longest: int) -> int:
 def _items(doc: _Doc, col: _Collector, resolver: _CodeResolver) -> None:
     text = doc.text
     for m in _RE_ITEM.finditer(text):
-        start = _name_before(text, m.start(), _ITEM_STOP, 24)
-        lei = text[start : m.start()]
+        if m.start() == 0 or text[m.start() - 1] not in "（(":
+            continue
+        start = _name_before(text, m.start() - 1, _ITEM_STOP, 24)
+        lei = text[start : m.start() - 1]
         if len(lei) < 2 or not doc.allowed(start):
             continue
         try:
@@ -662,10 +688,8 @@ def _project_table_row(seq: str) -> tuple[float, float, float | None] | None:
     rate = None
     for tok in seq.split():
         if tok.endswith("%"):
-            try:
+            with contextlib.suppress(ValueError):
                 rate = _num(tok[:-1])
-            except ValueError:
-                pass
             break
         try:
             nums.append(_num(tok))
@@ -749,7 +773,12 @@ def _projects(doc: _Doc, col: _Collector) -> None:
             if table[hit]["rate"] is None and rec["rate"] is not None:
                 table[hit]["rate"] = rec["rate"]
     for rec in projects:
-        common = {"label": rec["name"], "key": (rec["name"], rec["pos"]), "text": rec["text"], "pos": rec["pos"]}
+        common = {
+            "label": rec["name"],
+            "key": (rec["name"], rec["pos"]),
+            "text": rec["text"],
+            "pos": rec["pos"],
+        }
         col.add("project_budget", rec["budget"], rec["m"], **common)
         col.add("project_actual", rec["actual"], rec["m"], **common)
         if rec["rate"] is not None:
@@ -770,17 +799,7 @@ def _struct_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def extract_facts(pages: list[str], *, name_to_code: Mapping[str, str] | None = None) -> list[Fact]:
-    """pages[i] is the full text of page i+1 of the document (tables included; for a
-    text file without page breaks it is one element). Return the narrative facts.
-
-    `name_to_code` (optional) maps 项 names and "类|款|项" name paths (as printed in the
-    tables) to functional codes; it resolves `subject_code` of per-项 facts."""
-    try:
-        doc = _Doc([p if isinstance(p, str) else "" for p in (pages or [])])
-    except Exception:  # noqa: BLE001 - never fail the parse on narrative
-        return []
-    col = _Collector(doc)
+def _scan_patterns(doc: _Doc, col: _Collector) -> None:
     text = doc.text
     for rx, handler in _PATTERNS:
         for m in rx.finditer(text):
@@ -788,8 +807,13 @@ def extract_facts(pages: list[str], *, name_to_code: Mapping[str, str] | None = 
                 continue
             try:
                 handler(m, col)
-            except (ValueError, KeyError, TypeError, StopIteration):
-                continue
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue  # a sentence we cannot read is skipped
+
+
+def _scan_struct_classes(doc: _Doc, col: _Collector) -> None:
+    """类 listed without the (类) marker, only inside "主要用于以下方面" lists."""
+    text = doc.text
     for a, b in _struct_regions(text):
         for m in _RE_CLASS_PLAIN.finditer(text, a, b):
             if doc.allowed(m.start()):
@@ -797,30 +821,53 @@ def extract_facts(pages: list[str], *, name_to_code: Mapping[str, str] | None = 
                     _h_class(m, col)
                 except (ValueError, KeyError):
                     continue
-    try:
-        _items(doc, col, _CodeResolver(name_to_code))
-    except Exception:  # noqa: BLE001
-        pass
-    try:
-        _projects(doc, col)
-    except Exception:  # noqa: BLE001
-        pass
-    # "无……" statements count as zero when nothing explicit was stated.
+
+
+def _zero_statements(doc: _Doc, col: _Collector) -> None:
+    """ "无……" statements count as zero when nothing explicit was stated."""
     for rx, kind, label in (
         (_RE_SANGONG_NONE, "sangong_actual_total", "三公经费"),
         (_RE_OPERATING_NONE, "operating_expenses", "机关运行经费"),
     ):
         if col.has(kind):
             continue
-        for m in rx.finditer(text):
+        for m in rx.finditer(doc.text):
             if doc.allowed(m.start()):
                 col.add(kind, 0.0, m, label=label)
                 break
-    _derive_prior(col)
+
+
+def extract_facts(pages: list[str], *, name_to_code: Mapping[str, str] | None = None) -> list[Fact]:
+    """pages[i] is the full text of page i+1 of the document (tables included; for a
+    text file without page breaks it is one element). Return the narrative facts.
+
+    `name_to_code` (optional) maps 项 names and "类|款|项" name paths (as printed in the
+    tables) to functional codes; it resolves `subject_code` of per-项 facts (null when
+    unresolved). Never raises: what cannot be read is left out."""
+    try:
+        doc = _Doc([p if isinstance(p, str) else "" for p in (pages or [])])
+        resolver = _CodeResolver(name_to_code)
+    except Exception:
+        return []
+    col = _Collector(doc)
+    steps: tuple[Callable[[_Doc, _Collector], None], ...] = (
+        _scan_patterns,
+        _scan_struct_classes,
+        lambda d, c: _items(d, c, resolver),
+        _projects,
+        _zero_statements,
+        _derive_prior,
+    )
+    for step in steps:
+        try:
+            step(doc, col)
+        except Exception:  # one failing step only loses its own facts
+            continue
     return col.facts()
 
 
-def _derive_prior(col: _Collector) -> None:
+def _derive_prior(doc: _Doc, col: _Collector) -> None:
+    """上年收支总计 = total − change when the document does not state it."""
     if col.has("total_prior"):
         return
     total = change = None
@@ -838,6 +885,14 @@ def _derive_prior(col: _Collector) -> None:
         (
             pos,
             col._seq,
-            Fact("total_prior", None, "上年收支总计", round(total.value - change.value, 2), "万元", change.page, change.text),
+            Fact(
+                "total_prior",
+                None,
+                "上年收支总计",
+                round(total.value - change.value, 2),
+                "万元",
+                change.page,
+                change.text,
+            ),
         )
     )

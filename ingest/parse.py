@@ -68,7 +68,6 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
             raise ParseError(path, "这是部门预算文件，不是部门决算公开，未读取")
         raise ParseError(path, "未找到部门决算表，不是部门决算公开文件")
     unit_name, year = unit_and_year(pages)
-    factor = 1 / 10000 if doc_unit == "元" else 1.0
     problems: list[Problem] = []
     readings: dict[str, TableReading] = {}
     checked = 0
@@ -79,8 +78,14 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         readings[region.table] = reading
         found_values = any(r.amounts for r in reading.rows)
         if not found_values and not region.empty_note and region.table not in ("07", "08", "09"):
-            problems.append(Problem("warning", region.table, "table_empty",
-                                    f"公开{region.table}表（{TABLE_NAMES[region.table]}）没有读到任何数字，请核对原件"))
+            problems.append(
+                Problem(
+                    "warning",
+                    region.table,
+                    "table_empty",
+                    f"公开{region.table}表（{TABLE_NAMES[region.table]}）没有读到任何数字，请核对原件",
+                )
+            )
         probs, n = VERIFIERS[region.table](reading)
         problems.extend(probs)
         checked += n
@@ -89,7 +94,13 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
             problems.append(Problem("warning", t, "table_missing", f"未找到公开{t}表（{TABLE_NAMES[t]}）"))
     _fill_codes(readings)
     lines = [line for t in TABLE_IDS if t in readings for line in _lines(readings[t])]
-    facts = _facts(pages, readings)
+    try:
+        facts = _facts(pages, readings)
+    except Exception as exc:  # the tables stand on their own; say the narrative was not read
+        facts = []
+        problems.append(
+            Problem("warning", None, "narrative_unreadable", f"情况说明部分未能读取（{type(exc).__name__}）")
+        )
     doc = Document(
         unit_name=unit_name,
         fiscal_year=year,
@@ -100,7 +111,6 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         publication_date=publication_date(pages),
         source_path=path,
     )
-    del factor
     return ParseResult(doc, lines, facts, problems, checked)
 
 
@@ -132,16 +142,11 @@ def _lines(reading: TableReading) -> list[Line]:
 
 
 def _facts(pages: list[str], readings: dict[str, TableReading]):
-    try:
-        from ingest.narrative import extract_facts
-    except ImportError:
-        return []
+    from ingest.narrative import extract_facts
+
     name_to_code = {}
     for t in ("05", "03", "02"):
         for r in readings.get(t, TableReading(t, [], [])).rows:
             if r.code and len(r.code) == 7 and r.label:
                 name_to_code.setdefault(r.label, r.code)
-    try:
-        return extract_facts(pages, name_to_code=name_to_code)
-    except TypeError:
-        return extract_facts(pages)
+    return extract_facts(pages, name_to_code=name_to_code)

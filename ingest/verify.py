@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.catalog import INCOME_ITEMS, ROW_IDENTITIES, TREE_TABLES
-from ingest.tables.subject import row_balances
 
 TABLE_NAMES = {
     "01": "收入支出决算总表",
@@ -25,12 +24,26 @@ TABLE_NAMES = {
     "09": "财政拨款“三公”经费支出决算表",
 }
 COLUMN_NAMES = {
-    "total": "合计", "fiscal": "财政拨款收入", "superior_subsidy": "上级补助收入", "business": "事业收入",
-    "operating": "经营收支", "affiliated_remittance": "附属单位上缴收入", "other": "其他收入",
-    "basic": "基本支出", "project": "项目支出", "remit_superior": "上缴上级支出",
-    "affiliated_subsidy": "对附属单位补助支出", "general": "一般公共预算财政拨款", "fund": "政府性基金预算财政拨款",
-    "state_capital": "国有资本经营预算财政拨款", "opening": "年初结转和结余", "income": "本年收入",
-    "closing": "年末结转和结余", "amount": "金额", "budget_initial": "年初预算数", "budget_adjusted": "调整预算数",
+    "total": "合计",
+    "fiscal": "财政拨款收入",
+    "superior_subsidy": "上级补助收入",
+    "business": "事业收入",
+    "operating": "经营收支",
+    "affiliated_remittance": "附属单位上缴收入",
+    "other": "其他收入",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "remit_superior": "上缴上级支出",
+    "affiliated_subsidy": "对附属单位补助支出",
+    "general": "一般公共预算财政拨款",
+    "fund": "政府性基金预算财政拨款",
+    "state_capital": "国有资本经营预算财政拨款",
+    "opening": "年初结转和结余",
+    "income": "本年收入",
+    "closing": "年末结转和结余",
+    "amount": "金额",
+    "budget_initial": "年初预算数",
+    "budget_adjusted": "调整预算数",
 }
 
 
@@ -63,13 +76,22 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
             s = sum(r.amounts.get(p, 0.0) for p in parts)
             n = sum(1 for p in parts if p in r.amounts)
             if _off(s, r.amounts.get(total, 0.0), n):
-                out.append(Violation("R-row", f"“{r.label or r.code}”行 {COLUMN_NAMES[total]}", s, r.amounts.get(total, 0.0)))
+                out.append(
+                    Violation(
+                        "R-row",
+                        f"“{r.label or r.code}”行 {COLUMN_NAMES[total]}",
+                        s,
+                        r.amounts.get(total, 0.0),
+                    )
+                )
         if table == "07" and r.amounts:
             checked += 1
             a = r.amounts
             exp = a.get("opening", 0) + a.get("income", 0) - a.get("total", 0)
             if _off(exp, a.get("closing", 0), 3):
-                out.append(Violation("R-07", f"“{r.label or r.code}”行 年末结转和结余", exp, a.get("closing", 0)))
+                out.append(
+                    Violation("R-07", f"“{r.label or r.code}”行 年末结转和结余", exp, a.get("closing", 0))
+                )
     by_code: dict[str, TableRow] = {}
     for r in rows:
         if r.code and r.code not in by_code:
@@ -80,7 +102,8 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
         if parent is not None and parent not in by_code:
             continue
         children.setdefault(parent, []).append(r)
-    total_row = next((r for r in rows if r.code is None), None)
+    total_row = next((r for r in rows if r.code is None and r.label in ("合计", "总计")), None)
+    total_row = total_row or next((r for r in rows if r.code is None and r.amounts), None)
     for parent, kids in children.items():
         prow = by_code.get(parent) if parent else total_row
         if prow is None:
@@ -90,8 +113,14 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
             s = sum(k.amounts.get(col, 0.0) for k in kids)
             if _off(s, prow.amounts.get(col, 0.0), len(kids)):
                 name = prow.label or prow.code or "合计"
-                out.append(Violation("R-tree", f"“{name}”行 {COLUMN_NAMES.get(col, col)}（下级科目之和）", s,
-                                     prow.amounts.get(col, 0.0)))
+                out.append(
+                    Violation(
+                        "R-tree",
+                        f"“{name}”行 {COLUMN_NAMES.get(col, col)}（下级科目之和）",
+                        s,
+                        prow.amounts.get(col, 0.0),
+                    )
+                )
     return out, checked
 
 
@@ -105,8 +134,14 @@ def verify_subject(reading: TableReading) -> tuple[list[Problem], int]:
         how, new_amounts = fixed
         for r, a in zip(rows, new_amounts, strict=True):
             r.amounts = a
-        return [Problem("warning", table, "realigned",
-                        f"公开{table}表（{TABLE_NAMES[table]}）按原样读取不平衡，已按{how}重新对齐后全部勾稽相符，请核对原件")], checked
+        return [
+            Problem(
+                "warning",
+                table,
+                "realigned",
+                f"公开{table}表（{TABLE_NAMES[table]}）按原样读取不平衡，已按{how}重新对齐后全部勾稽相符，请核对原件",
+            )
+        ], checked
     return [Problem("error", table, v.rule, v.message(table)) for v in violations], checked
 
 
@@ -124,10 +159,7 @@ def _try_row_shift(reading: TableReading):
     rows = reading.rows
     amounts = [r.amounts for r in rows]
     for shift, how in ((1, "金额上移一行"), (-1, "金额下移一行")):
-        if shift == 1:
-            cand = [*amounts[1:], {}]
-        else:
-            cand = [{}, *amounts[:-1]]
+        cand = [*amounts[1:], {}] if shift == 1 else [{}, *amounts[:-1]]
         if not cand[-1 if shift == 1 else 0] and amounts[0 if shift == 1 else -1] and False:
             continue
         if _count(reading.table, rows, reading.columns, cand) == 0 and _lost(amounts, cand) == 0:
@@ -143,16 +175,28 @@ def _lost(before, after) -> int:
 
 
 def _try_placements(reading: TableReading):
+    """Blanks dropped: re-place values along each 类→款→项 chain (a misplaced
+    value propagates up the tree, so rows of a chain must move together)."""
+    from itertools import product
+
     rows = reading.rows
     current = [r.amounts for r in rows]
     best = _count(reading.table, rows, reading.columns, current)
-    for _sweep in range(3):
+    for _sweep in range(4):
         improved = False
-        for i, r in enumerate(rows):
-            for alt in r.alternatives:
-                if alt == current[i]:
-                    continue
-                cand = [*current[:i], alt, *current[i + 1 :]]
+        for chain in _chains(rows):
+            options = [[current[i], *[a for a in rows[i].alternatives if a != current[i]]] for i in chain]
+            if sum(len(o) > 1 for o in options) == 0:
+                continue
+            size = 1
+            for o in options:
+                size *= len(o)
+            if size > 3000:
+                continue
+            for combo in product(*options):
+                cand = list(current)
+                for i, a in zip(chain, combo, strict=True):
+                    cand[i] = a
                 n = _count(reading.table, rows, reading.columns, cand)
                 if n < best:
                     best, current, improved = n, cand, True
@@ -161,6 +205,20 @@ def _try_placements(reading: TableReading):
         if not improved:
             break
     return None
+
+
+def _chains(rows: list[TableRow]) -> list[list[int]]:
+    """Index lists [合计?, 类, 款, 项] for every leaf row, shortest first."""
+    index = {r.code: i for i, r in enumerate(rows) if r.code}
+    total = next((i for i, r in enumerate(rows) if r.code is None and r.amounts), None)
+    chains = []
+    for code, _i in index.items():
+        prefixes = [code[:n] for n in (3, 5, 7) if n <= len(code)]
+        chain = [index[p] for p in prefixes if p in index]
+        chains.append(chain)
+        if total is not None:
+            chains.append([total, *chain])
+    return sorted(chains, key=len)
 
 
 def _get(rows: list[TableRow], side: str, *labels: str, col: str = "amount") -> float:
@@ -175,7 +233,9 @@ def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
     vs: list[Violation] = []
     cols = ["amount"] if t == "01" else ["total", "general", "fund", "state_capital"]
     classes = [r for r in rows if r.side == "expenditure" and r.code]
-    income_items = [r for r in rows if r.side == "income" and r.label in INCOME_ITEMS[t][: 8 if t == "01" else 3]]
+    income_items = [
+        r for r in rows if r.side == "income" and r.label in INCOME_ITEMS[t][: 8 if t == "01" else 3]
+    ]
     checks = 0
     inc_total = _get(rows, "income", "本年收入合计")
     checks += 1
@@ -189,12 +249,19 @@ def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
         if _off(s, tot, len(classes)):
             vs.append(Violation(f"R-{t}", f"本年支出合计 {COLUMN_NAMES[col]}（各类支出之和）", s, tot))
     if t == "04":
-        for r in [*classes, *[x for x in rows if x.side == "expenditure" and x.label in ("本年支出合计", "总计")]]:
+        for r in [
+            *classes,
+            *[x for x in rows if x.side == "expenditure" and x.label in ("本年支出合计", "总计")],
+        ]:
             if r.amounts:
                 checks += 1
                 s = sum(r.amounts.get(c, 0.0) for c in cols[1:])
                 if _off(s, r.amounts.get("total", 0.0), 3):
-                    vs.append(Violation("R-04", f"“{r.label}”行 合计（三项财政拨款之和）", s, r.amounts.get("total", 0.0)))
+                    vs.append(
+                        Violation(
+                            "R-04", f"“{r.label}”行 合计（三项财政拨款之和）", s, r.amounts.get("total", 0.0)
+                        )
+                    )
     opening = _get(rows, "income", "年初结转和结余", "年初财政拨款结转和结余")
     ec = cols[0]  # expenditure-side total column: 01 "amount", 04 "total"
     closing = _get(rows, "expenditure", "年末结转和结余", "年末财政拨款结转和结余", col=ec)
@@ -242,15 +309,26 @@ def verify_sangong(reading: TableReading) -> tuple[list[Problem], int]:
     for r in reading.rows:
         a = r.amounts
         for phase in ("budget", "actual"):
-            g = lambda k, p=phase: a.get(f"{p}_{k}", 0.0)  # noqa: E731
+            g = lambda k, p=phase, a=a: a.get(f"{p}_{k}", 0.0)  # noqa: E731
             checks += 2
             vehicle = g("vehicle_purchase") + g("vehicle_operation")
             if _off(vehicle, g("vehicle"), 2):
-                vs.append(Violation("R-row", f"{'预算数' if phase == 'budget' else '决算数'} 公务用车小计", vehicle, g("vehicle")))
+                vs.append(
+                    Violation(
+                        "R-row",
+                        f"{'预算数' if phase == 'budget' else '决算数'} 公务用车小计",
+                        vehicle,
+                        g("vehicle"),
+                    )
+                )
             three = g("outbound") + g("vehicle") + g("reception")
             extra = three + g("meeting") + g("training")
             if _off(three, g("total"), 3) and _off(extra, g("total"), 5):
-                vs.append(Violation("R-row", f"{'预算数' if phase == 'budget' else '决算数'} 合计", three, g("total")))
+                vs.append(
+                    Violation(
+                        "R-row", f"{'预算数' if phase == 'budget' else '决算数'} 合计", three, g("total")
+                    )
+                )
     return [Problem("error", "09", v.rule, v.message("09")) for v in vs], checks
 
 

@@ -61,8 +61,13 @@ def _rows_of_page(page, page_no: int, texts: list[str]) -> list[Row]:
             lines.append([run[0], run[0] - run[1], [run]])
     for run in thin:
         centre = run[0] - run[1] / 2
-        best = min(lines, key=lambda ln: 0 if ln[1] - 1 <= centre <= ln[0] + 1 else min(
-            abs(centre - ln[1]), abs(centre - ln[0])), default=None)
+        best = min(
+            lines,
+            key=lambda ln: (
+                0 if ln[1] - 1 <= centre <= ln[0] + 1 else min(abs(centre - ln[1]), abs(centre - ln[0]))
+            ),
+            default=None,
+        )
         if best is None:
             lines.append([run[0], run[0] - run[1], [run]])
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.grid import Cell, Grid, Row, normalize
+from ingest.grid import Cell, Grid, Row, normalize, parse_amount
 from ingest.record import ParseError
 
 _MULTISPACE = re.compile(r"\S+(?: \S+)*")
@@ -52,6 +52,43 @@ def _row(line: str, page: int, y: int) -> Row | None:
     return Row([Cell(t) for t in tokens], page, y, positional=len(tokens) == 1, extra={"mode": "plain"})
 
 
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_STANDALONE = re.compile(r"决算.{0,4}表|单位\s*[:：]|^注|^说明|^第.部分|^(公开|财决)?\d{1,2}表$|^表\d{1,2}$")
+
+
+def _repack_cell_per_line(rows: list[Row]) -> list[Row]:
+    """Text with one cell per line: rebuild table rows (a code or a label after
+    amounts starts a new row). Positions are lost, so rows are marked packed."""
+    singles = [r for r in rows if len(r.cells) == 1]
+    amounts = [r for r in singles if parse_amount(r.cells[0].text) is not None]
+    if len(amounts) < 10 or len(amounts) < 0.3 * len(rows) or len(singles) < 0.8 * len(rows):
+        return rows
+    out: list[Row] = []
+    current: Row | None = None
+    for row in rows:
+        text = row.cells[0].text if len(row.cells) == 1 else None
+        if text is None or _STANDALONE.search(text):
+            out.append(row)
+            current = None
+            continue
+        is_amount = parse_amount(text) is not None and not _CODE.match(text)
+        has_amounts = current is not None and any(
+            parse_amount(c.text) is not None and not _CODE.match(c.text) for c in current.cells
+        )
+        starts = (
+            current is None
+            or (_CODE.match(text) and (has_amounts or len(current.cells) > 1))
+            or (not is_amount and not _CODE.match(text) and has_amounts)
+        )
+        if starts:
+            current = Row([Cell(text)], row.page, row.y, positional=False, extra={"mode": "cell-per-line"})
+            out.append(current)
+        else:
+            current.cells.append(Cell(text))
+            current.positional = False
+    return out
+
+
 def read_text(data: bytes, path: str) -> Grid:
     text = decode(data, path)
     pages, texts = [], text.split("\f")
@@ -61,5 +98,5 @@ def read_text(data: bytes, path: str) -> Grid:
             row = _row(line, page_no, y)
             if row:
                 rows.append(row)
-        pages.append(rows)
+        pages.append(_repack_cell_per_line(rows))
     return Grid("text", pages, [normalize(t) for t in texts])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -36,8 +37,15 @@ def first_body_index(rows: list[Row], is_body) -> int:
         if is_column_number_row(row):
             continue
         if is_body(row):
+            # Amounts printed a line above the first label still belong to the body.
+            if i > 0 and _amounts_only(rows[i - 1]) and not is_column_number_row(rows[i - 1]):
+                return i - 1
             return i
     return len(rows)
+
+
+def _amounts_only(row: Row) -> bool:
+    return bool(row.cells) and all(parse_amount(c.text) is not None and "." in c.text for c in row.cells)
 
 
 def has_code_or_total(row: Row) -> bool:
@@ -74,7 +82,7 @@ def value_left_of(centres: dict[str, float]) -> float | None:
     if not centres:
         return None
     xs = sorted(centres.values())
-    gap = min((b - a for a, b in zip(xs, xs[1:], strict=False)), default=1.0)
+    gap = min((b - a for a, b in itertools.pairwise(xs)), default=1.0)
     return xs[0] - gap * 0.6
 
 

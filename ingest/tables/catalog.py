@@ -78,7 +78,9 @@ OPTIONAL_COLUMNS = {"05": {"budget_initial", "budget_adjusted"}}
 
 # Identity R-row: total column = sum of component columns (per table).
 ROW_IDENTITIES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "02": [("total", ("fiscal", "superior_subsidy", "business", "operating", "affiliated_remittance", "other"))],
+    "02": [
+        ("total", ("fiscal", "superior_subsidy", "business", "operating", "affiliated_remittance", "other"))
+    ],
     "03": [("total", ("basic", "project", "remit_superior", "operating", "affiliated_subsidy"))],
     "04": [("total", ("general", "fund", "state_capital"))],
     "05": [("total", ("basic", "project"))],

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ingest.grid import Row, parse_amount
@@ -37,7 +38,7 @@ def read_economic(region: Region) -> TableReading:
     if positional:
         groups: list[list] = [[] for _ in bounds]
         for r in body:
-            margin = min(5.0, 0.25 * min(b - a for a, b in zip(bounds, bounds[1:], strict=False)))
+            margin = min(5.0, 0.25 * min(b - a for a, b in itertools.pairwise(bounds)))
             for c in r.cells:
                 g = max((i for i, b in enumerate(bounds) if c.x >= b - margin), default=0)
                 groups[g].append((r, c))

@@ -4,6 +4,7 @@ label cells, its code and its amounts, with wrapped label lines re-attached."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -164,7 +165,9 @@ def _merge_code_only(parsed: list[list]) -> None:
         row, code, labels, values, _ = p
         if not code or labels or values or not row.positional:
             continue
-        cands = [q for q in parsed if q is not p and q[1] is None and (q[2] or q[3]) and q[0].page == row.page]
+        cands = [
+            q for q in parsed if q is not p and q[1] is None and (q[2] or q[3]) and q[0].page == row.page
+        ]
         if not cands:
             continue
         best = min(cands, key=lambda q: abs(q[0].y - row.y))
@@ -178,7 +181,7 @@ def _merge_code_only(parsed: list[list]) -> None:
 
 def _median_pitch(parsed: list[list]) -> float:
     ys = sorted(p[0].y for p in parsed if p[4])
-    gaps = sorted(b - a for a, b in zip(ys, ys[1:], strict=False) if b > a)
+    gaps = sorted(b - a for a, b in itertools.pairwise(ys) if b > a)
     return gaps[len(gaps) // 2] if gaps else 1.0
 
 

@@ -11,7 +11,7 @@ from ingest.tables.locate import Region
 
 
 def _item_of(text: str) -> str | None:
-    if "购置及运行维护" in text or "三公" in text and "合计" not in text:
+    if "购置及运行维护" in text or ("三公" in text and "合计" not in text):
         return None  # spanning parent headers
     for item, kws in SANGONG_KEYWORDS.items():
         if any(k in text for k in kws):
@@ -39,7 +39,9 @@ def read_sangong(region: Region) -> TableReading:
             data.append((row, vals))
         else:
             header.append(row)
-    frags = [(c.x, c.text.replace(" ", "")) for r in header if r.positional for c in r.cells if c.x is not None]
+    frags = [
+        (c.x, c.text.replace(" ", "")) for r in header if r.positional for c in r.cells if c.x is not None
+    ]
     items = sorted((x, it) for x, t in frags if (it := _item_of(t)))
     phases = sorted((x, "budget" if "预算" in t else "actual") for x, t in frags if t in ("预算数", "决算数"))
     slots: list[tuple[float | None, str]] = []

@@ -61,17 +61,21 @@ def read_two_sided(region: Region) -> TableReading:
                 if has_ordinal_col and is_integer_token(text) and (not items or not items[-1][2]):
                     continue  # 行次
                 target = items[-1] if items else None
-                if target is not None and row.positional and split_x is not None and cell.x is not None:
-                    if target[0] == "income" and cell.x >= split_x:
-                        target = None  # an amount on the right side with no label of its own
+                right_zone = row.positional and split_x is not None and cell.x is not None and cell.x >= split_x
+                if target is not None and target[0] == "income" and right_zone:
+                    target = None  # an amount on the right side with no label of its own
                 if target is None:
                     pending.append((cell.x if row.positional else None, amount, text))
                 else:
                     target[2].append((cell.x if row.positional else None, amount, text))
                 continue
             label = clean_label(text)
-            side = _side_of(table, label, any(i[1] == "总计" for i in items) or bool(
-                row.positional and split_x is not None and cell.x is not None and cell.x >= split_x))
+            side = _side_of(
+                table,
+                label,
+                any(i[1] == "总计" for i in items)
+                or bool(row.positional and split_x is not None and cell.x is not None and cell.x >= split_x),
+            )
             if side is None:
                 if row.positional and split_x is not None and cell.x is not None:
                     side = "expenditure" if cell.x >= split_x else "income"
