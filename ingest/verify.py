@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.catalog import INCOME_ITEMS, ROW_IDENTITIES, TREE_TABLES
+from ingest.tables.subject import placements
 
 TABLE_NAMES = {
     "01": "收入支出决算总表",
@@ -180,12 +181,13 @@ def _try_placements(reading: TableReading):
     from itertools import product
 
     rows = reading.rows
+    alternatives = [placements(reading.table, r.raw_values, reading.columns) for r in rows]
     current = [r.amounts for r in rows]
     best = _count(reading.table, rows, reading.columns, current)
     for _sweep in range(4):
         improved = False
         for chain in _chains(rows):
-            options = [[current[i], *[a for a in rows[i].alternatives if a != current[i]]] for i in chain]
+            options = [[current[i], *[a for a in alternatives[i] if a != current[i]]] for i in chain]
             if sum(len(o) > 1 for o in options) == 0:
                 continue
             size = 1

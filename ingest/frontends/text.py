@@ -10,6 +10,7 @@ from ingest.record import ParseError
 
 _MULTISPACE = re.compile(r"\S+(?: \S+)*")
 _SPACED = re.compile(r" {2,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data: bytes, path: str) -> str:
@@ -22,7 +23,7 @@ def decode(data: bytes, path: str) -> str:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+        bad = len(_CONTROL.findall(text, 0, 20000))
         if bad > 20:
             break
         return text
@@ -34,7 +35,7 @@ def _display_width(s: str) -> int:
 
 
 def _row(line: str, page: int, y: int) -> Row | None:
-    line = normalize(line.rstrip("\r\n"))
+    line = line.rstrip("\r\n")
     if not line.strip():
         return None
     if "\t" in line:
@@ -90,7 +91,7 @@ def _repack_cell_per_line(rows: list[Row]) -> list[Row]:
 
 
 def read_text(data: bytes, path: str) -> Grid:
-    text = decode(data, path)
+    text = normalize(decode(data, path))  # once for the whole file, not per line
     pages, texts = [], text.split("\f")
     for page_no, page_text in enumerate(texts, start=1):
         rows = []
@@ -99,4 +100,4 @@ def read_text(data: bytes, path: str) -> Grid:
             if row:
                 rows.append(row)
         pages.append(_repack_cell_per_line(rows))
-    return Grid("text", pages, [normalize(t) for t in texts])
+    return Grid("text", pages, texts)

@@ -19,8 +19,8 @@ class TableRow:
     amounts: dict[str, float]  # column key → amount, printed unit
     page: int
     side: str | None = None
-    # Alternative readings of this row (for the verifier), each a full amounts dict.
-    alternatives: list[dict[str, float]] = field(default_factory=list)
+    # The row's amounts in printed order: the verifier re-places them when blanks were dropped.
+    raw_values: list[float] = field(default_factory=list)
 
 
 @dataclass

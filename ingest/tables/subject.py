@@ -46,7 +46,7 @@ def read_subject_table(region: Region) -> TableReading:
             if lr.values:
                 positional = False
         row = TableRow(lr.label, code, amounts, lr.page)
-        row.alternatives = _placements(table, [v[1] for v in lr.values], keys)
+        row.raw_values = [v[1] for v in lr.values]
         rows.append(row)
     return TableReading(table, rows, keys, positional, region.notes)
 
@@ -63,7 +63,7 @@ def _resolve_code(code: str | None, last: dict[int, str]) -> str | None:
     return code
 
 
-def _placements(table: str, values: list[float], keys: list[str]) -> list[dict[str, float]]:
+def placements(table: str, values: list[float], keys: list[str]) -> list[dict[str, float]]:
     """Every order-preserving placement of a row's values into the columns that
     satisfies the row identity: the candidates when blanks were dropped."""
     if not values or len(values) > len(keys) or len(keys) > 8:
