@@ -1,0 +1,25 @@
+# The two commands a newcomer needs (see README.md). Both install what they need.
+export DBT_SEND_ANONYMOUS_USAGE_STATS=False
+export GX_ANALYTICS_ENABLED=false
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+.PHONY: setup demo test lint bench
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --compile-bytecode --quiet
+
+demo: setup
+	$(UV) run juesuan demo
+
+test: setup
+	$(UV) run pytest
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+bench: setup
+	$(UV) run python bench/bench_parse.py
