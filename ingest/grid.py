@@ -60,8 +60,9 @@ def normalize(text: str) -> str:
 
 
 def parse_amount(text: str) -> float | None:
-    """A printed amount: `1,234.56`, full-width digits, `-` (zero). None if not a number."""
-    t = normalize(text).strip().replace(" ", "")
+    """A printed amount: `1,234.56`, `-` (zero). None if not a number.
+    Front ends normalise full-width digits once per file, so no translation here."""
+    t = text.strip().replace(" ", "")
     if not t:
         return None
     if t in _DASHES:

@@ -33,7 +33,10 @@ class Region:
 
 
 def _title_of(row: Row) -> str | None:
-    text = row.text.replace(" ", "")
+    text = row.text
+    if "表" not in text or "决算" not in text:
+        return None
+    text = text.replace(" ", "")
     if len(text) > 60 or _NOT_TITLE.search(text):
         return None
     for table, pattern in TITLE_PATTERNS:
