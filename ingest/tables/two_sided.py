@@ -41,7 +41,7 @@ def read_two_sided(region: Region) -> TableReading:
     rows = region.rows
     start = next((i for i, r in enumerate(rows) if _is_body(r, table)), len(rows))
     header, body = rows[:start], rows[start:]
-    has_ordinal_col = any("行次" in r.text for r in header)
+    has_ordinal_col = any("行次" in r.text for r in rows)
     right_keys = [c.key for c in COLUMNS["04"]] if table == "04" else ["amount"]
     centres = header_columns(header, COLUMNS["04"]) if table == "04" else {}
     centres = fill_missing_centres(centres, right_keys) if centres else {}
@@ -58,8 +58,8 @@ def read_two_sided(region: Region) -> TableReading:
             text = cell.text.strip()
             amount = parse_amount(text)
             if amount is not None and not re.search(r"[\u4e00-\u9fff]", text):
-                if has_ordinal_col and is_integer_token(text) and (not items or not items[-1][2]):
-                    continue  # 行次
+                if has_ordinal_col and is_integer_token(text):
+                    continue  # 行次: amounts in these tables always carry decimals
                 target = items[-1] if items else None
                 right_zone = row.positional and split_x is not None and cell.x is not None and cell.x >= split_x
                 if target is not None and target[0] == "income" and right_zone:
@@ -74,6 +74,7 @@ def read_two_sided(region: Region) -> TableReading:
                 table,
                 label,
                 any(i[1] == "总计" for i in items)
+                or (not row.positional and any(o.label == "总计" and o.side == "income" for o in out))
                 or bool(row.positional and split_x is not None and cell.x is not None and cell.x >= split_x),
             )
             if side is None:
