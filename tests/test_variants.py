@@ -65,9 +65,6 @@ def test_single_spaces_lose_positions(lines):
     assert_golden(parse(packed), allowed_codes=("realigned",))
 
 
-@pytest.mark.xfail(
-    reason="one-cell-per-line text: row rebuilding not finished (see docs/reader.md)", strict=True
-)
 def test_one_cell_per_line(lines):
     out = []
     for x in lines:
