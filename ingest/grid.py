@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）％：", "0123456789.,-()%:")
+# Only what amounts are made of: labels keep their printed （） and ：.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％\u3000\xa0", "0123456789.,-%  ")
+_NEEDS_TRANSLATION = re.compile("[０-９．，－％\u3000\xa0]")
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$")
 _DASHES = {"-", "—", "--", "——", "－", "–"}
 
@@ -54,9 +56,12 @@ class Grid:
 
 
 def normalize(text: str) -> str:
-    """Full-width digits and punctuation to ASCII; U+3000 to space."""
-    text = text.translate(_FULLWIDTH).replace("\u3000", " ").replace("\xa0", " ")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Full-width digits, separators and U+3000 to ASCII; CR line ends to LF."""
+    if _NEEDS_TRANSLATION.search(text):
+        text = text.translate(_FULLWIDTH)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def parse_amount(text: str) -> float | None:
