@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Only what amounts are made of: labels keep their printed （） and ：.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％\u3000\xa0", "0123456789.,-%  ")
-_NEEDS_TRANSLATION = re.compile("[０-９．，－％\u3000\xa0]")
+# Only what amounts are made of (labels keep their printed （）and ：; prose keeps ，).
+# str.replace per character beats str.translate, which is slow on CJK text.
+_FULLWIDTH = [*zip("０１２３４５６７８９．－％\u3000\xa0", "0123456789.-%  ", strict=True)]
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$")
 _DASHES = {"-", "—", "--", "——", "－", "–"}
 
@@ -57,8 +57,9 @@ class Grid:
 
 def normalize(text: str) -> str:
     """Full-width digits, separators and U+3000 to ASCII; CR line ends to LF."""
-    if _NEEDS_TRANSLATION.search(text):
-        text = text.translate(_FULLWIDTH)
+    for wide, narrow in _FULLWIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -67,7 +68,7 @@ def normalize(text: str) -> str:
 def parse_amount(text: str) -> float | None:
     """A printed amount: `1,234.56`, `-` (zero). None if not a number.
     Front ends normalise full-width digits once per file, so no translation here."""
-    t = text.strip().replace(" ", "")
+    t = text.strip().replace(" ", "").replace("，", ",")
     if not t:
         return None
     if t in _DASHES:
