@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Only what amounts are made of (labels keep their printed （）and ：; prose keeps ，).
 # str.replace per character beats str.translate, which is slow on CJK text.
@@ -65,6 +66,7 @@ def normalize(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def parse_amount(text: str) -> float | None:
     """A printed amount: `1,234.56`, `-` (zero). None if not a number.
     Front ends normalise full-width digits once per file, so no translation here."""

@@ -187,3 +187,67 @@ def test_broken_two_sided_and_econ_reported(lines):
         ("01", "R-01"),
         ("06", "R-econ"),
     }
+
+
+def _replace_after(lines, anchor, old, new):
+    out = list(lines)
+    i = out.index(old, out.index(anchor))
+    out[i] = new
+    return out
+
+
+def test_sangong_grouped_with_values(lines):
+    """The 三公 table filled in: 预算数 group then 决算数 group, 栏次 row before the data."""
+    out = _replace_after(
+        lines,
+        "公开09表",
+        "1\t2\t3\t4\t5\t\t\t\t9\t10\t11\t",
+        "1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\n"
+        "10.00\t2.00\t5.00\t1.00\t4.00\t3.00\t8.50\t1.50\t4.50\t1.00\t3.50\t2.50",
+    )
+    r = parse("\n".join(out).split("\n"))
+    got = {ln.column: ln.amount for ln in r.lines if ln.table == "09"}
+    assert got == {
+        "budget_total": 10.0,
+        "budget_outbound": 2.0,
+        "budget_vehicle": 5.0,
+        "budget_vehicle_purchase": 1.0,
+        "budget_vehicle_operation": 4.0,
+        "budget_reception": 3.0,
+        "actual_total": 8.5,
+        "actual_outbound": 1.5,
+        "actual_vehicle": 4.5,
+        "actual_vehicle_purchase": 1.0,
+        "actual_vehicle_operation": 3.5,
+        "actual_reception": 2.5,
+    }
+    assert not [p for p in r.problems if p.table == "09"]
+
+
+def test_sangong_broken_total_reported(lines):
+    out = _replace_after(
+        lines,
+        "公开09表",
+        "1\t2\t3\t4\t5\t\t\t\t9\t10\t11\t",
+        "10.00\t2.00\t5.00\t1.00\t4.00\t3.00\t9.50\t1.50\t4.50\t1.00\t3.50\t2.50",
+    )
+    r = parse("\n".join(out).split("\n"))
+    assert [(p.table, p.code) for p in r.problems] == [("09", "R-row")]
+
+
+def test_government_fund_table_with_values(lines):
+    """07 filled in: a 类/款/项 chain under 合计; R-07 and R-tree hold."""
+    rows = [
+        "类\t款\t项\t合计\t5.00\t20.00\t18.00\t3.00\t15.00\t7.00",
+        "229\t\t\t其他支出\t5.00\t20.00\t18.00\t3.00\t15.00\t7.00",
+        "229\t60\t\t彩票公益金安排的支出\t5.00\t20.00\t18.00\t3.00\t15.00\t7.00",
+        "229\t60\t08\t用于社会福利的彩票公益金支出\t5.00\t20.00\t18.00\t3.00\t15.00\t7.00",
+    ]
+    out = _replace_after(lines, "公开07表", "类\t款\t项\t合计\t\t\t\t\t\t", "\n".join(rows))
+    r = parse("\n".join(out).split("\n"))
+    got = {(ln.subject_code, ln.column): ln.amount for ln in r.lines if ln.table == "07"}
+    assert got[("2296008", "closing")] == 7.0
+    assert got[("22960", "opening")] == 5.0
+    assert got[(None, "basic")] == 3.0
+    assert len(got) == 24
+    assert not [p for p in r.problems if p.table == "07"]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.grid import Row, parse_amount
-from ingest.tables.layout import is_column_number_row, split_label_values
+from ingest.tables.layout import clean_label, is_column_number_row, split_label_values
 
 TOTAL_LABELS = {"合计", "总计", "本年合计"}
 
@@ -50,7 +50,7 @@ def _amounts_only(row: Row) -> bool:
 
 def has_code_or_total(row: Row) -> bool:
     codes, labels, values = split_label_values(row, None)
-    label = "".join(c.text for c in labels).replace(" ", "")
+    label = clean_label("".join(c.text for c in labels))
     if codes and any(len(c.text) >= 3 for c in codes) and (labels or values):
         return True
     return label in TOTAL_LABELS and bool(values or row.positional)

@@ -19,6 +19,8 @@ _COLUMN_NUMBERS = re.compile(r"栏次")
 
 def clean_label(text: str) -> str:
     text = text.replace(" ", "").replace("\u3000", "")
+    if text.startswith("类款项") and len(text) > 3:
+        text = text[3:]  # the 类/款/项 header cells printed on the 合计 row
     return _ORDINAL.sub("", text).strip()
 
 

@@ -61,7 +61,9 @@ def read_two_sided(region: Region) -> TableReading:
                 if has_ordinal_col and is_integer_token(text):
                     continue  # 行次: amounts in these tables always carry decimals
                 target = items[-1] if items else None
-                right_zone = row.positional and split_x is not None and cell.x is not None and cell.x >= split_x
+                right_zone = (
+                    row.positional and split_x is not None and cell.x is not None and cell.x >= split_x
+                )
                 if target is not None and target[0] == "income" and right_zone:
                     target = None  # an amount on the right side with no label of its own
                 if target is None:
