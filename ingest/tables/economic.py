@@ -22,15 +22,8 @@ def _is_body(row: Row) -> bool:
 def read_economic(region: Region) -> TableReading:
     rows = [r for r in region.rows if not is_column_number_row(r)]
     start = next((i for i, r in enumerate(rows) if _is_body(r)), len(rows))
-    header, body = rows[:start], rows[start:]
-    bounds = sorted(
-        c.x0 if c.x0 is not None else c.x
-        for r in header
-        if r.positional
-        for c in r.cells
-        if c.x is not None and re.search(r"代码|编码", c.text)
-    )
-    bounds = _dedupe(bounds)
+    body = rows[start:]
+    bounds = _group_starts(body)
     positional = all(r.positional for r in body) and len(bounds) >= 2
     out: list[TableRow] = []
     totals_rows = [r for r in body if any(t in r.text.replace(" ", "") for t in _TOTALS)]
@@ -40,7 +33,8 @@ def read_economic(region: Region) -> TableReading:
         for r in body:
             margin = min(5.0, 0.25 * min(b - a for a, b in itertools.pairwise(bounds)))
             for c in r.cells:
-                g = max((i for i, b in enumerate(bounds) if c.x >= b - margin), default=0)
+                left = c.x0 if c.x0 is not None else c.x
+                g = max((i for i, b in enumerate(bounds) if left >= b - margin), default=0)
                 groups[g].append((r, c))
         streams = groups
     else:
@@ -52,11 +46,22 @@ def read_economic(region: Region) -> TableReading:
     return TableReading("06", out, ["amount"], positional, region.notes)
 
 
-def _dedupe(xs: list[float]) -> list[float]:
-    out: list[float] = []
-    for x in xs:
-        if not out or x - out[-1] > 2.0:
-            out.append(x)
+def _group_starts(body: list[Row]) -> list[float]:
+    """Left edges of the side-by-side groups, from where the economic codes sit."""
+    xs = sorted(
+        c.x0 if c.x0 is not None else c.x
+        for r in body
+        if r.positional
+        for c in r.cells
+        if c.x is not None and _ECON.match(c.text.strip())
+    )
+    if not xs:
+        return []
+    spread = xs[-1] - xs[0]
+    out = [xs[0]]
+    for a, b in itertools.pairwise(xs):
+        if b - a > max(1.5, spread * 0.15):
+            out.append(b)
     return out
 
 

@@ -46,27 +46,38 @@ class LogicalRow:
     label_cells: list[Cell] = field(default_factory=list)
 
 
-def header_columns(header: list[Row], columns: tuple[Column, ...]) -> dict[str, float]:
-    """x centre of every column key whose keyword appears in the header.
-
-    Header text is often split across lines (本年收 / 入合计, 附属单位 / 上缴收入), so
-    each fragment is also tried joined with the fragment right below it."""
-    frags: list[tuple[str, Cell, int]] = []
-    for i, row in enumerate(header):
-        for cell in row.cells:
-            if cell.x is not None and row.positional:
-                frags.append((cell.text.replace(" ", ""), cell, i))
-    joined = list(frags)
+def stacked_header(header: list[Row]) -> list[tuple[str, Cell]]:
+    """Header fragments, each also joined with up to two fragments stacked right
+    below it: header text wraps (本年收 / 入合计, 公务用车运 / 行维护费)."""
+    frags = [
+        (cell.text.replace(" ", ""), cell, i)
+        for i, row in enumerate(header)
+        if row.positional
+        for cell in row.cells
+        if cell.x is not None
+    ]
+    out = [(t, c) for t, c, _ in frags]
     for text, cell, i in frags:
-        for text2, cell2, j in frags:
-            if j == i + 1 and _overlaps(cell, cell2):
-                joined.append((text + text2, cell, i))
+        joined, top, last = text, cell, i
+        for _ in range(2):
+            below = [(t, c, j) for t, c, j in frags if last < j <= last + 2 and _overlaps(top, c)]
+            if not below:
+                break
+            t, _c, j = min(below, key=lambda b: b[2])
+            joined, last = joined + t, j
+            out.append((joined, cell))
+    return out
+
+
+def header_columns(header: list[Row], columns: tuple[Column, ...]) -> dict[str, float]:
+    """x centre of every column key whose keyword appears in the header."""
+    joined = stacked_header(header)
     found: dict[str, float] = {}
     used: set[float] = set()
     for col in columns:
         best = None
         for kw in col.keywords:
-            cands = [(_width(c), c.x) for t, c, _ in joined if kw in t and c.x not in used]
+            cands = [(_width(c), c.x) for t, c in joined if kw in t and c.x not in used]
             if cands:
                 best = min(cands)[1]
                 break

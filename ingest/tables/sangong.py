@@ -6,7 +6,7 @@ from __future__ import annotations
 from ingest.grid import Row, parse_amount
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.catalog import SANGONG_ITEMS, SANGONG_KEYWORDS
-from ingest.tables.layout import is_column_number_row
+from ingest.tables.layout import is_column_number_row, stacked_header
 from ingest.tables.locate import Region
 
 
@@ -17,6 +17,14 @@ def _item_of(text: str) -> str | None:
         if any(k in text for k in kws):
             return item
     return None
+
+
+def _dedupe(items: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    out: list[tuple[float, str]] = []
+    for x, it in items:
+        if not any(it == o_it and abs(x - o_x) < 3 for o_x, o_it in out):
+            out.append((x, it))
+    return out
 
 
 def _values(row: Row):
@@ -39,10 +47,8 @@ def read_sangong(region: Region) -> TableReading:
             data.append((row, vals))
         else:
             header.append(row)
-    frags = [
-        (c.x, c.text.replace(" ", "")) for r in header if r.positional for c in r.cells if c.x is not None
-    ]
-    items = sorted((x, it) for x, t in frags if (it := _item_of(t)))
+    frags = [(c.x, t) for t, c in stacked_header(header)]
+    items = _dedupe(sorted({(x, it) for x, t in frags if (it := _item_of(t))}))
     phases = sorted((x, "budget" if "预算" in t else "actual") for x, t in frags if t in ("预算数", "决算数"))
     slots: list[tuple[float | None, str]] = []
     if len(phases) > 2:  # interleaved: 预算数 决算数 under each item
@@ -50,12 +56,16 @@ def read_sangong(region: Region) -> TableReading:
             item = min(items, key=lambda it: abs(it[0] - x))[1] if items else None
             slots.append((x, f"{phase}_{item}"))
     elif items:
-        split = phases[1][0] if len(phases) == 2 else None
-        if split is None:  # no group headers: first half budget, second half actual
+        # The 决算数 group starts where the item sequence starts again (its second 合计).
+        first = items[0][1]
+        repeat = next((x for x, it in items[1:] if it == first), None)
+        if repeat is None and len(phases) == 2:
+            repeat = phases[1][0]
+        if repeat is None:  # no group headers: first half budget, second half actual
             half = len(items) // 2
             slots = [(x, f"{'budget' if i < half else 'actual'}_{it}") for i, (x, it) in enumerate(items)]
         else:
-            slots = [(x, f"{'budget' if x < split - 1 else 'actual'}_{it}") for x, it in items]
+            slots = [(x, f"{'budget' if x < repeat else 'actual'}_{it}") for x, it in items]
     if not slots or len({s[1] for s in slots}) != len(slots):
         slots = [(None, f"{p}_{it}") for p in ("budget", "actual") for it in SANGONG_ITEMS]
     out = []

@@ -29,9 +29,12 @@ def _side_of(table: str, label: str, seen_total: bool) -> str | None:
 
 
 def _is_body(row: Row, table: str) -> bool:
+    """A row with an item label; the 04 column header (一般公共预算财政拨款 …) has the
+    same words, but no ordinal (一、) and no number."""
+    has_number = any(re.search(r"\d", c.text) for c in row.cells)
     for cell in row.cells:
         label = clean_label(cell.text)
-        if _side_of(table, label, False):
+        if _side_of(table, label, False) and (has_number or label != cell.text.strip()):
             return True
     return False
 
