@@ -34,7 +34,8 @@ def _is_body(row: Row, table: str) -> bool:
     has_number = any(re.search(r"\d", c.text) for c in row.cells)
     for cell in row.cells:
         label = clean_label(cell.text)
-        if _side_of(table, label, False) and (has_number or label != cell.text.strip()):
+        printed = cell.text.replace(" ", "").strip()
+        if _side_of(table, label, False) and (has_number or label != printed):
             return True
     return False
 
