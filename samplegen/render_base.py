@@ -1,0 +1,39 @@
+"""The renderer interface. A renderer turns a `DocModel` (samplegen.present)
+plus its layout spec into the bytes of one file. Text and PDF exist; an Excel
+(财决 workbook) or HTML renderer is added by writing a class with the same three
+members and registering it in `RENDERERS`."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from samplegen.layout import Layout
+from samplegen.present import DocModel
+
+
+class Renderer(Protocol):
+    format: str  # manifest `format` value: "text", "pdf", ...
+    extension: str  # file suffix, with the dot
+
+    def render(self, doc: DocModel, layout: Layout) -> bytes: ...
+
+
+# format -> "module:Class", imported on first use (reportlab only when PDFs are asked for)
+RENDERERS: dict[str, str] = {
+    "text": "samplegen.render_text:TextRenderer",
+    "pdf": "samplegen.render_pdf:PdfRenderer",
+}
+
+_cache: dict[str, Renderer] = {}
+
+
+def get_renderer(fmt: str) -> Renderer:
+    if fmt not in _cache:
+        try:
+            target = RENDERERS[fmt]
+        except KeyError:
+            raise ValueError(f"unknown format {fmt!r}; known: {', '.join(RENDERERS)}") from None
+        module, cls = target.split(":")
+        _cache[fmt] = getattr(importlib.import_module(module), cls)()
+    return _cache[fmt]

@@ -1,0 +1,86 @@
+"""Text renderer: the layout of a PDF converted to text, like the 2023 Wuhan
+sample — one line per paragraph, table rows as tab-separated cells, blank lines
+between blocks; optional form feeds between pages; UTF-8 or GBK."""
+
+from __future__ import annotations
+
+import random
+
+from samplegen.layout import Layout
+from samplegen.present import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
+
+WRAP_CHARS = 10  # a wrapped name column holds this many characters per line
+
+
+def _stray(rng: random.Random, text: str, p: float) -> str:
+    """A space inside `text`, as PDF-to-text conversion leaves them."""
+    if len(text) >= 4 and rng.random() < p and not text[0].isdigit():
+        i = rng.randrange(2, len(text) - 1)
+        return text[:i] + " " + text[i:]
+    return text
+
+
+class TextRenderer:
+    format = "text"
+    extension = ".txt"
+
+    def render(self, doc: DocModel, layout: Layout | None = None) -> bytes:
+        L = layout or doc.layout
+        rng = random.Random(f"text/{doc.seed}")
+        stray = L.stray_spaces
+        out: list[str] = []
+        for blk in doc.blocks:
+            if isinstance(blk, Cover):
+                title = _stray(rng, blk.title, 0.7) if stray else blk.title
+                out += ["", "", title, "", blk.date, ""]
+            elif isinstance(blk, (Heading, Paragraph)):
+                out += [blk.text, ""]
+            elif isinstance(blk, PageBreak):
+                if L.page_breaks:
+                    out.append("\f")
+            elif isinstance(blk, TableBlock):
+                out += self._table(blk, L, rng)
+        text = "\n".join(out).replace("\n\f\n", "\n\f")
+        return text.encode(L.encoding)
+
+    def _table(self, t: TableBlock, L: Layout, rng: random.Random) -> list[str]:
+        out = [t.title, ""]
+        meta = {"label": t.label, "unit": t.unit_line, "amount": t.amount_line}
+        for key in t.meta_order:
+            if meta[key]:
+                out += [meta[key], ""]
+        if t.header:
+            grid = header_grid(t.header, t.ncols)
+            for r, row in enumerate(grid):
+                cells = []
+                for c, slot in enumerate(row):
+                    if slot is None:
+                        cells.append("")
+                        continue
+                    cell, r0, c0 = slot
+                    txt = cell.text if (r0, c0) == (r, c) else ""
+                    if L.stray_spaces and txt:
+                        txt = _stray(rng, txt, 0.3)
+                    cells.append(txt)
+                out.append("\t".join(cells))
+        for row in t.body:
+            row = list(row)
+            cont: list[list[str]] = []
+            for c in t.wrap_cols:
+                name = row[c]
+                if L.stray_spaces and name and t.table_id:
+                    name = _stray(rng, name, 0.05)
+                if L.wrap_names and len(name) > WRAP_CHARS:
+                    pieces = [name[i : i + WRAP_CHARS] for i in range(0, len(name), WRAP_CHARS)]
+                    name = pieces[0]
+                    for k, piece in enumerate(pieces[1:]):
+                        if len(cont) <= k:
+                            cont.append([""] * len(row))
+                        cont[k][c] = piece
+                row[c] = name
+            out.append("\t".join(row))
+            out += ["\t".join(x) for x in cont]
+        out.append("")
+        for note in t.notes:
+            out += [note, ""]
+        return out
