@@ -100,12 +100,18 @@ _INC = "增加|增长|增幅|上升|提高"
 _DEC = "减少|下降|降幅|降低"
 _DIRS = f"{_INC}|{_DEC}"
 
+# "较上年" / "比2022年度" / "与上年度相比，"
+_VS = r"(?:较|比|与)(?:上年度?|上一年度?|\d{4}年度?)(?:决算数?)?(?:相比)?[，,]?"
 _RE_TOTAL = re.compile(
     r"收(?:、?支|入、?支出|入)(?:决算)?总计"
-    r"(?:(?:较|比|与)(?:上年度?|上一年度?|\d{4}年度?)(?:决算数?)?(?:相比)?[，,]?)?"
+    rf"(?:{_VS})?"
     r"(?:各|均|分别)?(?:为|是)?"
     rf"(?:(?P<dir>{_DIRS})了?)?{_amt('v')}"
     rf"(?:[，,](?:同比)?(?P<pdir>{_DIRS})(?:为|了)?{_pct('p')})?"
+    # "…总计为X，较上年增加Y，增长Z%" / "2022年度收支总计为X，本年度减少Y，下降Z%"
+    rf"(?:[，,](?P<rel>本年度?|同比|{_VS})?(?:收、?支总计|收入支出总计)?(?:各|均|分别)?"
+    rf"(?P<dir2>{_DIRS})了?{_amt('c')}"
+    rf"(?:[，,](?:同比)?(?P<pdir2>{_DIRS})(?:为|了)?{_pct('p2')})?)?"
 )
 _RE_TOTAL_PRIOR = re.compile(rf"上一?年度?的?收(?:、?支|入、?支出)(?:决算)?总计(?:为|是)?{_amt('v')}")
 _RE_INCOME = re.compile(rf"收入合计(?:为|是)?{_amt('v')}")
@@ -127,7 +133,8 @@ _RE_BUDGET_TOTAL = re.compile(
     rf"[，,](?:支出)?决算(?:数)?为{_amt('a')}"
     rf"(?:[，,。]?完成(?:年初|全年|调整后?)?预算(?:数)?的{_pct('r')})?"
 )
-_NAME = r"[^（()）。；;，,：:]"
+# a 款/项 name; it may hold a short bracketed part of its own: "政府办公厅（室）及相关机构事务"
+_NAME = r"(?:[^（()）。；;，,：:]|[（(][^（()）。；;，,：:类款项]{1,8}[）)])"
 _RE_ITEM = re.compile(
     r"类[）)](?:支出)?"
     rf"(?P<kuan>{_NAME}{{1,40}}?)[（(]款[）)]"
@@ -365,19 +372,42 @@ def _before(m: re.Match, n: int) -> str:
     return m.string[max(0, s - n) : s]
 
 
+# the year (and 本单位/本部门) printed right before 收支总计: "2022年度收、支总计为…"
+_RE_YEAR_BEFORE = re.compile(r"(?:(?P<y>\d{4})年度?|(?P<prior>上一?年度?)的?)(?:本?(?:单位|部门))?$")
+
+
+def _add_change(c: _Collector, m: re.Match, amount: str, unit: str, word: str, p: str | None, pword: str | None):
+    c.add("total_change", _sign(word) * _to_wan(amount, unit), m, label="收支总计增减")
+    if p is not None:
+        c.add("total_change_pct", _sign(pword or word) * _num(p), m, label="收支总计增减率", unit="%")
+
+
 def _h_total(m: re.Match, c: _Collector) -> None:
     v = _to_wan(m["v"], m["v_u"])
     if _before(m, 4) == "财政拨款":
-        if not m["dir"]:
+        if not m["dir"] and not m["dir2"]:
             c.add("fiscal_total", v, m, label="财政拨款收支总计")
         return
     if m["dir"]:
-        c.add("total_change", _sign(m["dir"]) * v, m, label="收支总计增减")
-        if m["p"] is not None:
-            word = m["pdir"] or m["dir"]
-            c.add("total_change_pct", _sign(word) * _num(m["p"]), m, label="收支总计增减率", unit="%")
+        _add_change(c, m, m["v"], m["v_u"], m["dir"], m["p"], m["pdir"])
+        return
+    yb = _RE_YEAR_BEFORE.search(_before(m, 10))
+    year = int(yb["y"]) if yb and yb["y"] else None
+    total_year = getattr(c, "total_year", None)
+    if yb and yb["prior"]:
+        prior = True
+    elif year is not None and total_year is not None:
+        prior = year < total_year  # "2022年度收支总计为…" after the 2023 total
     else:
+        prior = bool(m["dir2"]) and (m["rel"] or "").startswith("本年")  # "…为X，本年度减少Y"
+    if prior:
+        c.add("total_prior", v, m, label="上年收支总计")
+    else:
+        if not c.has("total"):
+            c.total_year = year  # type: ignore[attr-defined]
         c.add("total", v, m, label="收支总计")
+    if m["dir2"]:
+        _add_change(c, m, m["c"], m["c_u"], m["dir2"], m["p2"], m["pdir2"])
 
 
 def _h_total_prior(m: re.Match, c: _Collector) -> None:

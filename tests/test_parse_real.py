@@ -84,3 +84,15 @@ def test_guihuaziran_spot_values():
     assert _value(r, "09", "三公经费", "budget_reception") == 2.85
     assert _value(r, "09", "三公经费", "actual_total") == 0.39
     assert _value(r, "05", "机关事业单位基本养老保险缴费支出", "total") == 446.11
+
+
+@pytest.mark.parametrize("file", [c[0] for c in CASES])
+def test_wrapped_names_read_whole(file):
+    """A subject's name is the same in 02, 03 and 05 of one document: wrapped
+    names (in the PDFs) must come back whole, not as their last line."""
+    r = parse_file(need_shared(REAL / file))
+    names: dict[str, set[str]] = {}
+    for ln in r.lines:
+        if ln.table in ("02", "03", "05") and ln.subject_code:
+            names.setdefault(ln.subject_code, set()).add(ln.row_label)
+    assert {code: n for code, n in names.items() if len(n) > 1} == {}

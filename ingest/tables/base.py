@@ -40,8 +40,22 @@ def first_body_index(rows: list[Row], is_body) -> int:
             # Amounts printed a line above the first label still belong to the body.
             if i > 0 and _amounts_only(rows[i - 1]) and not is_column_number_row(rows[i - 1]):
                 return i - 1
+            if i > 1 and _wrapped_label_above(rows[i - 2], rows[i - 1], rows[i]):
+                return i - 1
             return i
     return len(rows)
+
+
+def _wrapped_label_above(before: Row, row: Row, first: Row) -> bool:
+    """The first line of a wrapped name printed above its (vertically centred) row."""
+    if not row.positional or len(row.cells) != 1 or row.page != first.page or before.page != row.page:
+        return False
+    text = row.cells[0].text
+    if parse_amount(text) is not None or re.search(r"科目|项目|编码|栏次|合计|单位|预算|支出$", text) and len(text) < 3:
+        return False
+    if re.search(r"科目|项目|编码|栏次|单位[:：]", text):
+        return False
+    return (first.y - row.y) < 0.6 * (row.y - before.y)
 
 
 def _amounts_only(row: Row) -> bool:
