@@ -65,6 +65,26 @@ _FULLWIDTH = "％．０１２３４５６７８９"
 _KEEP = re.compile(r"\x1f(?<=[0-9A-Za-z.%]\x1f)(?=[0-9A-Za-z.])")
 
 
+# a page number on its own first or last line of a page ("- 13 -", "第 13 页", "第1页 共40页", "13/40"):
+# removed before the pages are joined, so a sentence wrapped across the page break stays whole
+_FOLIO = (
+    r"[ \t\u3000]*(?:[-—－–][ \t]*\d{1,4}[ \t]*[-—－–]|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[，,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
+    r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t\u3000]*"
+)
+_RE_FOLIO_TAIL = re.compile(rf"\n{_FOLIO}\s*\Z")
+_RE_FOLIO_HEAD = re.compile(rf"\A\s*{_FOLIO}\n")
+
+
+def _strip_folio(page: str) -> str:
+    if "\n" not in page:
+        return page
+    tail = _RE_FOLIO_TAIL.search(page, max(0, len(page) - 40))
+    if tail:
+        page = page[: tail.start()]
+    head = _RE_FOLIO_HEAD.match(page[:40])
+    return page[head.end() :] if head else page
+
+
 def _normalize(s: str) -> str:
     """Remove whitespace, keeping one space between two ASCII tokens ("2.94 2.94")."""
     if any(ch in s for ch in _FULLWIDTH):
@@ -231,7 +251,7 @@ class _Doc:
         pos = 0
         prev_last = ""
         for page in pages:
-            t = _normalize(page or "")
+            t = _normalize(_strip_folio(page or ""))
             if t and prev_last and _is_ascii_tok(prev_last, after=True) and _is_ascii_tok(t[0]):
                 parts.append(" ")
                 pos += 1
@@ -376,7 +396,9 @@ def _before(m: re.Match, n: int) -> str:
 _RE_YEAR_BEFORE = re.compile(r"(?:(?P<y>\d{4})年度?|(?P<prior>上一?年度?)的?)(?:本?(?:单位|部门))?$")
 
 
-def _add_change(c: _Collector, m: re.Match, amount: str, unit: str, word: str, p: str | None, pword: str | None):
+def _add_change(
+    c: _Collector, m: re.Match, amount: str, unit: str, word: str, p: str | None, pword: str | None
+):
     c.add("total_change", _sign(word) * _to_wan(amount, unit), m, label="收支总计增减")
     if p is not None:
         c.add("total_change_pct", _sign(pword or word) * _num(p), m, label="收支总计增减率", unit="%")
@@ -648,18 +670,34 @@ class _CodeResolver:
             else:
                 self.names[_norm_key(parts[0])] = str(code)
 
-    def resolve(self, lei: str, kuan: str, xiang: str) -> str | None:
+    def resolve(self, lei: str, kuan: str, xiang: str) -> tuple[str | None, bool]:
+        """(code, firm): firm when the path or a 项 name found only under one 款 gave it."""
         if not self.paths and not self.names:
-            return None
+            return None, False
         cls = CLASS_CODES.get(lei[:-2] if lei.endswith("支出") else lei)
         for key in (_norm_path([lei, kuan, xiang]), _norm_path([kuan, xiang])):
             code = self.paths.get(key)
             if code:
-                return code
+                return code, True
+        code = self.bare(xiang)
+        if code and (cls is None or code.startswith(cls)):
+            return code, _norm_key(xiang) not in _GENERIC_XIANG
+        return None, False
+
+    def bare(self, xiang: str) -> str | None:
         code = self.names.get(_norm_key(xiang))
-        if code and len(code) == 7 and (cls is None or code.startswith(cls)):
-            return code
-        return None
+        return code if code and len(code) == 7 else None
+
+    def kuan_prefix(self, kuan: str) -> str | None:
+        """The 款 code from its "其他…支出" 项 (其他城乡社区管理事务支出 -> 21201)."""
+        code = self.bare(f"其他{kuan}支出")
+        return code[:5] if code else None
+
+
+# 项 names printed under many 款 with the same last two digits in the national list
+# (行政运行 xxxxx01, 一般行政管理事务 02, 机关服务 03, 事业运行 50): a bare name maps to one
+# of them only, so the 款 code must come from elsewhere.
+_GENERIC_XIANG = frozenset({"行政运行", "一般行政管理事务", "机关服务", "事业运行"})
 
 
 _ITEM_STOP = frozenset("（()）。；;，,：:、.．0123456789 \x1f")
@@ -675,8 +713,38 @@ def _name_before(text: str, pos: int, stop: frozenset, longest: int) -> int:
     return i
 
 
+def _item_codes(recs: list[tuple[int, str, str, str, re.Match]], resolver: _CodeResolver) -> list[str | None]:
+    """Codes of the listed 项. A generic 项 name (行政运行 …) takes its 款 code from a
+    sibling 项 of the same 类/款 resolved firmly (or the 款's "其他…支出" 项) and its last
+    two digits from the bare-name code; without either it keeps the bare-name code only
+    when the name is listed under a single 款 of that 类."""
+    out: list[str | None] = []
+    firm: list[bool] = []
+    prefix: dict[tuple[str, str], str] = {}
+    kuans: dict[tuple[str, str], set[str]] = {}
+    for _, lei, kuan, xiang, _m in recs:
+        code, is_firm = resolver.resolve(lei, kuan, xiang)
+        out.append(code)
+        firm.append(is_firm)
+        if code and is_firm:
+            prefix.setdefault((lei, kuan), code[:5])
+        kuans.setdefault((lei, _norm_key(xiang)), set()).add(kuan)
+    for i, (_, lei, kuan, xiang, _m) in enumerate(recs):
+        if firm[i] or _norm_key(xiang) not in _GENERIC_XIANG:
+            continue
+        bare = resolver.bare(xiang)
+        pre = prefix.get((lei, kuan)) or resolver.kuan_prefix(kuan)
+        cls = CLASS_CODES.get(lei[:-2] if lei.endswith("支出") else lei)
+        if bare and pre and (cls is None or pre.startswith(cls)):
+            out[i] = pre + bare[5:]
+        elif len(kuans[(lei, _norm_key(xiang))]) > 1:
+            out[i] = None  # 行政运行 under two 款 of one 类: the bare name cannot tell them apart
+    return out
+
+
 def _items(doc: _Doc, col: _Collector, resolver: _CodeResolver) -> None:
     text = doc.text
+    recs: list[tuple[int, str, str, str, re.Match]] = []
     for m in _RE_ITEM.finditer(text):
         if m.start() == 0 or text[m.start() - 1] not in "（(":
             continue
@@ -684,9 +752,10 @@ def _items(doc: _Doc, col: _Collector, resolver: _CodeResolver) -> None:
         lei = text[start : m.start() - 1]
         if len(lei) < 2 or not doc.allowed(start):
             continue
+        recs.append((start, lei, m["kuan"], m["xiang"], m))
+    codes = _item_codes(recs, resolver)
+    for (start, lei, kuan, xiang, m), code in zip(recs, codes, strict=True):
         try:
-            kuan, xiang = m["kuan"], m["xiang"]
-            code = resolver.resolve(lei, kuan, xiang)
             key = (f"{lei}|{kuan}|{xiang}",)
             text_ = doc.sentence(start, m.end())
             common = {"label": xiang, "code": code, "key": key, "text": text_, "pos": start}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.grid import Cell, Grid, Row, normalize
+from ingest.grid import Cell, Grid, Row, normalize, parse_amount
 from ingest.record import ParseError
 
 _PIECE = re.compile(r"\S+")
@@ -84,14 +84,23 @@ def _rows_of_page(page, page_no: int, texts: list[str]) -> list[Row]:
 
 
 def _merge_runs(runs: list) -> list:
-    """Some producers emit one run per character: join runs that touch."""
+    """Some producers emit one run per character: join runs that touch. A number
+    split after its decimal point ("0." + "00") is joined even across a space."""
     out: list = []
     for run in runs:
         if out:
             prev = out[-1]
             gap = run[2] - prev[3]
-            if gap <= 3.0 and not prev[4].endswith(" ") and gap > -prev[1]:
-                out[-1] = (prev[0], max(prev[1], run[1]), prev[2], run[3], prev[4] + run[4])
+            h = max(prev[1], run[1])
+            touching = gap <= max(3.0, 0.45 * h) and not prev[4].endswith(" ") and gap > -prev[1]
+            split_number = (
+                0 <= gap <= 0.8 * h
+                and prev[4].strip().endswith(".")
+                and parse_amount(prev[4].strip() + run[4].strip()) is not None
+            )
+            if touching or split_number:
+                text = prev[4].rstrip() + run[4] if split_number else prev[4] + run[4]
+                out[-1] = (prev[0], h, prev[2], run[3], text)
                 continue
         out.append(run)
     return out

@@ -51,9 +51,7 @@ def _wrapped_label_above(before: Row, row: Row, first: Row) -> bool:
     if not row.positional or len(row.cells) != 1 or row.page != first.page or before.page != row.page:
         return False
     text = row.cells[0].text
-    if parse_amount(text) is not None or re.search(r"科目|项目|编码|栏次|合计|单位|预算|支出$", text) and len(text) < 3:
-        return False
-    if re.search(r"科目|项目|编码|栏次|单位[:：]", text):
+    if parse_amount(text) is not None or re.search(r"科目|项目|编码|栏次|单位[:：]", text):
         return False
     return (first.y - row.y) < 0.6 * (row.y - before.y)
 

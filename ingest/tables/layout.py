@@ -136,23 +136,17 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
         parsed.append([row, code, labels, values, anchored])
     _merge_code_only(parsed)
     anchors = [p for p in parsed if p[4]]
+    own_label = {id(a): bool(a[2]) for a in anchors}
     for p in parsed:
         if p[4] or not p[2]:
             continue
-        row = p[0]
-        best, best_d = None, None
-        for a in anchors:
-            if a[0].page != row.page:
-                continue
-            d = abs(a[0].y - row.y)
-            if best_d is None or d < best_d - 1e-6 or (abs(d - best_d) <= 1e-6 and a[0].y < row.y):
-                best, best_d = a, d
-        if best is not None:
-            target = best
-            if target[0].y > row.y:
-                target[2] = p[2] + target[2]
-            else:
-                target[2] = target[2] + p[2]
+        target = _owner(p[0], anchors, own_label)
+        if target is None:
+            continue
+        if target[0].y > p[0].y:
+            target[2] = p[2] + target[2]
+        else:
+            target[2] = target[2] + p[2]
     out = []
     for row, code, labels, values, anchored in parsed:
         if not anchored or not (code or labels or values):
@@ -169,6 +163,22 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
             )
         )
     return out
+
+
+def _owner(row: Row, anchors: list[list], own_label: dict[int, bool]) -> list | None:
+    """The anchored row a label-only line (a wrapped name) belongs to: the nearest
+    one; when it sits halfway and both rows start their own names, it continues
+    the name above (top-aligned cells)."""
+    same = [a for a in anchors if a[0].page == row.page]
+    above = max((a for a in same if a[0].y < row.y), key=lambda a: a[0].y, default=None)
+    below = min((a for a in same if a[0].y > row.y), key=lambda a: a[0].y, default=None)
+    if above is None or below is None:
+        return above or below
+    d_above, d_below = row.y - above[0].y, below[0].y - row.y
+    halfway = abs(d_above - d_below) <= 0.25 * max(d_above, d_below)
+    if halfway and own_label[id(below)] and own_label[id(above)]:
+        return above
+    return above if d_above <= d_below + 1e-6 else below
 
 
 def _merge_code_only(parsed: list[list]) -> None:
