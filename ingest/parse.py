@@ -144,9 +144,19 @@ def _lines(reading: TableReading) -> list[Line]:
 def _facts(pages: list[str], readings: dict[str, TableReading]):
     from ingest.narrative import extract_facts
 
-    name_to_code = {}
+    # Bare 项 names and "类|款|项" / "款|项" name paths: repeated names such as 行政运行
+    # are only unambiguous with their parents.
+    name_to_code: dict[str, str] = {}
     for t in ("05", "03", "02"):
-        for r in readings.get(t, TableReading(t, [], [])).rows:
-            if r.code and len(r.code) == 7 and r.label:
-                name_to_code.setdefault(r.label, r.code)
+        rows = readings.get(t, TableReading(t, [], [])).rows
+        labels = {r.code: r.label for r in rows if r.code and r.label}
+        for code, label in labels.items():
+            if len(code) != 7:
+                continue
+            name_to_code.setdefault(label, code)
+            kuan, cls = labels.get(code[:5]), labels.get(code[:3])
+            if kuan:
+                name_to_code.setdefault(f"{kuan}|{label}", code)
+                if cls:
+                    name_to_code.setdefault(f"{cls}|{kuan}|{label}", code)
     return extract_facts(pages, name_to_code=name_to_code)

@@ -589,3 +589,119 @@ def test_fiscal_total_is_not_total():
     )
     assert kinds(facts) == {"fiscal_total"}
     assert value(facts, "fiscal_total") == 524.26
+
+
+def test_stated_prior_total_and_change_variants():
+    # the prior year's total stated first, the change relative to 本年度
+    facts = extract_facts(
+        [
+            "2023年度本单位收入总计1000万元，支出总计1000万元。2022年度收支总计为1100万元，本年度减少100万元，"
+            "下降9.09%，原因是项目减少。"
+        ]
+    )
+    assert value(facts, "total") == 1000 and value(facts, "total_prior") == 1100
+    assert value(facts, "total_change") == -100 and value(facts, "total_change_pct") == -9.09
+    # the total with its change in one sentence
+    facts = extract_facts(["2023年度收支总计为500万元，较上年增加50万元，增长11.1%。"])
+    assert value(facts, "total") == 500 and value(facts, "total_change") == 50
+    assert value(facts, "total_change_pct") == 11.1 and value(facts, "total_prior") == 450
+    facts = extract_facts(["收入支出总计是200万元，与上年度相比，减少了20万元，同比下降9.1%。"])
+    assert value(facts, "total") == 200 and value(facts, "total_change") == -20
+    assert value(facts, "total_change_pct") == -9.1
+    # a standalone statement of the prior year's total, after this year's
+    facts = extract_facts(
+        [
+            "2023年度收、支总计480.12万元。与2022年度相比，收、支总计各减少44.14万元。2022年度收、支总计为524.00万元。"
+        ]
+    )
+    assert value(facts, "total") == 480.12 and value(facts, "total_prior") == 524
+    facts = extract_facts(["上年度收支总计为90万元，本年度增加10万元，增长11.11%。"])
+    assert value(facts, "total_prior") == 90 and value(facts, "total_change") == 10
+    assert "total" not in kinds(facts)
+
+
+def test_bracketed_kuan_name_and_page_numbers():
+    pages = [
+        "其中：\n1. 一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）。年初预算为\n- 13 -\n",
+        "1254.58万元，支出决算为1544.71万元，完成年初预算的123.13%。\n第 14 页\n",
+        "2. 一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）一般行政管理事务（项）。年初预算为10万元，"
+        "支出决算为9万元，完成年初预算的90%。\n",
+    ]
+    facts = extract_facts(pages)
+    assert items(facts) == {
+        "行政运行": {"item_budget_initial": 1254.58, "item_actual": 1544.71, "item_execution_rate": 123.13},
+        "一般行政管理事务": {"item_budget_initial": 10, "item_actual": 9, "item_execution_rate": 90},
+    }
+    assert one(facts, "item_actual", label="行政运行").page == 1
+
+
+def test_generic_item_names_take_the_kuan_code_of_their_siblings():
+    text = (
+        "1.一般公共服务支出（类）人大事务（款）行政运行（项）。年初预算为1万元，支出决算为1万元。"
+        "2.城乡社区支出（类）城乡社区管理事务（款）行政运行（项）。年初预算为2万元，支出决算为2万元。"
+        "3.城乡社区支出（类）城乡社区管理事务（款）城管执法（项）。年初预算为3万元，支出决算为3万元。"
+        "4.一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）。年初预算为4万元，支出决算为4万元。"
+    )
+    # the tables give one code per name: 行政运行 -> the first one printed
+    facts = extract_facts([text], name_to_code={"行政运行": "2010101", "城管执法": "2120104"})
+    codes = {f.value: f.subject_code for f in facts if f.kind == "item_actual"}
+    # 行政运行 under two 款 of 201 and no sibling to tell them apart: null, not a shared code
+    assert codes == {1: None, 2: "2120101", 3: "2120104", 4: None}
+    facts = extract_facts(
+        [text], name_to_code={"行政运行": "2010101", "其他政府办公厅(室)及相关机构事务支出": "2010399"}
+    )
+    codes = {f.value: f.subject_code for f in facts if f.kind == "item_actual"}
+    assert codes == {1: None, 2: None, 3: None, 4: "2010301"}
+
+
+def _fact_key(kind: str, code: str | None, label: str) -> tuple[str, str]:
+    return kind, code or label
+
+
+def test_generated_corpus_recall_and_precision(tmp_path):
+    """Round trip through the sample generator: every narrative fact its manifest
+    lists (all three template families, text and PDF) is read back, and no fact of
+    a kind it lists has another value."""
+    from collections import Counter
+
+    from ingest.parse import parse_file
+    from samplegen.generate import generate
+
+    m = generate(tmp_path, units=6, years="2023-2024", formats="text,pdf", seed=3)
+    # without an embedded CJK font pdfium cannot box the PDFs' CJK glyphs (tests/test_samplegen.py)
+    no_font = any(str(d["layout"].get("font") or "").startswith("cid:") for d in m["documents"])
+    stats = {fmt: Counter() for fmt in ("text", "pdf")}
+    misses: list[str] = []
+    for d in m["documents"]:
+        if d["kind"] == "unreadable" or (no_font and d["format"] == "pdf"):
+            continue
+        got = parse_file(tmp_path / d["file"]).facts
+        want = Counter(
+            (_fact_key(f["kind"], f["subject_code"], f["label"]), round(f["value"], 2)) for f in d["facts"]
+        )
+        have = Counter((_fact_key(f.kind, f.subject_code, f.label), round(f.value, 2)) for f in got)
+        values: dict[tuple, set] = {}
+        for (k, v), _n in want.items():
+            values.setdefault(k, set()).add(v)
+        listed = {f["kind"] for f in d["facts"]}
+        s = stats[d["format"]]
+        s["want"] += sum(want.values())
+        s["hit"] += sum((want & have).values())
+        misses += [f"{d['file']}: missing {k}" for k in want - have]
+        for f in got:
+            if f.kind in listed:
+                s["checked"] += 1
+                ok = round(f.value, 2) in values.get(_fact_key(f.kind, f.subject_code, f.label), ())
+                s["right"] += ok
+                if not ok:
+                    misses.append(f"{d['file']}: unexpected {f.kind} {f.subject_code or f.label} {f.value}")
+    for fmt, s in stats.items():
+        if no_font and fmt == "pdf":
+            continue
+        assert s["want"] > 300, fmt
+        recall, precision = s["hit"] / s["want"], s["right"] / s["checked"]
+        assert recall >= 0.99 and precision >= 0.99, f"{fmt}: {recall:.2%} / {precision:.2%}\n" + "\n".join(
+            misses[:20]
+        )
+    if no_font:
+        pytest.skip("PDF facts not checked: no embeddable CJK font (apt-get install fonts-wqy-microhei)")
