@@ -25,13 +25,16 @@ def unit_and_year(pages: list[str]) -> tuple[str | None, int | None]:
     head = _squash("\n".join(pages[:3]))
     unit = year = None
     first_line = head.replace("\n", "")[:300]
+    # The cover title: "2023年度<单位>部门决算公开" or "<单位>2023年度部门决算"; the earlier wins.
+    candidates = []
     m = _TITLE_AFTER.search(first_line)
-    if m and not _BAD_NAME.search(m.group(2)):
-        year, unit = int(m.group(1)), m.group(2)
-    else:
-        m = _TITLE_BEFORE.search(first_line)
-        if m and not _BAD_NAME.search(m.group(1)):
-            unit, year = m.group(1), int(m.group(2))
+    if m and _good_name(m.group(2)):
+        candidates.append((m.start(), m.group(2), int(m.group(1))))
+    m = _TITLE_BEFORE.search(first_line)
+    if m and _good_name(m.group(1)):
+        candidates.append((m.start(), m.group(1), int(m.group(2))))
+    if candidates:
+        _, unit, year = min(candidates)
     if unit is None:
         names = Counter(m.group(1).strip() for p in pages for m in _UNIT_LINE.finditer(p))
         if names:
@@ -43,6 +46,10 @@ def unit_and_year(pages: list[str]) -> tuple[str | None, int | None]:
     if unit:
         unit = re.sub(r"（本级）|\(本级\)", "", unit).strip("：: ")
     return unit or None, year
+
+
+def _good_name(name: str) -> bool:
+    return len(name) >= 4 and not _BAD_NAME.search(name) and "年度" not in name
 
 
 def publication_date(pages: list[str]) -> str | None:

@@ -251,3 +251,17 @@ def test_government_fund_table_with_values(lines):
     assert got[(None, "basic")] == 3.0
     assert len(got) == 24
     assert not [p for p in r.problems if p.table == "07"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "武汉市江汉区工业企业服务中心2023年度单位决算",
+        "武汉市江汉区工业企业服务中心 2023 年度部门决算公开",
+        "2023年度武汉市江汉区工业企业服务中心部门决算公开",
+    ],
+)
+def test_unit_name_from_title_forms(lines, title):
+    out = [title if "部门决算公开" in x and "2023年度" in x else x for x in lines[:6]] + lines[6:]
+    r = parse(out)
+    assert (r.document.unit_name, r.document.fiscal_year) == ("武汉市江汉区工业企业服务中心", 2023)
