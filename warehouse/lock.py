@@ -1,9 +1,9 @@
 """One refresh at a time per warehouse: an exclusive ``flock`` on ``<warehouse>.lock``.
 
 The kernel drops the lock when its holder dies (even by SIGKILL), so a crashed
-refresh can never leave a stale lock behind. The holder's pid and start time are
-written into the file for the message shown to whoever is turned away; a
-leftover file whose pid is gone is only informational and is overwritten."""
+refresh can never leave a stale lock behind: stale-lock detection is the
+kernel's. The holder's pid and start time are written into the file for the
+message shown to whoever is turned away; a leftover file is just overwritten."""
 
 from __future__ import annotations
 
@@ -61,10 +61,7 @@ class RefreshLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            holder = read_holder(self.path)
-            if holder and isinstance(holder.get("pid"), int) and not pid_alive(holder["pid"]):
-                holder["stale"] = True  # should not happen with flock; report anyway
-            raise WarehouseLocked(self.path, holder) from None
+            raise WarehouseLocked(self.path, read_holder(self.path)) from None
         info = {
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%d %H:%M:%S"),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import json
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -32,16 +33,20 @@ def load_parser(spec: str) -> Callable:
 
 
 def parser_fingerprint(spec: str) -> str:
-    """Digest of the parser's source package: when the reader changes, documents it
-    read are read again (their records may differ)."""
+    """Identifies what the parser would produce: its ``PARSER_VERSION`` when the
+    parser's module declares one, else a digest of its top-level package's
+    sources. When it changes, documents are read again (their records may differ)."""
     module = spec.partition(":")[0]
-    top = module.split(".")[0]
-    h = hashlib.sha256(spec.encode())
-    found = importlib.util.find_spec(top)
-    if found is None:
+    try:
+        declared = getattr(importlib.import_module(module), "PARSER_VERSION", None)
+    except ImportError:
         return "missing:" + spec
-    roots = [Path(r) for r in (found.submodule_search_locations or [])]
-    if not roots and found.origin:
+    if declared is not None:
+        return f"{spec}@{declared}"
+    h = hashlib.sha256(spec.encode())
+    found = importlib.util.find_spec(module.split(".")[0])
+    roots = [Path(r) for r in (found.submodule_search_locations or [])] if found else []
+    if not roots and found and found.origin:
         h.update(Path(found.origin).read_bytes())
     for root in roots:
         for p in sorted(root.rglob("*.py")):
@@ -50,13 +55,54 @@ def parser_fingerprint(spec: str) -> str:
     return h.hexdigest()[:16]
 
 
+LINE_KEYS = ("table", "side", "row_label", "subject_code", "column", "amount", "page", "row")
+FACT_KEYS = ("kind", "subject_code", "label", "value", "unit", "page", "text")
+PROBLEM_KEYS = ("severity", "table", "code", "message")
+
+
+def content_hash(result: dict) -> str:
+    """Digest of what a document says (cells and facts), whatever file it came in."""
+    lines = sorted(
+        (x["table"], x.get("side") or "", x.get("row_label") or "", x.get("subject_code") or "",
+         x["column"], round(float(x["amount"] or 0), 6))
+        for x in result.get("lines") or []
+    )  # fmt: skip
+    facts = sorted(
+        (x["kind"], x.get("subject_code") or "", x.get("label") or "", round(float(x["value"] or 0), 6))
+        for x in result.get("facts") or []
+    )
+    return hashlib.sha256(json.dumps([lines, facts], ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def columnar(result: dict) -> dict:
+    """The contract dict as column lists, ready for the raw tables (done in the
+    worker, so the parent only concatenates)."""
+
+    def cols(rows: list[dict], keys: tuple[str, ...]) -> dict[str, list]:
+        return {k: [r.get(k) for r in rows] for k in keys}
+
+    lines = result.get("lines") or []
+    facts = result.get("facts") or []
+    out = {
+        "document": result.get("document") or {},
+        "lines": cols(lines, LINE_KEYS),
+        "facts": cols(facts, FACT_KEYS),
+        "problems": cols(result.get("problems") or [], PROBLEM_KEYS),
+        "content_hash": content_hash(result),
+    }
+    out["lines"]["amount"] = [None if v is None else float(v) for v in out["lines"]["amount"]]
+    out["facts"]["value"] = [None if v is None else float(v) for v in out["facts"]["value"]]
+    return out
+
+
 def parse_one(path: str, spec: str) -> dict:
-    """Run the parser on one file; never raises."""
+    """Run the parser on one file; never raises. A readable document comes back
+    as ``records`` (see columnar)."""
     t0 = time.perf_counter()
     try:
         result = load_parser(spec)(path)
         data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-        return {"ok": True, "result": data, "seconds": time.perf_counter() - t0}
+        return {"ok": True, "records": columnar(data), "seconds": time.perf_counter() - t0}
     except Exception as exc:  # the rest of the batch must go on
         if type(exc).__name__ == "ParseError" and hasattr(exc, "reason"):
             return {
@@ -109,12 +155,10 @@ def parse_many(
     try:
         with _pool(min(workers, len(items)), spec) as pool:
             futures = {pool.submit(parse_one, path, spec): key for key, path in pending.items()}
-            while futures:
-                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    key = futures.pop(fut)
-                    done(key, fut.result())
-                    pending.pop(key, None)
+            for fut in as_completed(futures):
+                key = futures[fut]
+                done(key, fut.result())
+                pending.pop(key, None)
     except BrokenProcessPool:
         # A worker died (e.g. a native crash inside a PDF library). Find the
         # culprit by parsing the rest one at a time, each in a fresh worker.

@@ -18,7 +18,8 @@ SIDECARS = {"manifest.json", "units.csv"}
 
 @dataclass
 class InboxFile:
-    path: str  # absolute
+    path: str  # relative to the inbox, "/"-separated (the registry key)
+    abspath: str
     size: int
     mtime_ns: int
     sha256: str = ""
@@ -56,12 +57,14 @@ def list_inbox(inbox: Path) -> list[InboxFile]:
                 st = os.stat(p)
             except OSError:
                 continue
-            out.append(InboxFile(path=p, size=st.st_size, mtime_ns=st.st_mtime_ns))
+            rel = Path(p).relative_to(root).as_posix()
+            out.append(InboxFile(path=rel, abspath=p, size=st.st_size, mtime_ns=st.st_mtime_ns))
     return out
 
 
 def scan(inbox: Path, known: dict[str, tuple[str, int, int]], threads: int = 4) -> ScanResult:
-    """``known``: path -> (sha256, size, mtime_ns) from the previous refresh."""
+    """``known``: relative path -> (sha256, size, mtime_ns) from the previous refresh.
+    Paths are relative to the inbox, so a moved or copied inbox is still known."""
     files = list_inbox(inbox)
     todo = []
     for f in files:
@@ -72,7 +75,7 @@ def scan(inbox: Path, known: dict[str, tuple[str, int, int]], threads: int = 4) 
             todo.append(f)
     if todo:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for f, digest in zip(todo, pool.map(lambda x: sha256_file(x.path), todo), strict=True):
+            for f, digest in zip(todo, pool.map(lambda x: sha256_file(x.abspath), todo), strict=True):
                 f.sha256 = digest
     for f in files:
         prev = known.get(f.path)

@@ -1,0 +1,24 @@
+-- Current documents as the data-quality rules see them: which tables were
+-- printed, and which the reader found but could not read (table_empty), so a
+-- rule touching them is insufficient_data rather than passed.
+with unreadable as (
+    select
+        document_id,
+        list(distinct table_id order by table_id) as unreadable_tables
+    from {{ ref('stg_problems') }}
+    where problem_code = 'table_empty' and table_id is not null
+    group by document_id
+)
+
+select
+    versions.document_id,
+    versions.unit_id,
+    versions.fiscal_year,
+    documents.tables_present,
+    coalesce(unreadable.unreadable_tables, []) as unreadable_tables
+from {{ ref('int_document_versions') }} as versions
+inner join {{ ref('stg_documents') }} as documents
+    on versions.document_id = documents.document_id
+left join unreadable
+    on versions.document_id = unreadable.document_id
+where versions.is_current

@@ -1,0 +1,46 @@
+-- The document registry: every distinct file content ever seen, its unit and
+-- year, its place in the version chain (a republished document supersedes the
+-- previous one; both stay queryable), or why it is in quarantine.
+with files as (
+    select
+        document_id,
+        list(file_path order by file_path) as file_paths,
+        count(*) as n_files
+    from {{ ref('stg_files') }}
+    group by document_id
+)
+
+select
+    documents.document_id,
+    units.unit_id,
+    documents.unit_name_printed,
+    units.match_kind as unit_match_kind,
+    documents.fiscal_year,
+    versions.version_no,
+    versions.versions_count,
+    coalesce(versions.is_current, false) as is_current,
+    versions.superseded_by_document_id,
+    documents.document_status,
+    quarantine.reason_code as quarantine_code,
+    quarantine.reason_text as quarantine_reason,
+    documents.source_path,
+    documents.file_name,
+    coalesce(files.file_paths, [documents.source_path]) as file_paths,
+    coalesce(files.n_files, 0) as n_files,
+    documents.document_format,
+    documents.amount_unit,
+    documents.publication_date,
+    documents.tables_present,
+    documents.content_hash,
+    documents.n_lines,
+    documents.n_facts,
+    documents.n_problems,
+    documents.first_seen_run_id,
+    documents.first_seen_at,
+    documents.loaded_run_id,
+    documents.loaded_at
+from {{ ref('stg_documents') }} as documents
+left join {{ ref('int_document_units') }} as units on documents.document_id = units.document_id
+left join {{ ref('int_document_versions') }} as versions on documents.document_id = versions.document_id
+left join {{ ref('stg_quarantine') }} as quarantine on documents.document_id = quarantine.document_id
+left join files on documents.document_id = files.document_id

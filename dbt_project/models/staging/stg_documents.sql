@@ -1,0 +1,22 @@
+select
+    document_id,
+    source_path,
+    file_name,
+    "format" as document_format,
+    unit_name as unit_name_printed,
+    fiscal_year,
+    amount_unit,
+    publication_date,
+    "tables" as tables_present,
+    content_hash,
+    status as document_status,
+    n_lines,
+    n_facts,
+    n_problems,
+    "parser",
+    parser_fingerprint,
+    first_seen_run_id,
+    first_seen_at,
+    loaded_run_id,
+    loaded_at
+from {{ source('raw', 'raw_documents') }}

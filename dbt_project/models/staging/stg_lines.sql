@@ -1,0 +1,12 @@
+select
+    document_id,
+    line_no,
+    "table" as table_id,
+    side,
+    row_label,
+    subject_code,
+    "column" as column_key,
+    amount,
+    page as page_no,
+    "row" as row_no
+from {{ source('raw', 'raw_lines') }}

@@ -1,0 +1,9 @@
+select
+    document_id,
+    source_path,
+    reason_code,
+    reason as reason_text,
+    message as reason_message,
+    run_id as quarantined_run_id,
+    quarantined_at
+from {{ source('raw', 'raw_quarantine') }}

@@ -1,0 +1,497 @@
+"""Evaluate the rules catalogue (rules.yml) on documents: pure Python, no
+warehouse and no Great Expectations, so it is fast and easy to test.
+
+A rule is a list of checks; each check has a ``shape`` (a family of
+computations). Adding a rule of an existing shape is a YAML edit only."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+RULES_PATH = Path(__file__).with_name("rules.yml")
+OUTCOMES = ("pass", "rounding", "fail", "not_applicable", "insufficient_data")
+_EPS = 1e-6
+
+
+@cache
+def _load(path: str) -> tuple:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
+    return tuple(data["rules"])
+
+
+def load_rules(path: Path | str | None = None) -> list[dict]:
+    return list(_load(str(path or RULES_PATH)))
+
+
+@dataclass
+class Row:
+    table: str
+    side: str | None
+    label: str
+    code: str | None
+    row_no: int
+    page: int | None
+    vals: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    document_id: str
+    unit_id: str
+    fiscal_year: int | None
+    tables: set[str] = field(default_factory=set)  # tables printed in the document
+    unreadable: set[str] = field(default_factory=set)  # found but could not be read
+    rows: dict[tuple[str, str | None], list[Row]] = field(default_factory=dict)
+    facts: dict[str, list[tuple[str | None, str, float, int | None]]] = field(default_factory=dict)
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def rows_of(self, t: str, side: str | None) -> tuple[list[Row], dict[str, Row], dict[str, Row]]:
+        """Rows of a table (side None: all sides) in reading order, plus first row by label and by code."""
+        key = (t, side)
+        hit = self._index.get(key)
+        if hit is None:
+            if side is None:
+                rows = sorted(
+                    (r for (tt, _s), rs in self.rows.items() if tt == t for r in rs), key=lambda r: r.row_no
+                )
+            else:
+                rows = self.rows.get(key, [])
+            by_label: dict[str, Row] = {}
+            by_code: dict[str, Row] = {}
+            for r in rows:
+                by_label.setdefault(r.label, r)
+                if r.code:
+                    by_code.setdefault(r.code, r)
+            hit = self._index[key] = (rows, by_label, by_code)
+        return hit
+
+    @classmethod
+    def build(cls, document_id, unit_id, fiscal_year, tables, unreadable, lines, facts) -> Doc:
+        """``lines``: dicts with table, side, row_label, subject_code, column, amount, page, row.
+        ``facts``: dicts with kind, subject_code, label, value, page."""
+        doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []))
+        index: dict[tuple, Row] = {}
+        for ln in lines:
+            t, side = ln["table"], ln.get("side")
+            key = (t, side, ln.get("row"), ln.get("row_label"))
+            row = index.get(key)
+            if row is None:
+                row = Row(
+                    t,
+                    side,
+                    ln.get("row_label") or "",
+                    ln.get("subject_code"),
+                    ln.get("row") or 0,
+                    ln.get("page"),
+                )
+                index[key] = row
+                doc.rows.setdefault((t, side), []).append(row)
+            row.vals[ln["column"]] = row.vals.get(ln["column"], 0.0) + float(ln["amount"] or 0.0)
+            doc.tables.add(t)
+        for rows in doc.rows.values():
+            rows.sort(key=lambda r: r.row_no)
+        for f in facts:
+            doc.facts.setdefault(f["kind"], []).append(
+                (f.get("subject_code"), f.get("label") or "", float(f["value"]), f.get("page"))
+            )
+        return doc
+
+    def has_lines(self, t: str) -> bool:
+        return bool(self.rows_of(t, None)[0])
+
+
+@dataclass
+class Value:
+    value: float
+    addends: int  # leaf values that are not zero
+    table: str | None = None
+    row_label: str | None = None
+    page: int | None = None
+
+
+def finding_id(document_id: str, rule_id: str, table: str | None, where: str) -> str:
+    """Stable id of one check of one document (what `juesuan ack` names): the same
+    file (sha256), rule and location give the same id in every run.
+    runner.FINDING_ID_SQL computes the same in DuckDB."""
+    key = f"{document_id}|{rule_id}|{table or ''}|{where}"
+    return hashlib.md5(key.encode()).hexdigest()[:12]
+
+
+class _Ctx:
+    def __init__(self, doc: Doc, prior: Doc | None):
+        self.doc, self.prior = doc, prior
+
+
+def _rows(doc: Doc, t: str, side: str | None) -> list[Row]:
+    return doc.rows_of(t, side)[0]
+
+
+def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
+    sign = float(term.get("sign", 1))
+    if "fact" in term:
+        items = ctx.doc.facts.get(term["fact"], [])
+        if code is not None:
+            items = [f for f in items if f[0] == code]
+        if not items:
+            return None
+        f = items[0]
+        return Value(sign * f[2], 1 if f[2] else 0, None, f[1], f[3])
+    if "count" in term:
+        items = ctx.doc.facts.get(term["count"], [])
+        return Value(sign * len(items), 1, None, None, items[0][3]) if items else None
+    if "facts" in term:
+        items = ctx.doc.facts.get(term["facts"], [])
+        if not items:
+            return None
+        return Value(sign * sum(f[2] for f in items), sum(1 for f in items if f[2]), None, None, items[0][3])
+    doc = ctx.prior if term.get("year") == "prior" else ctx.doc
+    if doc is None:
+        return None
+    t, side, col = term["t"], term.get("side"), term.get("col", "amount")
+    rows, by_label, by_code = doc.rows_of(t, side)
+    picked: list[Row] = []
+    if term.get("row") == "total":
+        picked = [r for r in rows if r.code is None][:1]
+    elif "label" in term:
+        hit = by_label.get(term["label"])
+        picked = [hit] if hit else []
+    elif "code" in term:
+        want = str(term["code"]).replace("{code}", code or "")
+        hit = by_code.get(want)
+        picked = [hit] if hit else []
+    elif "level" in term:
+        picked = [r for r in rows if r.code and len(r.code) == int(term["level"])]
+    elif "before" in term:
+        stop = next((r.row_no for r in rows if r.label == term["before"]), None)
+        picked = [r for r in rows if stop is not None and r.row_no < stop]
+    vals = [r.vals.get(col, 0.0) for r in picked]
+    first = picked[0] if picked else None
+    return Value(
+        sign * sum(vals),
+        sum(1 for v in vals if v),
+        t,
+        first.label if first else term.get("label"),
+        first.page if first else None,
+    )
+
+
+def _terms_tables(terms: list[dict]) -> set[str]:
+    return {t["t"] for t in terms if "t" in t and t.get("year") != "prior"}
+
+
+def _has_fact_terms(terms: list[dict]) -> bool:
+    return any("fact" in t or "facts" in t or "count" in t for t in terms)
+
+
+def _judge(diff: float, addends: int, policy: str, op: str = "eq", stated_decimals: int = 2):
+    """Return (outcome, tolerance, excess) where excess > 0 means fail."""
+    if policy == "exact":
+        tol = 0.005
+    elif policy == "percent":
+        tol = 0.01 + 0.5 * 10 ** (-stated_decimals)
+    else:
+        tol = 0.01 * max(1, addends)
+    if op == "le":
+        over = diff
+    elif op == "ge":
+        over = -diff
+    else:
+        over = abs(diff)
+    excess = over - tol - _EPS
+    if over < 0.005:
+        return "pass", tol, excess
+    if excess <= 0 and policy != "exact":
+        return "rounding", tol, excess
+    return "fail", tol, excess
+
+
+def _decimals(x: float) -> int:
+    s = f"{x:.6f}".rstrip("0").rstrip(".")
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+class _Out:
+    def __init__(self, doc: Doc, rule: dict):
+        self.doc, self.rule, self.rows = doc, rule, []
+
+    def add(
+        self, outcome, table, where, expected=None, actual=None, tol=None, excess=None, page=None, label=None
+    ):
+        diff = None if expected is None or actual is None else actual - expected
+        self.rows.append(
+            {
+                "document_id": self.doc.document_id,
+                "unit_id": self.doc.unit_id,
+                "fiscal_year": self.doc.fiscal_year,
+                "rule_id": self.rule["id"],
+                "severity": self.rule.get("severity", "error"),
+                "outcome": outcome,
+                "expected": expected,
+                "actual": actual,
+                "difference": diff,
+                "tolerance": tol,
+                "excess": excess,
+                "table_id": table,
+                "row_label": label if label is not None else where,
+                "location": where,
+                "page_no": page,
+            }
+        )
+
+
+def _gate(doc: Doc, tables: set[str]) -> str | None:
+    """not_applicable / insufficient_data for the current-year tables a check reads."""
+    if tables & doc.unreadable:
+        return "insufficient_data"
+    if doc.tables and not tables <= doc.tables:
+        return "not_applicable"
+    return None
+
+
+def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rhs, code=None) -> None:
+    lv = [_term(ctx, t, code) for t in lhs]
+    rv = [_term(ctx, t, code) for t in rhs]
+    if any(v is None for v in lv + rv):
+        return  # a stated fact or last year's document is not there: nothing to compare
+    tables = _terms_tables(lhs + rhs)
+    gate = _gate(ctx.doc, tables)
+    loc = next((v for v in lv + rv if v.table), None)
+    table = loc.table if loc else None
+    if gate:
+        out.add(gate, table, where)
+        return
+    if not _has_fact_terms(lhs + rhs) and not any(ctx.doc.has_lines(t) for t in tables):
+        return  # every table involved is empty: reported as zero, nothing to check
+    actual, expected = sum(v.value for v in lv), sum(v.value for v in rv)
+    n = max(sum(v.addends for v in lv), sum(v.addends for v in rv), 1)
+    outcome, tol, excess = _judge(actual - expected, n, policy, check.get("op", "eq"))
+    out.add(
+        outcome,
+        table,
+        where,
+        expected,
+        actual,
+        tol,
+        excess,
+        loc.page if loc else None,
+        loc.row_label if loc else None,
+    )
+
+
+def _row_sum(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    t, side = check["t"], check.get("side")
+    gate = _gate(ctx.doc, {t})
+    if gate:
+        out.add(gate, t, f"{t}表")
+        return
+    total = check["total"]
+    parts = [(p[1:], -1.0) if p.startswith("-") else (p, 1.0) for p in check["parts"]]
+    for r in _rows(ctx.doc, t, side):
+        if side is None and r.side not in (None,) and t in ("01", "04"):
+            continue
+        if total not in r.vals and not any(p in r.vals for p, _ in parts):
+            continue
+        comps = [s * r.vals.get(p, 0.0) for p, s in parts]
+        actual, expected = r.vals.get(total, 0.0), sum(comps)
+        n = max(1, sum(1 for c in comps if c))
+        outcome, tol, excess = _judge(actual - expected, n, policy)
+        out.add(outcome, t, f"{r.label}.{total}", expected, actual, tol, excess, r.page, r.label)
+
+
+def _tree(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    for t in check["tables"]:
+        if not ctx.doc.has_lines(t):
+            gate = _gate(ctx.doc, {t})
+            if gate == "insufficient_data":
+                out.add(gate, t, f"{t}表")
+            continue
+        if t in ctx.doc.unreadable:
+            out.add("insufficient_data", t, f"{t}表")
+            continue
+        rows = _rows(ctx.doc, t, None)
+        coded = {r.code: r for r in rows if r.code}
+        total_row = next((r for r in rows if r.code is None), None)
+        cols = sorted({c for r in rows for c in r.vals})
+        children: dict[str | None, list[Row]] = defaultdict(list)
+        for code, r in coded.items():
+            if len(code) == 3:
+                children[None].append(r)
+            elif len(code) in (5, 7):
+                parent = code[: len(code) - 2]
+                if parent in coded:
+                    children[parent].append(r)
+        for parent, kids in children.items():
+            prow = total_row if parent is None else coded[parent]
+            if prow is None:
+                continue
+            present = set(prow.vals).union(*(k.vals for k in kids))
+            for col in (c for c in cols if c in present):
+                vals = [k.vals.get(col, 0.0) for k in kids]
+                actual, expected = prow.vals.get(col, 0.0), sum(vals)
+                if not actual and not any(vals):
+                    continue
+                outcome, tol, excess = _judge(actual - expected, sum(1 for v in vals if v), policy)
+                out.add(
+                    outcome,
+                    t,
+                    f"{prow.code or '合计'} {prow.label}.{col}",
+                    expected,
+                    actual,
+                    tol,
+                    excess,
+                    prow.page,
+                    prow.label,
+                )
+
+
+def _econ_tree(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    t = check["t"]
+    gate = _gate(ctx.doc, {t})
+    if gate:
+        out.add(gate, t, f"{t}表")
+        return
+    rows = [r for r in _rows(ctx.doc, t, None) if r.code]
+    groups = {r.code: r for r in rows if len(r.code) == 3}
+    for code, g in groups.items():
+        kids = [r for r in rows if len(r.code) == 5 and r.code.startswith(code)]
+        if not kids:
+            continue
+        vals = [k.vals.get("amount", 0.0) for k in kids]
+        actual, expected = g.vals.get("amount", 0.0), sum(vals)
+        outcome, tol, excess = _judge(actual - expected, sum(1 for v in vals if v), policy)
+        out.add(outcome, t, f"{code} {g.label}", expected, actual, tol, excess, g.page, g.label)
+
+
+def _per_subject(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    left, right = check["left"], check["right"]
+    level = check.get("level", "all")
+    tables = {left["t"], right["t"]}
+    gate = _gate(ctx.doc, tables)
+    if gate:
+        out.add(gate, left["t"], f"{left['t']}-{right['t']}")
+        return
+    labels: dict[str, Row] = {}
+    for term in (left, right):
+        for r in _rows(ctx.doc, term["t"], term.get("side")):
+            if r.code and (level == "all" or len(r.code) == int(level)):
+                labels.setdefault(r.code, r)
+    lcodes = ctx.doc.rows_of(left["t"], left.get("side"))[2]
+    rcodes = ctx.doc.rows_of(right["t"], right.get("side"))[2]
+    lcol, rcol = left.get("col", "amount"), right.get("col", "amount")
+    for code in sorted(labels):
+        lrow, rrow = lcodes.get(code), rcodes.get(code)
+        lval = lrow.vals.get(lcol, 0.0) if lrow else 0.0
+        rval = rrow.vals.get(rcol, 0.0) if rrow else 0.0
+        if not lval and not rval:
+            continue
+        outcome, tol, excess = _judge(lval - rval, 1, policy, check.get("op", "eq"))
+        r = labels[code]
+        out.add(outcome, left["t"], f"{code} {r.label}.{lcol}", rval, lval, tol, excess, r.page, r.label)
+
+
+def _per_fact(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    right = check["right"]
+    for code, label, value, page in ctx.doc.facts.get(check["fact"], []):
+        if not code:
+            continue
+        gate = _gate(ctx.doc, {right["t"]})
+        if gate:
+            out.add(gate, right["t"], f"{code} {label}")
+            continue
+        rv = _term(ctx, {**right, "code": code})
+        outcome, tol, excess = _judge(value - rv.value, 1, policy)
+        out.add(outcome, right["t"], f"{code} {label}", rv.value, value, tol, excess, page, label)
+
+
+def _ratio(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    facts = ctx.doc.facts.get(check["fact"], [])
+    if not check.get("per_subject"):
+        facts = facts[:1]
+    for code, label, stated, page in facts:
+        if check.get("per_subject") and not code:
+            continue
+        terms = check["num"] + check["den"]
+        gate = _gate(ctx.doc, _terms_tables(terms))
+        where = f"{check.get('where', '')} {code or ''}".strip()
+        if gate:
+            out.add(gate, None, where)
+            continue
+        num = [_term(ctx, t, code) for t in check["num"]]
+        den = [_term(ctx, t, code) for t in check["den"]]
+        if any(v is None for v in num + den):
+            continue
+        d = sum(v.value for v in den)
+        if abs(d) < _EPS:
+            continue
+        expected = 100.0 * sum(v.value for v in num) / d
+        outcome, tol, excess = _judge(stated - expected, 1, "percent", stated_decimals=_decimals(stated))
+        out.add(outcome, None, where, expected, stated, tol, excess, page, label)
+
+
+def _equation(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
+    _compare(out, ctx, check, policy, check.get("where", ""), check["lhs"], check["rhs"])
+
+
+SHAPES = {
+    "row_sum": _row_sum,
+    "tree": _tree,
+    "econ_tree": _econ_tree,
+    "equation": _equation,
+    "per_subject": _per_subject,
+    "per_fact": _per_fact,
+    "ratio": _ratio,
+}
+
+
+def evaluate(docs: list[Doc], rules: list[dict] | None = None) -> list[dict]:
+    """One row per check instance (pass/rounding/fail/insufficient_data/not_applicable),
+    plus one not_applicable row per rule and document where nothing could run."""
+    rules = rules if rules is not None else load_rules()
+    by_unit_year = {(d.unit_id, d.fiscal_year): d for d in docs}
+    rows: list[dict] = []
+    for doc in docs:
+        prior = by_unit_year.get((doc.unit_id, doc.fiscal_year - 1)) if doc.fiscal_year else None
+        ctx = _Ctx(doc, prior)
+        for rule in rules:
+            out = _Out(doc, rule)
+            policy = rule.get("tolerance", "addends")
+            for check in rule["checks"]:
+                SHAPES[check["shape"]](out, ctx, check, policy)
+            if not out.rows:
+                out.add("not_applicable", None, "（无可核对的数据）")
+            rows.extend(out.rows)
+    return rows
+
+
+def rule_outcome(outcomes: list[str]) -> str:
+    """A rule's outcome for one document: a rule that did not fully run is never a pass."""
+    s = set(outcomes)
+    for o in ("fail", "insufficient_data", "rounding", "pass"):
+        if o in s:
+            return o
+    return "not_applicable"
+
+
+def doc_from_parse(result, unit_id: str | None = None) -> Doc:
+    """A ``Doc`` from an ``ingest`` ParseResult (or its ``to_dict()``)."""
+    d = result.to_dict() if hasattr(result, "to_dict") else result
+    meta = d["document"]
+    unreadable = {
+        p["table"] for p in d.get("problems", []) if p.get("code") == "table_empty" and p.get("table")
+    }
+    return Doc.build(
+        meta["sha256"],
+        unit_id or meta.get("unit_name") or meta["sha256"],
+        meta.get("fiscal_year"),
+        meta.get("tables") or [],
+        unreadable,
+        d.get("lines", []),
+        d.get("facts", []),
+    )

@@ -1,0 +1,184 @@
+"""Dashboard query module: results, caching on mtime, bound parameters."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard import export, queries, synthetic
+
+INJECTION = "'; drop table x; --"
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    synthetic.build(path, n_units=30, years=(2022, 2023, 2024), with_dq=True)
+    con = duckdb.connect(str(path))
+    con.execute("create table x as select 1 as a")
+    con.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def use_wh(wh, monkeypatch):
+    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(wh))
+    queries.clear_cache()
+    yield
+    queries.close()
+
+
+def test_years_and_filters():
+    assert queries.years() == [2024, 2023, 2022]
+    assert len(queries.departments()) == 12
+    assert set(queries.unit_types()) == {"行政单位", "事业单位", "参公事业单位"}
+
+
+def test_overview_filters_and_headline_agree():
+    all_units = queries.overview(2024)
+    assert len(all_units) == 29  # U00017 has not disclosed 2024
+    dep = queries.overview(2024, ["部门01"])
+    assert set(dep["department"]) == {"部门01"} and 0 < len(dep) < len(all_units)
+    h = queries.headline(2024, ["部门01"], [])
+    assert h["units"] == len(dep)
+    assert h["expenditure_total"] == pytest.approx(dep["expenditure_total"].sum())
+    both = queries.overview(2024, ["部门01"], ["行政单位"])
+    assert set(both["unit_type"]) <= {"行政单位"}
+    assert "dq_failed" in all_units.columns
+
+
+def test_compare_shares_ranks_and_levels():
+    ids = ["U00001", "U00002", "U00003"]
+    for level in [*queries.SUBJECT_LEVELS, queries.ECONOMIC_LEVEL]:
+        df = queries.compare(2024, ids, "total", level)
+        assert set(df["unit_id"]) == set(ids)
+        for _, g in df.groupby("unit_id"):
+            assert g["share_pct"].sum() == pytest.approx(100, abs=0.1)
+        assert df["rank"].between(1, 3).all()
+    lvl1 = queries.compare(2024, ids, "total", "类").groupby("unit_id")["amount"].sum()
+    summary = queries.overview(2024).set_index("unit_id")["expenditure_total"]
+    for u in ids:
+        assert lvl1[u] == pytest.approx(summary[u])
+    with pytest.raises(ValueError):
+        queries.compare(2024, ids, "total; drop table x", "类")
+    by_type = queries.compare(2024, None, "total", "款", unit_type="行政单位")
+    assert set(by_type["unit_id"]) == set(queries.units_of_type(2024, "行政单位"))
+    assert queries.compare(2024, None, "total", "款", unit_type=INJECTION).empty
+
+
+def test_unit_table_03_rebuilds_levels():
+    s = queries.unit_summary("U00001", 2024)
+    t = queries.unit_table_03(s["document_id"], 2024)
+    items = t[t["subject_level"] == "项"]
+    classes = t[t["subject_level"] == "类"]
+    assert items["total"].sum() == pytest.approx(s["expenditure_total"])
+    assert classes["total"].sum() == pytest.approx(s["expenditure_total"])
+    assert t["page_no"].notna().all()
+    assert queries.unit_years("U00017") == [2023, 2022]
+
+
+def test_detail_lookups():
+    s = queries.unit_summary("U00002", 2023)
+    assert queries.document_table("fct_performance_projects", s["document_id"]).shape[0] == 2
+    assert queries.document_table("fct_procurement", s["document_id"]) is None  # absent in this warehouse
+    assert len(queries.unit_findings("U00002", 2023)) == 3
+    docs = queries.unit_documents("U00002")
+    assert list(docs["fiscal_year"]) == [2024, 2023, 2022]
+    with pytest.raises(ValueError):
+        queries.document_table("dim_units; drop table x", "D1")
+
+
+def test_outliers_reasons():
+    df = queries.outliers(2024, threshold=1.0, min_peers=5)
+    assert not df.empty
+    assert df["reason"].str.contains("同类单位").all()
+    assert (df["robust_z"].abs() >= 1.0).all()
+
+
+def test_refresh_and_coverage():
+    assert len(queries.runs()) == 2
+    assert str(queries.last_success()).startswith("2026-01-06")
+    assert set(queries.quarantine()["quarantine_code"]) == {"no_unit", "no_year"}
+    missing = queries.missing_disclosures(2024)
+    assert list(missing["unit_id"]) == ["U00017"]
+    assert queries.missing_disclosures(2023).empty
+    cov = queries.coverage().set_index("fiscal_year")
+    assert cov.loc[2024, "expected"] == 30 and cov.loc[2024, "disclosed"] == 29
+
+
+def test_injection_strings_are_plain_values(wh):
+    assert queries.overview(2024, [INJECTION], [INJECTION]).empty
+    assert queries.subject_by_unit(2024, INJECTION).empty
+    assert queries.unit_summary(INJECTION, 2024) is None
+    assert queries.unit_documents(INJECTION).empty
+    assert queries.compare(2024, [INJECTION], "total", "类").empty
+    assert queries.findings(2024, INJECTION).empty
+    assert queries.trend([INJECTION], "expenditure_total").empty
+    assert queries.units_of_type(2024, INJECTION) == []
+    queries.close()
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        assert con.execute("select count(*) from x").fetchone() == (1,)
+    finally:
+        con.close()
+
+
+def test_new_warehouse_is_picked_up_without_restart(tmp_path, monkeypatch):
+    path = tmp_path / "warehouse.duckdb"
+    synthetic.build(path, n_units=8, years=(2023, 2024))
+    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(path))
+    assert len(queries.overview(2024)) == 8
+    assert queries.years() == [2024, 2023]
+    synthetic.build(path, n_units=12, years=(2023, 2024, 2025))  # os.replace onto the serving path
+    assert len(queries.overview(2024)) == 12
+    assert queries.years() == [2025, 2024, 2023]
+
+
+def test_missing_warehouse_and_missing_dq(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    with pytest.raises(queries.WarehouseMissing):
+        queries.years()
+    path = synthetic.build(tmp_path / "nodq.duckdb", n_units=5, years=(2024,))
+    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(path))
+    assert not queries.dq_available()
+    assert queries.unit_findings("U00001", 2024) is None
+    assert queries.dq_matrix() is None and queries.dq_summary() is None
+    assert "dq_failed" not in queries.overview(2024).columns
+
+
+def test_retry_on_io_exception(monkeypatch):
+    real = duckdb.connect
+    calls = {"n": 0}
+
+    def flaky(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise duckdb.IOException("Could not set lock on file")
+        return real(*a, **k)
+
+    queries.close()
+    monkeypatch.setattr(queries.duckdb, "connect", flaky)
+    assert queries.years() == [2024, 2023, 2022]
+    assert calls["n"] == 2
+
+
+def test_cache_returns_copies():
+    a = queries.overview(2024)
+    a["unit_name"] = "changed"
+    assert (queries.overview(2024)["unit_name"] != "changed").all()
+
+
+def test_exports_bom_csv_and_xlsx(tmp_path):
+    import openpyxl
+
+    df = queries.overview(2024).rename(columns={"unit_name": "单位名称"})
+    csv = export.to_csv_bytes(df)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "单位名称" in csv.decode("utf-8-sig").splitlines()[0]
+    p = tmp_path / "t.xlsx"
+    p.write_bytes(export.to_xlsx_bytes(df, "总览/2024"))
+    wb = openpyxl.load_workbook(p)
+    ws = wb["总览_2024"]
+    header = [c.value for c in ws[1]]
+    assert "单位名称" in header
+    assert ws.max_row == len(df) + 1

@@ -1,0 +1,197 @@
+"""``juesuan refresh`` / ``status`` / ``schedule`` (registered by cli.py).
+
+Module-level imports stay light: the heavy ones (duckdb, dbt, the reader)
+happen inside the commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from warehouse.paths import default_inbox, default_warehouse
+
+InboxOpt = Annotated[Path, typer.Option("--inbox", help="收件箱目录（待入库的决算公开文件）")]
+WarehouseOpt = Annotated[Path, typer.Option("--warehouse", help="数据仓库文件 (DuckDB)")]
+DEFAULT_INBOX = default_inbox()
+DEFAULT_WAREHOUSE = default_warehouse()
+UnitsOpt = Annotated[
+    Path | None,
+    typer.Option("--units", help="单位名录 units.csv（默认：收件箱中的 units.csv，否则 data/units.csv）"),
+]
+
+STATUS_ZH = {
+    "success": "成功",
+    "unchanged": "无变化",
+    "failed": "失败",
+    "interrupted": "中断",
+    "running": "进行中",
+    "dq_failed": "已发布，数据质量检查出错",
+}
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def print_summary(s, console=None) -> None:
+    """The end-of-refresh summary, in Chinese."""
+    from rich.table import Table
+
+    console = console or _console()
+    status = STATUS_ZH.get(s.status, s.status)
+    console.print(f"[bold]刷新{status}[/bold]（运行 {s.run_id}，用时 {s.total_seconds:.1f} 秒）")
+    t = Table(show_header=False, box=None, padding=(0, 2))
+    t.add_row("新文件", str(s.files_new))
+    t.add_row("变更文件", str(s.files_changed))
+    t.add_row("未变文件", str(s.files_unchanged))
+    if s.files_duplicate:
+        t.add_row("重复内容（同一文档）", str(s.files_duplicate))
+    if s.files_missing:
+        t.add_row("收件箱中已移除（数据保留）", str(s.files_missing))
+    t.add_row("解析文档", str(s.documents_parsed))
+    t.add_row("入库文档", str(s.documents_loaded))
+    t.add_row("隔离文档", str(s.documents_quarantined))
+    if s.documents_superseding:
+        t.add_row("更正替换旧版本", str(s.documents_superseding))
+    if s.units_flagged:
+        t.add_row("待审核的新单位名称", str(s.units_flagged))
+    if s.dq_ran:
+        t.add_row("数据质量问题", "—" if s.findings is None else str(s.findings))
+    elif s.status in ("success", "dq_failed"):
+        t.add_row("数据质量问题", "未检查（规则模块不存在或已跳过）")
+    console.print(t)
+    for name, reason in s.quarantined[:20]:
+        console.print(f"  [yellow]隔离[/yellow] {name}：{reason}")
+    if len(s.quarantined) > 20:
+        console.print(f"  … 另有 {len(s.quarantined) - 20} 个隔离文件（见 juesuan status）")
+    for note in s.notes:
+        console.print(note)
+    if s.error:
+        console.print(f"[red]{s.error}[/red]")
+    if s.status in ("failed", "interrupted"):
+        console.print("数据仓库保持上一次发布的版本，未受影响。")
+
+
+def refresh(
+    inbox: InboxOpt = DEFAULT_INBOX,
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    units: UnitsOpt = None,
+    reparse: Annotated[bool, typer.Option("--reparse", help="重新解析所有文件（阅读器升级后）")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="从空库重建（重新解析全部文件）")] = False,
+    checks: Annotated[bool, typer.Option("--checks/--no-checks", help="运行数据质量规则")] = True,
+    workers: Annotated[int, typer.Option("--workers", help="解析进程数")] = 2,
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="发布后生成 dbt 文档（离线可用的单个 HTML）到此目录")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+) -> None:
+    """刷新数据仓库：入库新增和变更的文件，构建数据集市，检查数据质量，原子发布。"""
+    from warehouse.lock import WarehouseLocked
+    from warehouse.refresh import RefreshFailed
+    from warehouse.refresh import refresh as run
+
+    console = _console()
+    try:
+        s = run(inbox, warehouse, units=units, reparse=reparse, rebuild=rebuild, checks=checks, docs=docs,
+                workers=workers, progress=not quiet and console.is_terminal, console=console)  # fmt: skip
+    except WarehouseLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    except RefreshFailed as exc:
+        print_summary(exc.summary, console)
+        raise typer.Exit(1) from None
+    print_summary(s, console)
+
+
+def status(
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """数据仓库状态：最近一次刷新、数据新鲜度、各年度文档数、隔离文件。"""
+    import json
+
+    from rich.table import Table
+
+    from warehouse.status import age_text, collect
+
+    info = collect(warehouse)
+    if as_json:
+        print(json.dumps(info, ensure_ascii=False, default=str, indent=1))
+        return
+    console = _console()
+    if info["running"]:
+        console.print(f"[yellow]刷新正在进行（进程 {info['running'].get('pid', '?')}）[/yellow]")
+    if not info["exists"]:
+        console.print(f"数据仓库 {info['warehouse']} 尚不存在：请先运行 juesuan refresh")
+    last = info["last_run"]
+    if last:
+        st = STATUS_ZH.get(last.get("status"), last.get("status"))
+        console.print(f"最近一次刷新：{last.get('started_at', '—')}（{st}）" + (
+            f"，错误：{last['error']}" if last.get("error") else ""))  # fmt: skip
+    ok = info["last_success"]
+    if info["published_at"]:
+        console.print(
+            f"数据发布于：{info['published_at']:%Y-%m-%d %H:%M}（{age_text(info['published_at'])}）"
+        )
+    if ok:
+        console.print(f"最近一次成功入库：运行 {ok['run_id']}，新增 {ok['files_new']}，变更 {ok['files_changed']}，"
+                      f"隔离 {ok['documents_quarantined']}")  # fmt: skip
+    if info["documents_by_year"]:
+        t = Table(title="各年度文档")
+        for col in ("年度", "当前文档", "单位", "被更正的旧版本", "应公开", "未公开", "最近公开日期"):
+            t.add_column(col)
+        for r in info["documents_by_year"]:
+            t.add_row(str(r["fiscal_year"]), str(r["current_documents"]), str(r["units"]), str(r["superseded"]),
+                      str(r.get("expected", "—")), str(r.get("missing", "—")),
+                      str(r["latest_publication"] or "—"))  # fmt: skip
+        console.print(t)
+    if info["quarantine_total"]:
+        t = Table(title=f"隔离文件（共 {info['quarantine_total']} 个）")
+        t.add_column("文件")
+        t.add_column("原因")
+        for q in info["quarantine"]:
+            t.add_row(q["file_name"], q["quarantine_reason"] or "")
+        console.print(t)
+    else:
+        console.print("隔离文件：无")
+    if info["units_needing_review"]:
+        console.print(f"待审核单位名称：{len(info['units_needing_review'])} 个（dim_units.needs_review）")
+        for u in info["units_needing_review"][:10]:
+            hint = f"，可能是 {u['suggested_unit_id']}" if u["suggested_unit_id"] else ""
+            console.print(f"  {u['canonical_name']}（{u['unit_id']}）{hint}")
+
+
+def schedule(
+    cron: Annotated[str, typer.Option("--cron", help="cron 表达式（分 时 日 月 周）")] = "0 2 * * *",
+    inbox: InboxOpt = DEFAULT_INBOX,
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    units: UnitsOpt = None,
+    run_now: Annotated[bool, typer.Option("--run-now", help="启动时先刷新一次")] = False,
+) -> None:
+    """按 cron 计划在本进程内定时刷新（Ctrl-C 退出）。"""
+    from datetime import datetime
+
+    from warehouse.schedule import make_scheduler, refresh_job
+
+    console = _console()
+
+    def report(msg: str) -> None:
+        console.print(f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {msg}")
+
+    job = refresh_job(inbox, warehouse, units, report)
+    try:
+        sched = make_scheduler(cron, job)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if run_now:
+        job()
+    report(f"定时刷新已启动：cron「{cron}」，收件箱 {inbox}，数据仓库 {warehouse}（Ctrl-C 退出）")
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        report("定时刷新已停止")
