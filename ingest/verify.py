@@ -54,6 +54,7 @@ class Violation:
     where: str
     expected: float
     actual: float
+    rows: tuple = ()  # the TableRows whose amounts take part
 
     def message(self, table: str) -> str:
         return (
@@ -91,7 +92,9 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
             exp = a.get("opening", 0) + a.get("income", 0) - a.get("total", 0)
             if _off(exp, a.get("closing", 0), 3):
                 out.append(
-                    Violation("R-07", f"“{r.label or r.code}”行 年末结转和结余", exp, a.get("closing", 0))
+                    Violation(
+                        "R-07", f"“{r.label or r.code}”行 年末结转和结余", exp, a.get("closing", 0), (r,)
+                    )
                 )
     by_code: dict[str, TableRow] = {}
     for r in rows:
@@ -120,6 +123,7 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
                         f"“{name}”行 {COLUMN_NAMES.get(col, col)}（下级科目之和）",
                         s,
                         prow.amounts.get(col, 0.0),
+                        (prow, *kids),
                     )
                 )
     return out, checked
@@ -175,27 +179,41 @@ def _lost(before, after) -> int:
     return n_before - n_after
 
 
+_PLACEMENT_BUDGET = 2500  # candidate readings evaluated per table, at most
+
+
 def _try_placements(reading: TableReading):
     """Blanks dropped: re-place values along each 类→款→项 chain (a misplaced
-    value propagates up the tree, so rows of a chain must move together)."""
+    value propagates up the tree, so rows of a chain must move together).
+    Only chains through a row involved in a failing identity are tried."""
     from itertools import product
 
     rows = reading.rows
     alternatives = [placements(reading.table, r.raw_values, reading.columns) for r in rows]
+    for r, alts in zip(rows, alternatives, strict=True):
+        if (
+            r.amounts
+            and not alts
+            and not placements(reading.table, list(r.amounts.values()), reading.columns)
+        ):
+            return None  # a row that balances under no placement: a wrong number, not a layout
+    involved = _involved_rows(reading)
     current = [r.amounts for r in rows]
     best = _count(reading.table, rows, reading.columns, current)
+    budget = _PLACEMENT_BUDGET
     for _sweep in range(4):
         improved = False
         for chain in _chains(rows):
-            options = [[current[i], *[a for a in alternatives[i] if a != current[i]]] for i in chain]
-            if sum(len(o) > 1 for o in options) == 0:
+            if not involved.intersection(chain):
                 continue
+            options = [[current[i], *[a for a in alternatives[i] if a != current[i]]] for i in chain]
             size = 1
             for o in options:
                 size *= len(o)
-            if size > 3000:
+            if size == 1 or size > budget:
                 continue
             for combo in product(*options):
+                budget -= 1
                 cand = list(current)
                 for i, a in zip(chain, combo, strict=True):
                     cand[i] = a
@@ -204,9 +222,15 @@ def _try_placements(reading: TableReading):
                     best, current, improved = n, cand, True
                     if best == 0:
                         return "空白单元格位置", current
-        if not improved:
+        if not improved or budget <= 0:
             break
     return None
+
+
+def _involved_rows(reading: TableReading) -> set[int]:
+    """Indexes of the rows that take part in a failing identity."""
+    bad = {id(r) for v in subject_violations(reading.table, reading.rows, reading.columns)[0] for r in v.rows}
+    return {i for i, r in enumerate(reading.rows) if id(r) in bad}
 
 
 def _chains(rows: list[TableRow]) -> list[list[int]]:
