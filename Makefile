@@ -20,6 +20,7 @@ test: setup
 lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run sqlfluff lint dbt_project
 
 bench: setup
 	$(UV) run python bench/bench_parse.py

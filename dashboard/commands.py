@@ -3,7 +3,6 @@ stay light (the CLI imports every area's commands at start-up)."""
 
 from __future__ import annotations
 
-import inspect
 import os
 import subprocess
 import sys
@@ -20,28 +19,19 @@ def _inbox_empty(inbox: Path) -> bool:
 
 
 def _generate_sample(inbox: Path, units: int, years: str) -> None:
-    try:
-        from samplegen.commands import sample
-    except ImportError:
-        raise typer.Exit(
-            _fail(f"收件箱 {inbox} 为空，且示例数据生成器（juesuan sample）尚不可用。")
-        ) from None
-    params = inspect.signature(sample).parameters
-    kwargs = {}
-    for name in ("out_dir", "out", "output", "inbox", "directory", "dest"):
-        if name in params:
-            kwargs[name] = inbox
-            break
-    if "units" in params:
-        kwargs["units"] = units
-    if "years" in params:
-        kwargs["years"] = years
-    for name, p in params.items():  # fill remaining typer defaults with plain values
-        if name not in kwargs and p.default is not inspect.Parameter.empty:
-            d = p.default
-            kwargs[name] = getattr(d, "default", d)
+    """The bundled sample district, plus the real samples when ../shared is present."""
+    import shutil
+
+    from samplegen.generate import generate
+
     typer.echo(f"生成示例区县到 {inbox} …")
-    sample(**kwargs)
+    generate(inbox, units=units, years=years)
+    real = APP.parent.parent / "shared" / "samples" / "real"
+    if real.is_dir():
+        (inbox / "real").mkdir(exist_ok=True)
+        for f in sorted(real.iterdir()):
+            shutil.copy2(f, inbox / "real" / f.name)
+        typer.echo(f"并加入 {real} 中的真实决算公开文件。")
 
 
 def _fail(msg: str) -> int:

@@ -14,7 +14,7 @@ def parse(
     file: Annotated[Path, typer.Argument(help="决算公开文件（txt / pdf）")],
     as_json: Annotated[bool, typer.Option("--json", help="按契约输出 JSON")] = False,
 ) -> None:
-    """Read one disclosure and print its tables, facts and problems."""
+    """读取一份决算公开文件，输出九张表的数字、情况说明中的事实和发现的问题。"""
     from ingest.parse import parse_file
     from ingest.record import ParseError
 
