@@ -32,9 +32,29 @@ def _cells_of_run(text: str, left: float, right: float) -> list[Cell]:
     return cells
 
 
-def _rows_of_page(page, page_no: int, texts: list[str]) -> list[Row]:
+# Bare amounts (not followed by 万元/%/元): tables print them, prose does not.
+_BARE_AMOUNT = re.compile(r"\d\.\d{2}(?!\d|\s*(?:万|%|元|亿))")
+
+
+def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool) -> list[Row]:
     textpage = page.get_textpage()
-    texts.append(normalize(textpage.get_text_range()))
+    text = normalize(textpage.get_text_range())
+    texts.append(text)
+    bare = len(_BARE_AMOUNT.findall(text))
+    if bare < 4 and not (after_table and bare):  # a table's last rows may spill onto a page
+        # Prose page: positions are not needed (they cost most of the PDF time);
+        # its lines still let the locator see titles, notes and part headings.
+        return [
+            Row(
+                [Cell(t) for t in line.split()],
+                page_no,
+                float(i),
+                positional=False,
+                extra={"mode": "pdf-text"},
+            )
+            for i, line in enumerate(text.split("\n"))
+            if line.strip()
+        ]
     height = page.get_height()
     runs = []  # (y_centre, height, left, right, text)
     for i in range(textpage.count_rects()):
@@ -118,7 +138,10 @@ def read_pdf(data: bytes, path: str) -> Grid:
         raise ParseError(path, "PDF 文件已损坏或格式不正确，无法打开") from None
     try:
         texts: list[str] = []
-        pages = [_rows_of_page(pdf[i], i + 1, texts) for i in range(len(pdf))]
+        pages: list[list[Row]] = []
+        for i in range(len(pdf)):
+            after_table = bool(pages and pages[-1] and pages[-1][0].positional)
+            pages.append(_rows_of_page(pdf[i], i + 1, texts, after_table))
     finally:
         pdf.close()
     if not any(pages):
