@@ -73,8 +73,8 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     checked = 0
     for region in regions:
         reading = READERS[region.table](region)
-        region_factor = 1 / 10000 if (region.unit or doc_unit) == "元" else 1.0
-        reading.factor = region_factor
+        if (region.unit or doc_unit) == "元":
+            _to_wanyuan(reading)  # verify in 万元: the rounding tolerance is 0.01 万元 per addend
         readings[region.table] = reading
         found_values = any(r.amounts for r in reading.rows)
         if not found_values and not region.empty_note and region.table not in ("07", "08", "09"):
@@ -129,14 +129,19 @@ def _fill_codes(readings: dict[str, TableReading]) -> None:
                     r.code = next(iter(codes))
 
 
+def _to_wanyuan(reading: TableReading) -> None:
+    for r in reading.rows:
+        r.amounts = {k: v / 10000 for k, v in r.amounts.items()}
+        r.raw_values = [v / 10000 for v in r.raw_values]
+
+
 def _lines(reading: TableReading) -> list[Line]:
-    factor = getattr(reading, "factor", 1.0)
     out = []
     for i, r in enumerate(reading.rows, start=1):
         for col, amount in r.amounts.items():
             if not amount:
                 continue
-            value = round(amount * factor, 6 if factor != 1.0 else 2)
+            value = round(amount, 6)
             out.append(Line(reading.table, r.side, r.label, r.code, col, value, r.page, i))
     return out
 
