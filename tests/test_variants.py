@@ -265,3 +265,19 @@ def test_unit_name_from_title_forms(lines, title):
     out = [title if "部门决算公开" in x and "2023年度" in x else x for x in lines[:6]] + lines[6:]
     r = parse(out)
     assert (r.document.unit_name, r.document.fiscal_year) == ("武汉市江汉区工业企业服务中心", 2023)
+
+
+def test_yuan_rounding_difference_is_not_an_error(lines):
+    """In a 元 document a 0.01 万元 rounding difference is 100 元: still rounding."""
+
+    def to_yuan(line):
+        return "\t".join(f"{float(f) * 10000:.2f}" if AMOUNT.match(f) else f for f in line.split("\t"))
+
+    out = map_table_lines(lines, TITLES, to_yuan)
+    out = [x.replace("金额单位：万元", "金额单位：元") for x in out]
+    out = [x.replace("30101\t基本工资\t465800.00", "30101\t基本工资\t465900.00") for x in out]
+    r = parse(out)
+    assert [ln.amount for ln in r.lines if ln.subject_code == "30101"] == [46.59]
+    assert r.problems == []
+    out = [x.replace("30101\t基本工资\t465900.00", "30101\t基本工资\t466800.00") for x in out]
+    assert [p.code for p in parse(out).problems] == ["R-econ"]
