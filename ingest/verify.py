@@ -115,7 +115,7 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
         for col in columns:
             checked += 1
             s = sum(k.amounts.get(col, 0.0) for k in kids)
-            if _off(s, prow.amounts.get(col, 0.0), len(kids)):
+            if _off(s, prow.amounts.get(col, 0.0), sum(1 for k in kids if k.amounts.get(col))):
                 name = prow.label or prow.code or "合计"
                 out.append(
                     Violation(
@@ -266,13 +266,13 @@ def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
     inc_total = _get(rows, "income", "本年收入合计")
     checks += 1
     s = sum(r.amounts.get("amount", 0.0) for r in income_items)
-    if _off(s, inc_total, len(income_items)):
+    if _off(s, inc_total, sum(1 for r in income_items if r.amounts.get("amount"))):
         vs.append(Violation(f"R-{t}", "本年收入合计（各项收入之和）", s, inc_total))
     for col in cols:
         checks += 1
         s = sum(r.amounts.get(col, 0.0) for r in classes)
         tot = _get(rows, "expenditure", "本年支出合计", col=col)
-        if _off(s, tot, len(classes)):
+        if _off(s, tot, sum(1 for r in classes if r.amounts.get(col))):
             vs.append(Violation(f"R-{t}", f"本年支出合计 {COLUMN_NAMES[col]}（各类支出之和）", s, tot))
     if t == "04":
         for r in [
@@ -315,7 +315,7 @@ def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
         if items:
             checks += 1
             s = sum(by_code[c] for c in items)
-            if _off(s, by_code[group], len(items)):
+            if _off(s, by_code[group], sum(1 for c in items if by_code[c])):
                 vs.append(Violation("R-econ", f"{group}（明细之和）", s, by_code[group]))
     totals = {r.label: r.amounts.get("amount", 0.0) for r in rows if not r.code}
     groups = [c for c in by_code if len(c) == 3]
@@ -325,7 +325,7 @@ def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
         if label in totals:
             checks += 1
             s = sum(by_code[c] for c in parts)
-            if _off(s, totals[label], len(parts)):
+            if _off(s, totals[label], sum(1 for c in parts if by_code[c])):
                 vs.append(Violation("R-econ", label, s, totals[label]))
     return [Problem("error", "06", v.rule, v.message("06")) for v in vs], checks
 

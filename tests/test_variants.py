@@ -279,5 +279,5 @@ def test_yuan_rounding_difference_is_not_an_error(lines):
     r = parse(out)
     assert [ln.amount for ln in r.lines if ln.subject_code == "30101"] == [46.59]
     assert r.problems == []
-    out = [x.replace("30101\t基本工资\t465900.00", "30101\t基本工资\t466800.00") for x in out]
+    out = [x.replace("30101\t基本工资\t465900.00", "30101\t基本工资\t475800.00") for x in out]
     assert [p.code for p in parse(out).problems] == ["R-econ"]
