@@ -281,3 +281,17 @@ def test_yuan_rounding_difference_is_not_an_error(lines):
     assert r.problems == []
     out = [x.replace("30101\t基本工资\t465900.00", "30101\t基本工资\t475800.00") for x in out]
     assert [p.code for p in parse(out).problems] == ["R-econ"]
+
+
+@pytest.mark.parametrize("table", ["02", "04", "06"])
+def test_table_continued_on_next_page(lines, table):
+    """A table cut by a page break, its title repeated with （续表） and its header again."""
+    out = list(lines)
+    a, b = section(out, table)
+    rows = [i for i in range(a, b) if "\t" in out[i]]
+    first_body = next(i for i in rows if any(AMOUNT.match(f) for f in out[i].split("\t")))
+    header = [out[i] for i in rows if i < first_body]
+    cut = rows[len(rows) // 2]
+    out[cut:cut] = ["\f" + TITLES[table] + "（续表）", "金额单位：万元", *header]
+    r = parse(out)
+    assert_golden(r)

@@ -88,13 +88,25 @@ def locate(grid: Grid) -> tuple[list[Region], str | None]:
                 continue
             body.append(row)
         if table in regions and regions[table].rows:
-            # Same title again: a continuation (续表) of the table.
-            regions[table].rows.extend(body)
+            # Same title again: a continuation (续表) of the table; its header is repeated.
+            regions[table].rows.extend(_without_header(body))
             regions[table].notes.extend(notes)
             continue
         regions[table] = Region(table, rows[start], body, unit, notes)
         doc_unit = doc_unit or unit
     return list(regions.values()), doc_unit
+
+
+_BODY_CELL = re.compile(r"^(\d{3}(\d{2}){0,2}|[-\d,]+\.\d+|[一二三四五六七八九十]+、.*|合计|总计)$")
+
+
+def _without_header(rows: list[Row]) -> list[Row]:
+    """Drop a continuation's repeated header: rows before the first one holding a
+    code, an amount, an ordinal item label or a total."""
+    for i, row in enumerate(rows):
+        if any(_BODY_CELL.match(c.text.replace(" ", "")) for c in row.cells):
+            return rows[i:]
+    return rows
 
 
 def body_has_values(body: list[Row]) -> bool:
