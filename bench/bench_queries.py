@@ -57,6 +57,14 @@ def cases(year: int, unit_ids: list[str], doc: str) -> dict[str, tuple[str, call
         "unit_table_03": ("单位详情", lambda: queries.unit_table_03(doc, year)),
         "unit_table_06": ("单位详情", lambda: queries.unit_table_06(doc)),
         **{
+            f"unit_subject_table {no}": ("单位详情", lambda no=no: queries.unit_subject_table(no, doc, year))
+            for no in ("02", "05")
+        },
+        **{
+            f"unit_two_sided_table {no}": ("单位详情", lambda no=no: queries.unit_two_sided_table(no, doc))
+            for no in queries.TWO_SIDED_TABLES
+        },
+        **{
             f"document_table {t}": ("单位详情", lambda t=t: queries.document_table(t, doc))
             for t in queries.DOCUMENT_TABLES
         },

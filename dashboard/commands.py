@@ -83,6 +83,8 @@ def demo(
         "true",
         "--server.port",
         str(port),
+        "--client.toolbarMode",
+        "viewer",  # no developer menu / Deploy button for finance staff
     ]
     typer.echo(f"看板：http://localhost:{port}")
     raise typer.Exit(subprocess.call(cmd, env=env, cwd=APP.parent))

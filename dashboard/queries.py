@@ -291,19 +291,35 @@ SUBJECT_MEASURES = {"total": "本年支出合计", "basic": "基本支出", "pro
 SUBJECT_LEVELS = {"类": "class_code", "款": "section_code", "项": "item_code"}
 ECONOMIC_LEVEL = "经济分类"
 
-_SQL_COMPARE_SUBJECT = """
+# The amounts only (unit, code, amount): a unit type can mean thousands of
+# units × dozens of subjects, and turning repeated name strings into pandas
+# costs more than the aggregation itself. Names are looked up once per unit
+# and per code (below) and mapped in pandas.
+_SQL_COMPARE = """
 with agg as (
-    select unit_id, {code} as code, any_value(subject_name_printed) as printed, sum({measure}) as amount
+    {agg}
+),
+shares as (
+    select agg.unit_id, agg.code, agg.amount,
+           round(100 * agg.amount / nullif(sum(agg.amount) over (partition by agg.unit_id), 0), 2) as share_pct,
+           rank() over (partition by agg.code order by agg.amount desc) as rank
+    from agg
+)
+select shares.* from shares
+left join dim_units as u on shares.unit_id = u.unit_id
+order by shares.code, u.canonical_name, shares.unit_id
+"""
+_AGG_SUBJECT = """
+    select unit_id, {code} as code, sum({measure})::double as amount
     from fct_expenditure_by_subject
     where fiscal_year = ? and unit_id in ({units}) and {code} is not null
     group by unit_id, {code}
-)
-select agg.unit_id, u.canonical_name as unit_name, agg.code, coalesce(s.subject_name, agg.printed) as name,
-       agg.amount
-from agg
-left join dim_units as u on agg.unit_id = u.unit_id
-left join dim_subjects as s on s.fiscal_year = ? and s.subject_code = agg.code
-order by agg.code, unit_name
+"""
+_AGG_ECONOMIC = """
+    select unit_id, economic_group as code, sum(amount)::double as amount
+    from fct_basic_expenditure_by_economic_class
+    where fiscal_year = ? and unit_id in ({units})
+    group by unit_id, economic_group
 """
 # Which units: a bound list of ids, or every unit of a bound unit type that year.
 _UNIT_SETS = {
@@ -311,26 +327,37 @@ _UNIT_SETS = {
     "type": "select unit_id from fct_unit_year_summary where fiscal_year = ? and unit_type = ?",
 }
 SQL_COMPARE_SUBJECT = {
-    (m, lvl, by): _SQL_COMPARE_SUBJECT.format(measure=m, code=col, units=units)
+    (m, lvl, by): _SQL_COMPARE.format(agg=_AGG_SUBJECT.format(measure=m, code=col, units=units))
     for m in SUBJECT_MEASURES
     for lvl, col in SUBJECT_LEVELS.items()
     for by, units in _UNIT_SETS.items()
 }
-_SQL_COMPARE_ECONOMIC = """
-with agg as (
-    select unit_id, economic_group as code, any_value(economic_name_printed) as printed, sum(amount) as amount
-    from fct_basic_expenditure_by_economic_class
-    where fiscal_year = ? and unit_id in ({units})
-    group by unit_id, economic_group
+SQL_COMPARE_ECONOMIC = {
+    by: _SQL_COMPARE.format(agg=_AGG_ECONOMIC.format(units=units)) for by, units in _UNIT_SETS.items()
+}
+SQL_UNIT_NAMES = {
+    by: f"select unit_id, canonical_name as unit_name from dim_units where unit_id in ({units})"
+    for by, units in _UNIT_SETS.items()
+}
+SQL_SUBJECT_NAMES = (
+    "select subject_code as code, subject_name as name from dim_subjects where fiscal_year = ?"
 )
-select agg.unit_id, u.canonical_name as unit_name, agg.code, coalesce(e.economic_name, agg.printed) as name,
-       agg.amount
-from agg
-left join dim_units as u on agg.unit_id = u.unit_id
-left join dim_economic_subjects as e on e.fiscal_year = ? and e.economic_code = agg.code
-order by agg.code, unit_name
+SQL_ECONOMIC_NAMES = (
+    "select economic_code as code, economic_name as name from dim_economic_subjects where fiscal_year = ?"
+)
+# Printed names, for the rare code the year's dictionary does not know.
+SQL_PRINTED_SUBJECT_NAMES = """
+select subject_code as code, any_value(subject_name_printed) as name
+from fct_expenditure_by_subject
+where fiscal_year = ? and subject_code in (select unnest(?::varchar[]))
+group by subject_code
 """
-SQL_COMPARE_ECONOMIC = {by: _SQL_COMPARE_ECONOMIC.format(units=units) for by, units in _UNIT_SETS.items()}
+SQL_PRINTED_ECONOMIC_NAMES = """
+select economic_code as code, any_value(economic_name_printed) as name
+from fct_basic_expenditure_by_economic_class
+where fiscal_year = ? and economic_code in (select unnest(?::varchar[]))
+group by economic_code
+"""
 
 # Unit-year measures for trend lines (fct_unit_year_summary columns).
 TREND_MEASURES = {
@@ -369,22 +396,39 @@ def compare(
     year: int, unit_ids: list[str] | None, measure: str, level: str, unit_type: str | None = None
 ) -> pd.DataFrame:
     """Amount per unit and subject at the chosen level, with rank and share.
-    Units: ``unit_ids``, or all units of ``unit_type`` that year when given."""
+    Units: ``unit_ids``, or all units of ``unit_type`` that year when given.
+    Columns: unit_id, unit_name, code, name, amount, share_pct, rank; ordered by
+    code, then unit name."""
     by = "ids" if unit_type is None else "type"
     unit_params = [list(unit_ids or [])] if unit_type is None else [year, unit_type]
-    if level == ECONOMIC_LEVEL:
-        df = run(SQL_COMPARE_ECONOMIC[by], [year, *unit_params, year])
+    economic = level == ECONOMIC_LEVEL
+    if economic:
+        df = run(SQL_COMPARE_ECONOMIC[by], [year, *unit_params])
     else:
         if (measure, level, by) not in SQL_COMPARE_SUBJECT:
             raise ValueError(f"未知的指标或科目级次：{measure} / {level}")
-        df = run(SQL_COMPARE_SUBJECT[(measure, level, by)], [year, *unit_params, year])
+        df = run(SQL_COMPARE_SUBJECT[(measure, level, by)], [year, *unit_params])
+    cols = ["unit_id", "unit_name", "code", "name", "amount", "share_pct", "rank"]
     if df.empty:
-        return df
-    df["amount"] = df["amount"].astype(float)
-    unit_tot = df.groupby("unit_id")["amount"].transform("sum")
-    df["share_pct"] = (100 * df["amount"] / unit_tot.where(unit_tot != 0)).round(2)
-    df["rank"] = df.groupby("code")["amount"].rank(ascending=False, method="min").astype(int)
-    return df
+        return df.reindex(columns=cols)
+    unit_names = run(SQL_UNIT_NAMES[by], unit_params)
+    names = _code_names(year, list(df["code"].unique()), economic)
+    df = df.merge(unit_names, on="unit_id", how="left", sort=False).merge(
+        names, on="code", how="left", sort=False
+    )
+    df["rank"] = df["rank"].astype(int)
+    return df[cols]
+
+
+def _code_names(year: int, codes: list[str], economic: bool) -> pd.DataFrame:
+    """code, name for the codes: the year's dictionary name, else as printed."""
+    d = run(SQL_ECONOMIC_NAMES if economic else SQL_SUBJECT_NAMES, [year])
+    known = {c: n for c, n in zip(d["code"], d["name"], strict=True) if isinstance(n, str)}
+    missing = [c for c in codes if c not in known]
+    if missing:
+        p = run(SQL_PRINTED_ECONOMIC_NAMES if economic else SQL_PRINTED_SUBJECT_NAMES, [year, missing])
+        known.update({c: n for c, n in zip(p["code"], p["name"], strict=True) if c not in known})
+    return pd.DataFrame({"code": codes, "name": [known.get(c) for c in codes]})
 
 
 def units_of_type(year: int, unit_type: str) -> list[str]:
@@ -473,32 +517,99 @@ from dim_documents
 where unit_id = ?
 order by fiscal_year desc, version_no desc nulls last
 """
-# 公开03表 in the published layout: 类 and 款 subtotals rebuilt from the leaf rows.
-SQL_UNIT_TABLE_03 = """
+# 公开02/03/05表 in the published layout: a 合计 row, then the 类→款→项 tree
+# with the 类 and 款 subtotals rebuilt from the leaf rows (a 类 or 款 printed
+# without children is its own leaf and is shown as printed).
+SUBJECT_TABLES = {
+    "02": ("fct_income_by_subject", "收入决算表（公开02表）",
+           ("total", "fiscal", "superior_subsidy", "business", "operating", "affiliated_remittance", "other")),
+    "03": ("fct_expenditure_by_subject", "支出决算表（公开03表）",
+           ("total", "basic", "project", "remit_superior", "operating", "affiliated_subsidy")),
+    "05": ("fct_general_budget_expenditure", "一般公共预算财政拨款支出决算表（公开05表）",
+           ("budget_initial", "budget_adjusted", "total", "basic", "project")),
+}  # fmt: skip
+_SQL_UNIT_SUBJECT_TABLE = """
 with leaf as (
-    select * from fct_expenditure_by_subject where document_id = ?
+    select * from {table} where document_id = ?
 ),
 rows as (
     select subject_code as code, subject_level as level, subject_name_printed as printed,
-           total, basic, project, page_no, row_no
+           {cols}, page_no, row_no
     from leaf
     union all
-    select class_code, '类', null, sum(total), sum(basic), sum(project), min(page_no), min(row_no)
+    select class_code, '类', null, {sums}, min(page_no), min(row_no)
     from leaf where class_code is not null and subject_level <> '类'
     group by class_code
     having not list_contains(list(subject_code), class_code)
     union all
-    select section_code, '款', null, sum(total), sum(basic), sum(project), min(page_no), min(row_no)
+    select section_code, '款', null, {sums}, min(page_no), min(row_no)
     from leaf where section_code is not null and subject_level = '项'
     group by section_code
+    union all
+    select null, '合计', '合计', {sums}, min(page_no), min(row_no)
+    from leaf having count(*) > 0
 )
 select rows.code as subject_code, rows.level as subject_level,
        coalesce(rows.printed, d.subject_name, rows.code) as subject_name,
-       rows.total, rows.basic, rows.project, rows.page_no
+       {out}, rows.page_no
 from rows
 left join dim_subjects as d on d.fiscal_year = ? and d.subject_code = rows.code
-order by rows.code nulls last, rows.row_no
+order by rows.code nulls first, rows.row_no
 """
+SQL_UNIT_SUBJECT_TABLE = {
+    no: _SQL_UNIT_SUBJECT_TABLE.format(
+        table=table,
+        cols=", ".join(cols),
+        sums=", ".join(f"sum({c})" for c in cols),
+        out=", ".join(f"rows.{c}" for c in cols),
+    )
+    for no, (table, _, cols) in SUBJECT_TABLES.items()
+}
+SQL_UNIT_TABLE_03 = SQL_UNIT_SUBJECT_TABLE["03"]
+
+# 公开01/04表 (two-sided): income on the left, expenditure on the right, the
+# printed rows of each side paired in order within three blocks, as printed:
+# the body, from the 合计 row down to before 总计, and 总计.
+TWO_SIDED_TABLES = {
+    "01": ("int_two_sided_rows", "收入支出决算总表（公开01表）", ("amount",), ("amount",)),
+    "04": ("fct_fiscal_appropriations", "财政拨款收入支出决算总表（公开04表）",
+           ("total",), ("total", "general", "fund", "state_capital")),
+}  # fmt: skip
+_SQL_TWO_SIDED = """
+with src as (
+    select side, row_no, row_label, subject_code, page_no, {cols}
+    from {table}
+    where document_id = ? {extra}
+),
+blocks as (
+    select *,
+           case when starts_with(replace(row_label, ' ', ''), '总计') then 2
+                when row_no >= min(row_no) filter (where contains(row_label, '合计')) over (partition by side) then 1
+                else 0 end as block
+    from src
+),
+numbered as (
+    select *, row_number() over (partition by side, block order by row_no) as pos from blocks
+),
+inc as (select * from numbered where side = 'income'),
+exp as (select * from numbered where side = 'expenditure')
+select coalesce(inc.block, exp.block) as block, coalesce(inc.pos, exp.pos) as pos,
+       inc.row_label as income_label, {inc_cols},
+       exp.subject_code as expenditure_code, exp.row_label as expenditure_label, {exp_cols},
+       coalesce(inc.page_no, exp.page_no) as page_no
+from inc full outer join exp on inc.block = exp.block and inc.pos = exp.pos
+order by block, pos
+"""
+SQL_UNIT_TWO_SIDED = {
+    no: _SQL_TWO_SIDED.format(
+        table=table,
+        cols=", ".join(sorted(set(inc) | set(exp))),
+        extra="and table_id = '01'" if table == "int_two_sided_rows" else "",
+        inc_cols=", ".join(f"inc.{c} as income_{c}" for c in inc),
+        exp_cols=", ".join(f"exp.{c} as expenditure_{c}" for c in exp),
+    )
+    for no, (table, _, inc, exp) in TWO_SIDED_TABLES.items()
+}
 SQL_UNIT_TABLE_06 = """
 select economic_code, economic_level, economic_name_printed as economic_name, cost_category, amount, page_no
 from fct_basic_expenditure_by_economic_class
@@ -536,6 +647,26 @@ def unit_documents(unit_id: str) -> pd.DataFrame:
 
 def unit_table_03(document_id: str, year: int) -> pd.DataFrame:
     return run(SQL_UNIT_TABLE_03, [document_id, year])
+
+
+def unit_subject_table(table_no: str, document_id: str, year: int) -> pd.DataFrame | None:
+    """公开02/03/05表 of a document in the published layout; None when the
+    warehouse lacks the table."""
+    if table_no not in SQL_UNIT_SUBJECT_TABLE:
+        raise ValueError(f"未知的表：{table_no}")
+    if not has_table(SUBJECT_TABLES[table_no][0]):
+        return None
+    return run(SQL_UNIT_SUBJECT_TABLE[table_no], [document_id, year])
+
+
+def unit_two_sided_table(table_no: str, document_id: str) -> pd.DataFrame | None:
+    """公开01/04表 of a document, income and expenditure side by side; None
+    when the warehouse lacks the table."""
+    if table_no not in SQL_UNIT_TWO_SIDED:
+        raise ValueError(f"未知的表：{table_no}")
+    if not has_table(TWO_SIDED_TABLES[table_no][0]):
+        return None
+    return run(SQL_UNIT_TWO_SIDED[table_no], [document_id]).drop(columns=["block", "pos"])
 
 
 def unit_table_06(document_id: str) -> pd.DataFrame:
@@ -602,8 +733,11 @@ order by abs(robust_z) desc, long.unit_id
 """
 
 
-def outliers(year: int, threshold: float = 3.5, min_peers: int = 5) -> pd.DataFrame:
+def outliers(year: int, threshold: float = 3.5, min_peers: int = 5, type_label=None) -> pd.DataFrame:
+    """Outliers with a Chinese reason; ``type_label`` maps a unit-type code to
+    its display name in the reason (the dashboard passes ``ui.unit_type_label``)."""
     df = run(SQL_OUTLIERS, [year, min_peers, threshold])
+    type_label = type_label or (lambda t: t)
     if not df.empty:
         df["metric_label"] = df["metric"].map(OUTLIER_METRICS)
         df["reason"] = [
@@ -612,7 +746,7 @@ def outliers(year: int, threshold: float = 3.5, min_peers: int = 5) -> pd.DataFr
             for m, v, t, n, med, z in zip(
                 df["metric"],
                 df["value"],
-                df["unit_type"],
+                df["unit_type"].map(type_label),
                 df["peers"],
                 df["peer_median"],
                 df["robust_z"],

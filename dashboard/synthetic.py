@@ -134,6 +134,54 @@ cross join lateral (
 where d.document_status = 'loaded'
 """
 
+# 02 and 05 follow 03 (all income is 财政拨款; 05 = 03 without 年初/调整预算),
+# 01 and 04 are two-sided: the 类 totals and the 合计/总计 rows.
+_SUBJECT_TABLES = """
+create table fct_income_by_subject as
+select replace(line_key, ':03:', ':02:') as line_key, document_id, unit_id, fiscal_year, subject_key, subject_code,
+       subject_level, class_code, section_code, item_code, subject_name_printed,
+       total, total as fiscal, 0::decimal(18, 2) as superior_subsidy, 0::decimal(18, 2) as business,
+       0::decimal(18, 2) as operating, 0::decimal(18, 2) as affiliated_remittance, 0::decimal(18, 2) as other,
+       2 as page_no, row_no
+from fct_expenditure_by_subject;
+create table fct_general_budget_expenditure as
+select replace(line_key, ':03:', ':05:') as line_key, document_id, unit_id, fiscal_year, subject_key, subject_code,
+       subject_level, class_code, section_code, item_code, subject_name_printed, total, basic, project,
+       5 as page_no, row_no, null::decimal(18, 2) as budget_initial, null::decimal(18, 2) as budget_adjusted
+from fct_expenditure_by_subject;
+create table fct_fiscal_appropriations as
+with cls as (
+    select document_id, unit_id, fiscal_year, class_code, sum(total) as total
+    from fct_expenditure_by_subject group by all
+),
+tot as (select document_id, unit_id, fiscal_year, sum(total) as total from cls group by all),
+rows as (
+    select document_id, unit_id, fiscal_year, 'expenditure' as side,
+           10 + row_number() over (partition by document_id order by class_code) as row_no,
+           c.subject_name as row_label, class_code as subject_code, 'subject' as row_kind, total
+    from cls left join (select distinct subject_code, subject_name from dim_subjects) as c
+        on c.subject_code = cls.class_code
+    union all select document_id, unit_id, fiscal_year, 'expenditure', 40, '本年支出合计', null, 'total', total from tot
+    union all select document_id, unit_id, fiscal_year, 'expenditure', 45, '总计', null, 'total', total from tot
+    union all select document_id, unit_id, fiscal_year, 'income', 1, '一般公共预算财政拨款', null, 'source', total from tot
+    union all select document_id, unit_id, fiscal_year, 'income', 40, '本年收入合计', null, 'total', total from tot
+    union all select document_id, unit_id, fiscal_year, 'income', 45, '总计', null, 'total', total from tot
+)
+select document_id || ':04:' || side || ':' || row_no as line_key, document_id, unit_id, fiscal_year, side, row_no,
+       row_label, subject_code, cast(fiscal_year as varchar) || '-' || subject_code as subject_key, row_kind,
+       total::decimal(18, 2) as total,
+       (case when side = 'expenditure' then total else 0 end)::decimal(18, 2) as general,
+       0::decimal(18, 2) as fund, 0::decimal(18, 2) as state_capital, 4 as page_no
+from rows;
+create table int_two_sided_rows as
+select replace(line_key, ':04:', ':01:') as line_key, document_id, unit_id, fiscal_year, '01' as table_id, side,
+       row_no, subject_code,
+       case row_label when '一般公共预算财政拨款' then '一般公共预算财政拨款收入' else row_label end as row_label,
+       1 as page_no, total as amount, null::decimal(18, 2) as total, null::decimal(18, 2) as general,
+       null::decimal(18, 2) as fund, null::decimal(18, 2) as state_capital
+from fct_fiscal_appropriations
+"""
+
 _ECON = """
 create table fct_basic_expenditure_by_economic_class as
 select
@@ -298,6 +346,7 @@ def build(
         )
         codes, names = [c for c, _ in ITEMS], [n for _, n in ITEMS]
         con.execute(_LINES, [codes, names, codes])
+        con.execute(_SUBJECT_TABLES)
         ecodes = [e[0] for e in ECONOMIC]
         con.execute(
             _ECON,

@@ -105,11 +105,149 @@ LABELS = {
     "class_name": "类",
     "section_name": "款",
     "item_name": "项",
+    # 07/08 and subject codes
+    "class_code": "类",
+    "section_code": "款",
+    "item_code": "项",
+    "subject_name_printed": "科目名称（文中）",
+    "row_no": "行次",
+    "opening": "年初结转和结余（万元）",
+    "income": "本年收入（万元）",
+    "closing": "年末结转和结余（万元）",
+    # 09 三公
+    "budget_total": "三公经费预算：合计（万元）",
+    "budget_outbound": "预算：因公出国（境）费（万元）",
+    "budget_vehicle": "预算：公务用车购置及运行费（万元）",
+    "budget_vehicle_purchase": "预算：公务用车购置费（万元）",
+    "budget_vehicle_operation": "预算：公务用车运行费（万元）",
+    "budget_reception": "预算：公务接待费（万元）",
+    "budget_meeting": "预算：会议费（万元）",
+    "budget_training": "预算：培训费（万元）",
+    "actual_total": "三公经费决算：合计（万元）",
+    "actual_outbound": "决算：因公出国（境）费（万元）",
+    "actual_vehicle": "决算：公务用车购置及运行费（万元）",
+    "actual_vehicle_purchase": "决算：公务用车购置费（万元）",
+    "actual_vehicle_operation": "决算：公务用车运行费（万元）",
+    "actual_reception": "决算：公务接待费（万元）",
+    "actual_meeting": "决算：会议费（万元）",
+    "actual_training": "决算：培训费（万元）",
+    # 预算执行、绩效、采购
+    "item_label": "项目",
+    "budget_initial": "年初预算数（万元）",
+    "budget_adjusted": "调整预算数（万元）",
+    "budget_full_year": "全年预算数（万元）",
+    "actual_stated": "决算数（文中，万元）",
+    "actual_table": "决算数（公开05表，万元）",
+    "budget_initial_table": "年初预算数（公开05表，万元）",
+    "project_no": "序号",
+    "procurement_total": "政府采购支出总额（万元）",
+    "goods": "货物（万元）",
+    "works": "工程（万元）",
+    "services": "服务（万元）",
+    "awarded_sme": "授予中小企业合同（万元）",
+    "awarded_small_micro": "其中授予小微企业（万元）",
+    # 数据质量
+    "finding_id": "检查结果编号",
+    "severity": "严重程度",
+    "location": "位置",
+    "tolerance": "容差",
+    "excess": "超出容差",
+    "acknowledged": "已确认",
+    "ack_note": "确认说明",
+    "acked_by": "确认人",
+    "acked_at": "确认时间",
+    "documents": "文档数",
+    "rules_run": "已运行规则",
+    "passed": "通过",
+    "rounding": "舍入差异",
+    "insufficient_data": "数据不足",
+    "not_run": "未运行",
+    "unacknowledged_failures": "未确认的未通过项",
+    # 刷新记录
+    "inbox": "收件目录",
+    "files_new": "新文件",
+    "files_changed": "变更文件",
+    "files_unchanged": "未变文件",
+    "files_duplicate": "重复文件",
+    "files_missing": "缺失文件",
+    "documents_parsed": "解析文档",
+    "documents_superseding": "更正版本",
+    "units_flagged": "待核实单位",
+    "parse_seconds": "解析耗时（秒）",
+    "dbt_seconds": "建模耗时（秒）",
+    "dq_seconds": "质量检查耗时（秒）",
 }
+
+
+# Codes stored in the warehouse (the unit registry uses English unit-type
+# codes) shown in Chinese everywhere: tables, filters, exports, captions.
+UNIT_TYPE_LABELS = {
+    "bureau": "行政机关（局）",
+    "street": "街道办事处",
+    "school": "学校",
+    "hospital": "医院",
+    "service_centre": "服务中心",
+    "institution": "其他事业单位",
+}
+VALUE_LABELS = {
+    "unit_type": UNIT_TYPE_LABELS,
+    "document_status": {"loaded": "已入库", "quarantined": "已隔离"},
+    "document_format": {"text": "文本", "pdf": "PDF", "json": "JSON"},
+    "status": {"success": "成功", "dq_failed": "数据质量检查出错", "unchanged": "无变化", "failed": "失败",
+               "interrupted": "中断", "running": "运行中"},
+    "outcome": {"fail": "未通过", "rounding": "舍入差异", "pass": "通过", "not_applicable": "不适用",
+                "insufficient_data": "数据不足"},
+    "side": {"income": "收入", "expenditure": "支出"},
+    "severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "quarantine_code": {"unreadable": "无法读取", "parser_error": "解析失败", "parser_crash": "解析程序异常",
+                        "no_unit": "无法识别单位", "no_year": "无法识别年度"},
+}  # fmt: skip
 
 
 def label(col: str) -> str:
     return LABELS.get(col, col)
+
+
+def unit_type_label(code) -> str:
+    """A unit type in Chinese (codes the dashboard does not know are shown as stored)."""
+    if code is None or (isinstance(code, float) and pd.isna(code)):
+        return "—"
+    return UNIT_TYPE_LABELS.get(code, code)
+
+
+def value_label(col: str, value):
+    """A stored code of column ``col`` in Chinese (unchanged when not a known code)."""
+    m = VALUE_LABELS.get(col)
+    if m is None or not isinstance(value, str):
+        return value
+    return m.get(value, value)
+
+
+# Plotly: amounts in 万元 with two decimals on axes and in hover text.
+WAN_TICKFORMAT = ",.2f"
+
+
+def wan_chart(fig, axis: str = "y", pct: bool = False, category: str = ""):
+    """Format the amount axis and the hover text of a plotly bar/line figure as
+    万元 with two decimals (``pct``: a percentage with two decimals).
+    ``category`` labels the other axis' value in the hover text."""
+    other = "x" if axis == "y" else "y"
+    fmt = f"%{{{axis}:,.2f}}" + ("%" if pct else " 万元")
+    getattr(fig, f"update_{axis}axes")(tickformat=",.2f", ticksuffix="%" if pct else "")
+    cat = f"{category}：%{{{other}}}" if category else f"%{{{other}}}"
+    for trace in fig.data:
+        name = f"{trace.name}<br>" if trace.name else ""
+        trace.hovertemplate = f"{name}{cat}<br>{fmt}<extra></extra>"
+    fig.update_layout(separators=".,", hoverlabel={"namelength": -1})
+    return fig
+
+
+def wan_hierarchy(fig):
+    """Sunburst/treemap: values in 万元 with two decimals in the hover text."""
+    fig.update_traces(
+        hovertemplate="%{label}<br>%{value:,.2f} 万元<br>占上级 %{percentParent:.2%}<extra></extra>"
+    )
+    return fig
 
 
 def wan(v) -> str:
@@ -127,6 +265,8 @@ def _display(df: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if out[c].dtype.kind == "f":
             out[c] = out[c].round(2)
+        elif c in VALUE_LABELS and not pd.api.types.is_numeric_dtype(out[c]):
+            out[c] = out[c].map(lambda v, c=c: value_label(c, v))
     return out.rename(columns={c: label(c) for c in out.columns})
 
 

@@ -178,13 +178,127 @@ def test_app_navigation_and_login(synth_wh, monkeypatch):
     _ok(at, "总览")
 
 
-# --------------------------------------------------------------------------- browser
+# --------------------------------------------------------------------------- sample district
 
 CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"  # git-ignored
+SAMPLE_YEAR = 2024
+
+
+@pytest.fixture(scope="session")
+def sample_district(tmp_path_factory):
+    """The demo's data: the sample district (samplegen, text files, 6 units ×
+    2023-2024) refreshed into a warehouse by the real refresh, once per session.
+    Returns the data directory (``$JUESUAN_DATA_DIR``: inbox/ and warehouse.duckdb)."""
+    try:
+        from samplegen.generate import generate
+        from warehouse.refresh import refresh
+    except ImportError as exc:
+        pytest.skip(f"sample generator or refresh unavailable: {exc}")
+    d = tmp_path_factory.mktemp("sample-district")
+    generate(
+        d / "inbox", units=6, years=f"{SAMPLE_YEAR - 1}-{SAMPLE_YEAR}", formats="text", faults=0.0, seed=7
+    )
+    try:
+        refresh(d / "inbox", d / "warehouse.duckdb", workers=1)
+    except Exception as exc:  # the warehouse is under construction in parallel
+        pytest.skip(f"refresh of the sample district failed: {str(exc)[:300]}")
+    return d
+
+
+def _sample_query(data_dir: Path, fn):
+    """Run ``fn()`` against the sample district's warehouse (via $JUESUAN_DATA_DIR,
+    as the demo does) and release the file afterwards."""
+    old = {k: os.environ.pop(k, None) for k in ("JUESUAN_WAREHOUSE", "JUESUAN_DATA_DIR")}
+    os.environ["JUESUAN_DATA_DIR"] = str(data_dir)
+    try:
+        queries.clear_cache()
+        return fn()
+    finally:
+        del os.environ["JUESUAN_DATA_DIR"]
+        for k, v in old.items():
+            if v is not None:
+                os.environ[k] = v
+        queries.clear_cache()
+        queries.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_on_sample_district(name, sample_district, monkeypatch):
+    monkeypatch.delenv("JUESUAN_WAREHOUSE", raising=False)
+    monkeypatch.setenv("JUESUAN_DATA_DIR", str(sample_district))
+    queries.clear_cache()
+    at = AppTest.from_string(f"from dashboard.pages import {name}\n{name}.render()", default_timeout=60).run()
+    _ok(at, PAGES[name])
+    assert not at.warning, [w.value for w in at.warning]
+
+
+def test_unit_types_are_chinese_on_sample_district(sample_district, monkeypatch):
+    """The registry stores English unit-type codes; the finance officer sees Chinese
+    in the filter, the table and its exports."""
+    from dashboard import ui
+
+    monkeypatch.delenv("JUESUAN_WAREHOUSE", raising=False)
+    monkeypatch.setenv("JUESUAN_DATA_DIR", str(sample_district))
+    queries.clear_cache()
+    codes = set(queries.unit_types())
+    assert codes and codes <= set(ui.UNIT_TYPE_LABELS), codes
+    at = AppTest.from_string(
+        "from dashboard.pages import overview\noverview.render()", default_timeout=60
+    ).run()
+    _ok(at, "总览")
+    assert set(at.multiselect(key="overview-types").options) == {ui.UNIT_TYPE_LABELS[c] for c in codes}
+    shown = set(at.dataframe[0].value["单位类型"])
+    assert shown == {ui.UNIT_TYPE_LABELS[c] for c in codes}
+    at.multiselect(key="overview-types").select("school").run()
+    _ok(at, "总览")
+    assert set(at.dataframe[0].value["单位类型"]) == {"学校"}
+    exported = ui._display(queries.overview(SAMPLE_YEAR))
+    assert not set(exported["单位类型"]) & codes
+
+
+def test_unit_detail_published_tables_on_sample_district(sample_district, monkeypatch):
+    """单位详情 rebuilds 01-05 in the published layout; their totals are the unit's."""
+    monkeypatch.delenv("JUESUAN_WAREHOUSE", raising=False)
+    monkeypatch.setenv("JUESUAN_DATA_DIR", str(sample_district))
+    queries.clear_cache()
+    s = queries.unit_summary("U001", SAMPLE_YEAR)
+    at = AppTest.from_string(
+        "from dashboard.pages import unit_detail\nunit_detail.render()", default_timeout=60
+    )
+    at.run()
+    at.selectbox(key="detail-unit").select("U001").run()
+    at.selectbox(key="detail-year").select(SAMPLE_YEAR).run()
+    _ok(at, "单位详情")
+    frames = [d.value for d in at.dataframe]
+
+    def frame(*cols):
+        found = [f for f in frames if set(cols) <= set(f.columns)]
+        assert found, (cols, [list(f.columns) for f in frames])
+        return found[0]
+
+    t01 = frame("收入项目", "收入金额（万元）", "支出项目", "支出金额（万元）")
+    row = t01[t01["支出项目"] == "本年支出合计"].iloc[0]
+    assert row["收入项目"] == "本年收入合计"
+    assert row["支出金额（万元）"] == pytest.approx(float(s["expenditure_total"]))
+    assert row["收入金额（万元）"] == pytest.approx(float(s["income_total"]))
+    t02 = frame("本年收入合计（万元）", "财政拨款收入（万元）")
+    assert list(t02["科目名称"][:1]) == ["合计"]
+    assert t02["本年收入合计（万元）"].iloc[0] == pytest.approx(float(s["income_total"]))
+    t03 = frame("本年支出合计（万元）", "上缴上级支出（万元）")
+    assert t03["本年支出合计（万元）"].iloc[0] == pytest.approx(float(s["expenditure_total"]))
+    assert set(t03["级次"]) == {"合计", "类", "款", "项"}
+    frame("决算数：合计（万元）", "基本支出（万元）")
+    frame("支出合计（万元）", "一般公共预算财政拨款（万元）", "政府性基金预算财政拨款（万元）")
+
+
+# --------------------------------------------------------------------------- browser
 
 
 @pytest.mark.browser
-def test_browser_compare_two_units(synth_wh, tmp_path):
+def test_browser_compare_two_units(sample_district, tmp_path):
+    """The demo in a real browser: streamlit on the sample district, headless
+    Chromium, 单位对比, two units picked; the table and the chart show their numbers."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (apt-get install -y chromium fonts-noto-cjk)")
     import socket
@@ -192,29 +306,47 @@ def test_browser_compare_two_units(synth_wh, tmp_path):
     import time
     import urllib.request
 
+    pytest.importorskip("playwright")
     from playwright.sync_api import expect, sync_playwright
+
+    ov, amounts = _sample_query(
+        sample_district,
+        lambda: (
+            queries.overview(SAMPLE_YEAR).set_index("unit_id"),
+            queries.compare(SAMPLE_YEAR, ["U001", "U002"], "total", "类"),
+        ),
+    )
+    picked = ["U001", "U002"]
+    units = [(ov.loc[u, "unit_name"], float(ov.loc[u, "expenditure_total"])) for u in picked]
+    by_unit = amounts.groupby("unit_name")["amount"].sum()
+    for name, total in units:  # the 类 amounts add up to the unit's published total
+        assert by_unit[name] == pytest.approx(total, abs=0.005)
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "JUESUAN_WAREHOUSE": str(synth_wh), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "JUESUAN_DATA_DIR": str(sample_district),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    env.pop("JUESUAN_WAREHOUSE", None)
     env.pop("JUESUAN_DASHBOARD_PASSWORD_SHA256", None)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115
+    log_path = tmp_path / "streamlit.log"
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(120):
+        for _ in range(240):
             try:
                 if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).status == 200:
                     break
             except OSError:
                 time.sleep(0.25)
         else:
-            pytest.fail("streamlit did not become healthy: " + (tmp_path / "streamlit.log").read_text())
-        ov = queries_overview(synth_wh)
-        units = [(ov.loc[u, "unit_name"], ov.loc[u, "expenditure_total"]) for u in ("U00001", "U00002")]
+            pytest.fail("streamlit did not become healthy: " + log_path.read_text())
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=str(CHROMIUM),
@@ -228,24 +360,38 @@ def test_browser_compare_two_units(synth_wh, tmp_path):
                     "--no-first-run",
                 ],
             )
-            page = browser.new_page(viewport={"width": 1400, "height": 2400})
-            page.goto(f"{base}/compare")
-            page.get_by_role("heading", name="单位对比").wait_for(timeout=30_000)
-            box = page.locator('[data-testid="stMultiSelect"]').first
-            for name, _ in units:
-                box.click()
-                page.keyboard.type(name)
-                page.get_by_role("option", name=name, exact=True).click()
-                page.keyboard.press("Escape")
-            table = page.locator('[data-testid="stTable"]').first
-            for name, total in units:
-                expect(table).to_contain_text(name, timeout=30_000)
-                expect(table).to_contain_text(f"{total:,.2f}")
-            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-            shot = Path(os.environ.get("JUESUAN_SCREENSHOT_DIR", tmp_path)) / "dashboard_compare.png"
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-            browser.close()
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="zh-CN")
+                page.goto(f"{base}/")
+                page.get_by_role("heading", name="总览").wait_for(timeout=30_000)
+                page.get_by_role("link", name="单位对比").click()  # the sidebar navigation
+                page.get_by_role("heading", name="单位对比").wait_for(timeout=30_000)
+                box = page.locator('[data-testid="stMultiSelect"]').first
+                for name, _ in units:
+                    box.click()
+                    page.keyboard.type(name)
+                    page.get_by_role("option", name=name, exact=True).click()
+                    page.keyboard.press("Escape")
+                table = page.locator('[data-testid="stTable"]').first
+                for name, total in units:
+                    expect(table).to_contain_text(name, timeout=30_000)
+                    expect(table).to_contain_text(f"{total:,.2f}")
+                chart = page.locator(".js-plotly-plot").first
+                expect(chart).to_be_visible(timeout=30_000)
+                for name, _ in units:  # the legend names both units
+                    expect(chart.locator(".legend")).to_contain_text(name, timeout=30_000)
+                # The bars carry each unit's numbers: per trace (unit), the 类 amounts.
+                traces = chart.evaluate("el => el._fullData.map(t => [t.name, Array.from(t.y || [])])")
+                plotted = {n: round(sum(map(float, ys)), 2) for n, ys in traces}
+                for name, total in units:
+                    assert plotted[name] == pytest.approx(total, abs=0.005)
+                assert "万元" in chart.evaluate("el => el.data[0].hovertemplate")
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                shot = Path(os.environ.get("JUESUAN_SCREENSHOT_DIR", ARTIFACTS)) / "dashboard_compare.png"
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shot), full_page=True)
+            finally:
+                browser.close()
         assert shot.stat().st_size > 10_000
     finally:
         proc.terminate()
@@ -254,13 +400,3 @@ def test_browser_compare_two_units(synth_wh, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-def queries_overview(wh: Path):
-    os.environ["JUESUAN_WAREHOUSE"] = str(wh)
-    try:
-        queries.clear_cache()
-        return queries.overview(2024).set_index("unit_id")
-    finally:
-        del os.environ["JUESUAN_WAREHOUSE"]
-        queries.close()

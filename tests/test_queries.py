@@ -77,6 +77,41 @@ def test_unit_table_03_rebuilds_levels():
     assert queries.unit_years("U00017") == [2023, 2022]
 
 
+def test_unit_published_tables_rebuild_the_layout():
+    s = queries.unit_summary("U00001", 2024)
+    doc = s["document_id"]
+    for no in ("02", "03", "05"):
+        t = queries.unit_subject_table(no, doc, 2024)
+        assert t.iloc[0]["subject_level"] == "合计" and t.iloc[0]["subject_name"] == "合计"
+        total = float(t.iloc[0]["total"])
+        items = t[t["subject_level"] == "项"]
+        for level in ("类", "项"):
+            assert t.loc[t["subject_level"] == level, "total"].sum() == pytest.approx(total)
+        for _, r in t[t["subject_level"].isin(["类", "款"])].iterrows():  # subtotals = Σ of their 项
+            below = items[items["subject_code"].str.startswith(r["subject_code"])]
+            assert float(r["total"]) == pytest.approx(float(below["total"].sum()))
+        codes = t["subject_code"].dropna().tolist()  # the tree in published order: 类, its 款, their 项
+        assert codes == sorted(codes)
+    assert float(queries.unit_subject_table("03", doc, 2024).iloc[0]["total"]) == pytest.approx(
+        float(s["expenditure_total"])
+    )
+    for no, amount in (("01", "amount"), ("04", "total")):
+        t = queries.unit_two_sided_table(no, doc)
+        last = t.iloc[-1]
+        assert last["income_label"] == "总计" and last["expenditure_label"] == "总计"
+        paired = t[t["expenditure_label"] == "本年支出合计"]
+        assert list(paired["income_label"]) == ["本年收入合计"]  # the 合计 rows face each other
+        assert float(paired.iloc[0][f"expenditure_{amount}"]) == pytest.approx(float(s["expenditure_total"]))
+        subjects = t[t["expenditure_code"].notna()]
+        assert subjects[f"expenditure_{amount}"].sum() == pytest.approx(float(s["expenditure_total"]))
+    with pytest.raises(ValueError):
+        queries.unit_subject_table("03; drop table x", doc, 2024)
+    with pytest.raises(ValueError):
+        queries.unit_two_sided_table("06", doc)
+    assert queries.unit_subject_table("02", INJECTION, 2024).empty
+    assert queries.unit_two_sided_table("04", INJECTION).empty
+
+
 def test_detail_lookups():
     s = queries.unit_summary("U00002", 2023)
     assert queries.document_table("fct_performance_projects", s["document_id"]).shape[0] == 2

@@ -17,7 +17,12 @@ def render() -> None:
         year = ui.year_select("compare-year")
     units = queries.units_for_year(year)
     names = dict(zip(units["unit_id"], units["unit_name"], strict=True))
-    by_type = c2.selectbox("按单位类型选择", ["（不按类型）", *queries.unit_types()], key="compare-type")
+    by_type = c2.selectbox(
+        "按单位类型选择",
+        ["（不按类型）", *queries.unit_types()],
+        key="compare-type",
+        format_func=ui.unit_type_label,
+    )
     measure = c3.selectbox(
         "指标",
         list(queries.SUBJECT_MEASURES),
@@ -50,12 +55,13 @@ def render() -> None:
     with tab1:
         fig = px.bar(df, x="label", y="amount", color="unit_name", barmode="group", title=title,
                      labels={"label": f"科目（{level}）", "amount": "金额（万元）", "unit_name": "单位"})  # fmt: skip
-        fig.update_traces(hovertemplate="%{x}<br>%{y:,.2f} 万元")
+        ui.wan_chart(fig, category="科目")
         st.plotly_chart(fig, key="compare-bar")
     with tab2:
         fig = px.bar(df, x="unit_name", y="share_pct", color="label", title=f"{title}：科目构成",
                      labels={"unit_name": "单位", "share_pct": "占比（%）", "label": "科目"})  # fmt: skip
         fig.update_layout(barmode="stack")
+        ui.wan_chart(fig, pct=True, category="单位")
         st.plotly_chart(fig, key="compare-share")
     with tab3:
         tm = st.selectbox("趋势指标", list(queries.TREND_MEASURES), format_func=queries.TREND_MEASURES.get,
@@ -63,7 +69,8 @@ def render() -> None:
         tr = queries.trend(picked, tm)
         fig = px.line(tr, x="fiscal_year", y="amount", color="unit_name", markers=True,
                       labels={"fiscal_year": "年度", "amount": "金额（万元）", "unit_name": "单位"})  # fmt: skip
-        fig.update_xaxes(dtick=1)
+        fig.update_xaxes(dtick=1, tickformat="d")
+        ui.wan_chart(fig, category="年度")
         st.plotly_chart(fig, key="compare-trend")
     with tab4:
         ex = queries.execution(year, picked)

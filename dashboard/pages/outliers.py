@@ -17,7 +17,7 @@ def render() -> None:
     threshold = c2.slider("偏离阈值（稳健 z 值）", 2.0, 6.0, 3.5, 0.5, key="outliers-threshold")
     min_peers = c3.number_input("同类单位至少", 3, 50, 5, key="outliers-peers")
     st.caption("同类 = 同一单位类型、同一年度；偏离程度 = 0.6745 ×（数值 − 中位数）÷ 中位数绝对偏差。")
-    df = queries.outliers(year, float(threshold), int(min_peers))
+    df = queries.outliers(year, float(threshold), int(min_peers), type_label=ui.unit_type_label)
     st.metric("异常条目", len(df))
     if df.empty:
         st.success("没有超过阈值的单位。")

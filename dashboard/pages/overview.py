@@ -21,7 +21,13 @@ def render() -> None:
     with c1:
         year = ui.year_select("overview-year")
     deps = c2.multiselect("主管部门", queries.departments(), key="overview-deps", placeholder="全部部门")
-    types = c3.multiselect("单位类型", queries.unit_types(), key="overview-types", placeholder="全部类型")
+    types = c3.multiselect(
+        "单位类型",
+        queries.unit_types(),
+        key="overview-types",
+        placeholder="全部类型",
+        format_func=ui.unit_type_label,
+    )
 
     h = queries.headline(year, deps, types)
     total = h.get("expenditure_total")

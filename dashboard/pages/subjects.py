@@ -36,6 +36,7 @@ def render() -> None:
             top = by_unit.head(30)
             fig = px.bar(top, x="unit_name", y="total", labels={"unit_name": "单位", "total": "合计（万元）"},
                          title=f"{labels[code]}：支出最多的单位")  # fmt: skip
+            ui.wan_chart(fig, category="单位")
             st.plotly_chart(fig, key="subjects-bar")
             ui.show_table(by_unit, "subjects-units", f"科目_{code}_{year}")
     with tab2:
@@ -47,7 +48,8 @@ def render() -> None:
             markers=True,
             labels={"fiscal_year": "年度", "total": "合计（万元）"},
         )
-        fig.update_xaxes(dtick=1)
+        fig.update_xaxes(dtick=1, tickformat="d")
+        ui.wan_chart(fig, category="年度")
         st.plotly_chart(fig, key="subjects-trend")
         st.table(tr.rename(columns=ui.label).style.format({"合计（万元）": "{:,.2f}"}))
     with tab3:
@@ -56,4 +58,5 @@ def render() -> None:
             tree = tree.fillna({"section_name": "（未分款）", "item_name": "（未分项）"})
             fig = px.sunburst(tree, path=["class_name", "section_name", "item_name"], values="total",
                               title=f"{year} 年 支出功能分类结构（万元）")  # fmt: skip
+            ui.wan_hierarchy(fig)
             st.plotly_chart(fig, key="subjects-sunburst")

@@ -22,6 +22,71 @@ SUMMARY_FIELDS = [
 ]
 
 
+# The nine published tables rebuilt from the warehouse (01-06 here; 07-09 under 其他公开表).
+PUBLISHED_TABS = {
+    "01": "收入支出决算总表（01）",
+    "02": "收入决算表（02）",
+    "03": "支出决算表（03）",
+    "04": "财政拨款收支总表（04）",
+    "05": "一般公共预算支出表（05）",
+    "06": "基本支出明细（06）",
+}
+SHOWN_ELSEWHERE = {
+    "fct_income_by_subject",
+    "fct_fiscal_appropriations",
+    "fct_general_budget_expenditure",
+    "fct_performance_projects",
+    "fct_budget_execution",
+    "fct_procurement",
+}
+# Column headings of the published tables (the same warehouse column can mean
+# 经营收入 in 02 and 经营支出 in 03).
+TABLE_COLUMNS = {
+    "01": {"income_label": "收入项目", "income_amount": "收入金额（万元）", "expenditure_code": "支出功能分类科目编码",
+           "expenditure_label": "支出项目", "expenditure_amount": "支出金额（万元）"},
+    "02": {"total": "本年收入合计（万元）", "fiscal": "财政拨款收入（万元）", "superior_subsidy": "上级补助收入（万元）",
+           "business": "事业收入（万元）", "operating": "经营收入（万元）",
+           "affiliated_remittance": "附属单位上缴收入（万元）", "other": "其他收入（万元）"},
+    "03": {"total": "本年支出合计（万元）", "basic": "基本支出（万元）", "project": "项目支出（万元）",
+           "remit_superior": "上缴上级支出（万元）", "operating": "经营支出（万元）",
+           "affiliated_subsidy": "对附属单位补助支出（万元）"},
+    "04": {"income_label": "收入项目", "income_total": "收入金额（万元）", "expenditure_code": "支出功能分类科目编码",
+           "expenditure_label": "支出项目", "expenditure_total": "支出合计（万元）",
+           "expenditure_general": "一般公共预算财政拨款（万元）", "expenditure_fund": "政府性基金预算财政拨款（万元）",
+           "expenditure_state_capital": "国有资本经营预算财政拨款（万元）"},
+    "05": {"budget_initial": "年初预算数（万元）", "budget_adjusted": "调整预算数（万元）",
+           "total": "决算数：合计（万元）", "basic": "基本支出（万元）", "project": "项目支出（万元）"},
+}  # fmt: skip
+# Keys and load stamps: not part of the published tables.
+TECHNICAL_COLUMNS = ("line_key", "document_id", "unit_id", "fiscal_year", "document_loaded_at", "subject_key",
+                     "item_key", "project_key", "execution_key")  # fmt: skip
+
+
+def _plain_columns(df):
+    return df.drop(columns=[c for c in TECHNICAL_COLUMNS if c in df.columns])
+
+
+def _published_table(no: str, doc: str, year: int, prefix: str) -> None:
+    title = queries.SUBJECT_TABLES.get(no, queries.TWO_SIDED_TABLES.get(no, (None, "")))[1]
+    if no == "06":
+        title = "基本支出决算明细表（公开06表）"
+        df = queries.unit_table_06(doc)
+    elif no in queries.SUBJECT_TABLES:
+        df = queries.unit_subject_table(no, doc, year)
+    else:
+        df = queries.unit_two_sided_table(no, doc)
+    st.markdown(f"**{title}**（金额单位：万元）")
+    if df is None:
+        st.caption("数据仓库中没有这张表。")
+        return
+    if df.empty:
+        st.caption("该文档没有这张表的数据。")
+        return
+    if no == "05":  # 年初/调整预算 columns only where the document printed them
+        df = df.drop(columns=[c for c in ("budget_initial", "budget_adjusted") if df[c].isna().all()])
+    ui.show_table(df.rename(columns=TABLE_COLUMNS.get(no, {})), f"detail-{no}", f"{prefix}_公开{no}表")
+
+
 def render() -> None:
     st.title("单位详情")
     if not ui.require_warehouse():
@@ -39,7 +104,7 @@ def render() -> None:
     s = queries.unit_summary(unit_id, year)
     doc = s["document_id"]
     st.caption(
-        f"主管部门：{s.get('department') or '—'}　单位类型：{s.get('unit_type') or '—'}　人数：{s.get('staff_count') or '—'}"
+        f"主管部门：{s.get('department') or '—'}　单位类型：{ui.unit_type_label(s.get('unit_type'))}　人数：{s.get('staff_count') or '—'}"
         f"　文档：{doc}（第 {s.get('version_no') or 1} 版）"
     )
     st.subheader("主要指标（万元）")
@@ -49,23 +114,15 @@ def render() -> None:
         for col, (k, v) in zip(cols, present[i : i + 4], strict=False):
             col.metric(v, ui.wan(s.get(k)))
 
-    t03, t06, other, facts, findings, docs = st.tabs(
-        [
-            "支出决算表（公开03表）",
-            "基本支出明细（公开06表）",
-            "其他公开表",
-            "绩效与说明",
-            "数据质量",
-            "文档版本",
-        ]
-    )
-    with t03:
-        ui.show_table(queries.unit_table_03(doc, year), "detail-03", f"{names[unit_id]}_{year}_支出决算表")
-    with t06:
-        ui.show_table(queries.unit_table_06(doc), "detail-06", f"{names[unit_id]}_{year}_基本支出明细")
+    tabs = st.tabs([*PUBLISHED_TABS.values(), "其他公开表", "绩效与说明", "数据质量", "文档版本"])
+    other, facts, findings, docs = tabs[len(PUBLISHED_TABS) :]
+    prefix = f"{names[unit_id]}_{year}"
+    for tab, no in zip(tabs, PUBLISHED_TABS, strict=False):
+        with tab:
+            _published_table(no, doc, year, prefix)
     with other:
         for table, title in queries.DOCUMENT_TABLES.items():
-            if table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
+            if table in SHOWN_ELSEWHERE:
                 continue
             df = queries.document_table(table, doc)
             if df is None:
@@ -74,7 +131,9 @@ def render() -> None:
             if df.empty:
                 st.caption("该文档没有这张表的数据。")
             else:
-                ui.show_table(df, f"detail-{table}", f"{names[unit_id]}_{year}_{table}")
+                ui.show_table(
+                    _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
+                )
     with facts:
         for table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
             df = queries.document_table(table, doc)
@@ -84,7 +143,9 @@ def render() -> None:
             if df.empty:
                 st.caption("文中未说明。")
             else:
-                ui.show_table(df, f"detail-{table}", f"{names[unit_id]}_{year}_{table}")
+                ui.show_table(
+                    _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
+                )
     with findings:
         f = queries.unit_findings(unit_id, year)
         if f is None:
