@@ -23,6 +23,9 @@ def check(
     docs: Annotated[
         Path | None, typer.Option("--docs", help="把 GX Data Docs 写到此目录（离线，无样式）")
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full/--changed", help="核对全部文件（默认），或只核对上次检查后新增/变更的文件")
+    ] = True,
 ) -> None:
     """对当前仓库运行全部勾稽规则，结果写入 dq_findings / dq_summary。"""
     import os
@@ -45,7 +48,7 @@ def check(
     try:
         with RefreshLock(wh.with_name(f"{wh.name}.lock"), what="检查"):
             shutil.copyfile(wh, scratch)
-            result = run_checks(scratch, run_id, use_gx=gx, docs_dir=docs)
+            result = run_checks(scratch, run_id, use_gx=gx, docs_dir=docs, full=full)
             os.replace(scratch, wh)  # the published file is only ever replaced whole
     except WarehouseLocked as exc:
         console.print(f"[red]{exc.message}[/red]")

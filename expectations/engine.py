@@ -450,13 +450,17 @@ SHAPES = {
 }
 
 
-def evaluate(docs: list[Doc], rules: list[dict] | None = None) -> list[dict]:
+def evaluate(docs: list[Doc], rules: list[dict] | None = None, only: set[str] | None = None) -> list[dict]:
     """One row per check instance (pass/rounding/fail/insufficient_data/not_applicable),
-    plus one not_applicable row per rule and document where nothing could run."""
+    plus one not_applicable row per rule and document where nothing could run.
+    ``only``: evaluate just these document ids (the others are context: last year's
+    documents of the cross-year rules)."""
     rules = rules if rules is not None else load_rules()
     by_unit_year = {(d.unit_id, d.fiscal_year): d for d in docs}
     rows: list[dict] = []
     for doc in docs:
+        if only is not None and doc.document_id not in only:
+            continue
         prior = by_unit_year.get((doc.unit_id, doc.fiscal_year - 1)) if doc.fiscal_year else None
         ctx = _Ctx(doc, prior)
         for rule in rules:

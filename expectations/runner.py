@@ -12,13 +12,27 @@ tables when the dbt models are not built), evaluates every rule
 - ``dq_rule_outcomes``: one row per rule and document
 - ``dq_summary``: per unit-year: rules run, passed, rounding, failed, not run
 - ``dq_acks``: acknowledgements, kept outside the warehouse file in
-  ``<warehouse dir>/dq_acks.jsonl`` so that they survive a refresh."""
+  ``<warehouse dir>/dq_acks.jsonl`` so that they survive a refresh.
+
+Incremental (the refresh's default): only the documents that are new or changed
+since the findings in the warehouse were written (new document_id, re-resolved
+unit/year, re-parsed in this run) are evaluated, plus the next-year document of
+the same unit (its Y-* and N-07 checks read them); the findings of every other
+current document are carried over from the previous ``dq_findings`` (the build
+file is a copy of the previous warehouse). A change of the rules, the engine or
+this module (``dq_state.rules_fingerprint``) or ``full=True`` (``juesuan check``)
+evaluates everything. ``prepare()`` starts Great Expectations' (slow) import in
+a child process so that it overlaps with the dbt build."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import hashlib
 import json
 import os
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -43,22 +57,37 @@ def _exists(con, name: str) -> bool:
     return con.execute(q, [name]).fetchall()[0][0] > 0
 
 
-def load_docs(con) -> list[Doc]:
-    """Current documents with their lines and facts."""
-    if _exists(con, "int_dq_documents") and _exists(con, "int_current_lines"):
-        meta = con.execute(
-            "select document_id, unit_id, fiscal_year, tables_present, unreadable_tables from int_dq_documents"
-        ).fetchall()
-        lines = con.execute(
-            """select document_id, table_id as "table", side, row_label, subject_code,
-                      column_key as "column", amount, page_no as page, row_no as "row"
-               from int_current_lines"""
-        ).df()
-        facts = con.execute(
-            """select document_id, fact_kind as kind, subject_code, fact_label as label,
-                      fact_value as value, page_no as page
-               from int_current_facts"""
-        ).df()
+def _dbt_built(con) -> bool:
+    return _exists(con, "int_dq_documents") and _exists(con, "int_current_lines")
+
+
+def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
+    """Current documents with their lines and facts (``ids``: only these; dbt models only)."""
+    if _dbt_built(con):
+        where = ""
+        if ids is not None:
+            con.register("_dq_ids", pd.DataFrame({"document_id": sorted(ids)}, dtype=object))
+            where = " where document_id in (select document_id from _dq_ids)"
+        try:
+            meta = con.execute(
+                "select document_id, unit_id, fiscal_year, tables_present, unreadable_tables "
+                "from int_dq_documents" + where
+            ).fetchall()
+            lines = con.execute(
+                """select document_id, table_id as "table", side, row_label, subject_code,
+                          column_key as "column", amount, page_no as page, row_no as "row"
+                   from int_current_lines"""
+                + where
+            ).df()
+            facts = con.execute(
+                """select document_id, fact_kind as kind, subject_code, fact_label as label,
+                          fact_value as value, page_no as page
+                   from int_current_facts"""
+                + where
+            ).df()
+        finally:
+            if ids is not None:
+                con.unregister("_dq_ids")
     else:  # raw tables only (dbt not built): one document per unit name and year
         meta = con.execute(
             """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
@@ -126,10 +155,90 @@ def read_acks(path: Path) -> list[dict]:
     return list(latest.values())
 
 
-def validate_with_gx(frame: pd.DataFrame, docs_dir: Path | None = None) -> set[int]:
+_WORKER: subprocess.Popen | None = None
+gx_route: str | None = None  # where the last validation ran: "worker" (prepared child) or "here"
+
+
+def _gx_wanted() -> bool:
+    return os.environ.get("JUESUAN_DQ_GX", "1") != "0"
+
+
+def prepare() -> None:
+    """Start importing Great Expectations in a child process (``python -m
+    expectations.gx_worker``) so that its ~5-15 s import overlaps with whatever the
+    caller does next (refresh: the dbt build). The next ``validate_with_gx`` sends
+    its frame there. A no-op when GX is switched off. The child exits when this
+    process closes its stdin (or dies), or after 15 idle minutes."""
+    global _WORKER
+    if not _gx_wanted() or (_WORKER is not None and _WORKER.poll() is None):
+        return
+    try:
+        _WORKER = subprocess.Popen(
+            [sys.executable, "-m", "expectations.gx_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            cwd=str(Path(__file__).resolve().parents[1]),
+            env={**os.environ, "GX_ANALYTICS_ENABLED": "false", "TQDM_DISABLE": "1"},
+        )
+    except OSError:
+        _WORKER = None
+
+
+def discard() -> None:
+    """Let a prepared GX child go (it exits on end of input)."""
+    global _WORKER
+    worker, _WORKER = _WORKER, None
+    if worker is not None and worker.poll() is None:
+        with contextlib.suppress(Exception):
+            worker.stdin.close()
+        try:
+            worker.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+atexit.register(discard)
+
+
+def _validate_in_worker(frame: pd.DataFrame, docs_dir: Path | None) -> set[int] | None:
+    """The prepared child's answer, or None (no child, or it failed: validate here)."""
+    global _WORKER
+    worker, _WORKER = _WORKER, None
+    if worker is None or worker.poll() is not None:
+        return None
+    request = {
+        "excess": frame["excess"].astype(float).tolist(),
+        "docs_dir": str(docs_dir) if docs_dir else None,
+    }
+    try:
+        out, _ = worker.communicate(json.dumps(request) + "\n", timeout=600)
+        answer = json.loads(out.strip().splitlines()[-1])
+    except Exception:
+        with contextlib.suppress(Exception):
+            worker.kill()
+            worker.wait()
+        return None
+    if "bad" not in answer:
+        return None
+    return {int(i) for i in answer["bad"]}
+
+
+def validate_with_gx(frame: pd.DataFrame, docs_dir: Path | None = None, *, here: bool = False) -> set[int]:
     """Great Expectations 1.x on the residuals of the checks that ran:
     ``excess`` (|difference| beyond the rule's tolerance) must be <= 0.
-    Returns the positional indexes GX reports as unexpected (the failures)."""
+    Returns the positional indexes GX reports as unexpected (the failures).
+    Runs in the child started by ``prepare()`` when there is one (unless ``here``)."""
+    global gx_route
+    if not here:
+        bad = _validate_in_worker(frame.reset_index(drop=True), docs_dir)
+        if bad is not None:
+            gx_route = "worker"
+            return bad
+    gx_route = "here"
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TQDM_DISABLE", "1")
     import logging
@@ -176,46 +285,132 @@ def _build_docs(context, result, docs_dir: Path) -> None:
     context.build_data_docs(site_names=["juesuan_dq"])
 
 
-def run_checks(con_or_path, run_id: str, *, use_gx: bool | None = None, docs_dir: Path | None = None) -> dict:
-    """Evaluate every rule on the current documents and (re)write the dq_* tables.
-    ``con_or_path``: an open DuckDB connection (refresh) or a database path.
-    Returns counts: {"documents", "checks", "failed", "rounding", ..., "seconds"}."""
+def rules_fingerprint() -> str:
+    """What the findings depend on besides the data: the catalogue, the code and the
+    dbt project (the models the rules read)."""
+    h = hashlib.sha256()
+    for name in ("rules.yml", "engine.py", "runner.py"):
+        h.update((Path(__file__).with_name(name)).read_bytes())
+    with contextlib.suppress(Exception):
+        from warehouse.transform import project_fingerprint
+
+        h.update(project_fingerprint().encode())
+    return h.hexdigest()[:16]
+
+
+def _previous_fingerprint(con) -> str | None:
+    if not _exists(con, "dq_state"):
+        return None
+    row = con.execute("select value from dq_state where key = 'rules_fingerprint'").fetchone()
+    return row[0] if row else None
+
+
+def plan_checks(con, run_id: str, full: bool = False) -> tuple[set[str] | None, set[str] | None, str]:
+    """Which current documents to evaluate: (to check, to load as context, reason).
+    ``(None, None, reason)``: everything (first run, rules changed, no dbt models, ``full``)."""
+    if full:
+        return None, None, "full"
+    if not _dbt_built(con):
+        return None, None, "full: no dbt models"
+    if not _exists(con, "dq_findings"):
+        return None, None, "full: no previous findings"
+    if _previous_fingerprint(con) != rules_fingerprint():
+        return None, None, "full: rules changed"
+    current = {
+        r[0]: (r[1], r[2])
+        for r in con.execute("select document_id, unit_id, fiscal_year from int_dq_documents").fetchall()
+    }
+    previous = {
+        r[0]: (r[1], r[2])
+        for r in con.execute("select distinct document_id, unit_id, fiscal_year from dq_findings").fetchall()
+    }
+    reloaded: set[str] = set()
+    if _exists(con, "raw_documents"):
+        reloaded = {
+            r[0]
+            for r in con.execute(
+                "select document_id from raw_documents where loaded_run_id = ?", [run_id]
+            ).fetchall()
+        }
+    changed = {d for d, key in current.items() if previous.get(d) != key or d in reloaded}
+    # unit-years whose document is new, changed or gone: next year's document reads them (Y-*, N-07)
+    touched = {current[d] for d in changed} | {key for d, key in previous.items() if current.get(d) != key}
+    by_key = {key: d for d, key in current.items()}
+    check = set(changed)
+    for unit, year in touched:
+        nxt = by_key.get((unit, year + 1)) if year is not None else None
+        if nxt:
+            check.add(nxt)
+    context = set(check)
+    for d in check:
+        unit, year = current[d]
+        prior = by_key.get((unit, year - 1)) if year is not None else None
+        if prior:
+            context.add(prior)
+    return check, context, f"incremental: {len(check)} of {len(current)} documents"
+
+
+def run_checks(
+    con_or_path,
+    run_id: str,
+    *,
+    use_gx: bool | None = None,
+    docs_dir: Path | None = None,
+    full: bool = False,
+) -> dict:
+    """Evaluate the rules and (re)write the dq_* tables. ``con_or_path``: an open
+    DuckDB connection (refresh) or a database path. ``full``: every current document
+    (``juesuan check``); else only what changed since the previous findings, the
+    other findings carried over (see the module docstring).
+    Returns counts over all current findings: {"documents", "checks", "failed", ...,
+    "checked_documents", "mode", "seconds"}."""
     own = not isinstance(con_or_path, duckdb.DuckDBPyConnection)
     con = duckdb.connect(str(con_or_path)) if own else con_or_path
     t0 = time.perf_counter()
     try:
-        docs = load_docs(con)
+        if use_gx is None:
+            use_gx = _gx_wanted()
+        if not use_gx:
+            discard()
+        check, context, mode = plan_checks(con, run_id, full)
+        docs = load_docs(con, context)
         t_load = time.perf_counter()
-        rows = evaluate(docs, load_rules())
+        rows = evaluate(docs, load_rules(), only=check)
         t_eval = time.perf_counter()
         frame = pd.DataFrame(rows, columns=[c for c in FINDING_COLUMNS[1:] if c != "finding_id"])
         frame.insert(0, "run_id", run_id)
-        if use_gx is None:
-            use_gx = os.environ.get("JUESUAN_DQ_GX", "1") != "0"
-        gx_ok = None
+        gx_ok = route = None
         db = database_path(con)
         if use_gx and docs_dir is None:
             docs_dir = acks_path(db).parent / "dq_docs"  # data/dq_docs next to the warehouse
-        if use_gx and not frame.empty:
-            ran = frame[frame["outcome"].isin(["pass", "rounding", "fail"])]
+        ran = frame[frame["outcome"].isin(["pass", "rounding", "fail"])]
+        if use_gx and not ran.empty:
             bad = validate_with_gx(ran[["excess"]].reset_index(drop=True), docs_dir)
             gx_fail = set(ran.index[list(bad)]) if bad else set()
             py_fail = set(ran.index[ran["outcome"] == "fail"])
             gx_ok = gx_fail == py_fail
+            route = gx_route
             if not gx_ok:  # GX is the judge of what exceeds tolerance
                 frame.loc[list(gx_fail - py_fail), "outcome"] = "fail"
+        else:
+            discard()
         acks = read_acks(acks_path(db))
-        _write(con, run_id, frame, acks)
-        counts = frame["outcome"].value_counts().to_dict() if not frame.empty else {}
+        _write(con, run_id, frame, acks, carry_over=check is not None)
+        counts = dict(con.execute("select outcome, count(*) from dq_findings group by outcome").fetchall())
+        n_docs = con.execute("select count(distinct document_id) from dq_findings").fetchone()[0]
         return {
-            "documents": len(docs),
-            "checks": len(frame),
+            "documents": int(n_docs),
+            "checks": int(sum(counts.values())),
             "failed": int(counts.get("fail", 0)),
             "rounding": int(counts.get("rounding", 0)),
             "passed": int(counts.get("pass", 0)),
             "not_applicable": int(counts.get("not_applicable", 0)),
             "insufficient_data": int(counts.get("insufficient_data", 0)),
+            "checked_documents": len({d.document_id for d in docs} if check is None else check),
+            "checked_checks": len(frame),
+            "mode": mode,
             "gx_agrees": gx_ok,
+            "gx_route": route,
             "load_seconds": round(t_load - t0, 3),
             "eval_seconds": round(t_eval - t_load, 3),
             "seconds": round(time.perf_counter() - t0, 3),
@@ -225,7 +420,9 @@ def run_checks(con_or_path, run_id: str, *, use_gx: bool | None = None, docs_dir
             con.close()
 
 
-def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict]) -> None:
+def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict], carry_over: bool = False) -> None:
+    """Rewrite the dq_* tables: this run's findings plus, with ``carry_over``, the
+    previous findings of the current documents that were not evaluated now."""
     ack_frame = pd.DataFrame(
         acks,
         columns=[
@@ -243,6 +440,19 @@ def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict]) -> None:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in FINDING_COLUMNS if c != "finding_id"})
     con.register("_dq_frame", frame)
     con.register("_dq_acks", ack_frame)
+    cols = ", ".join(c for c in FINDING_COLUMNS if c != "finding_id")
+    carried = ""
+    if carry_over:  # kept: current documents (same unit and year) that were not evaluated in this run
+        con.execute(
+            f"""create or replace temp table _dq_carried as
+               select p.finding_id, {", ".join("p." + c for c in FINDING_COLUMNS if c != "finding_id")}
+               from dq_findings as p
+               inner join int_dq_documents as d
+                   on p.document_id = d.document_id and p.unit_id = d.unit_id
+                   and p.fiscal_year is not distinct from d.fiscal_year
+               where p.document_id not in (select distinct document_id::varchar from _dq_frame)"""
+        )
+        carried = f"union all by name select {cols}, finding_id from _dq_carried"
     try:
         con.execute(
             """create or replace table dq_acks as
@@ -265,8 +475,13 @@ def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict]) -> None:
                       f.location::varchar as location, try_cast(f.page_no as integer) as page_no,
                       a.finding_id is not null as acknowledged, a.note as ack_note,
                       a.acked_by, a.acked_at
-               from (select *, {FINDING_ID_SQL} as finding_id from _dq_frame as f) as f
+               from (select {cols}, {FINDING_ID_SQL} as finding_id from _dq_frame as f {carried}) as f
                left join dq_acks as a on f.finding_id = a.finding_id and f.document_id = a.document_id"""
+        )
+        con.execute("create table if not exists dq_state (key varchar primary key, value varchar)")
+        con.execute(
+            "insert or replace into dq_state values ('rules_fingerprint', ?), ('last_run_id', ?)",
+            [rules_fingerprint(), run_id],
         )
         con.execute(
             """create or replace table dq_rule_outcomes as
@@ -295,6 +510,16 @@ def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict]) -> None:
     finally:
         con.unregister("_dq_frame")
         con.unregister("_dq_acks")
+        con.execute("drop table if exists _dq_carried")
 
 
-__all__ = ["acks_path", "load_docs", "read_acks", "rule_outcome", "run_checks"]
+__all__ = [
+    "acks_path",
+    "discard",
+    "load_docs",
+    "plan_checks",
+    "prepare",
+    "read_acks",
+    "rule_outcome",
+    "run_checks",
+]

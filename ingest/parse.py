@@ -86,6 +86,15 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
                     f"公开{region.table}表（{TABLE_NAMES[region.table]}）没有读到任何数字，请核对原件",
                 )
             )
+        if reading.uncertain:
+            problems.append(
+                Problem(
+                    "warning",
+                    region.table,
+                    "placement_uncertain",
+                    f"公开{region.table}表（{TABLE_NAMES[region.table]}）{reading.uncertain}，请核对原件",
+                )
+            )
         probs, n = VERIFIERS[region.table](reading)
         problems.extend(probs)
         checked += n

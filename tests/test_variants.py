@@ -295,3 +295,15 @@ def test_table_continued_on_next_page(lines, table):
     out[cut:cut] = ["\f" + TITLES[table] + "（续表）", "金额单位：万元", *header]
     r = parse(out)
     assert_golden(r)
+
+
+def test_sangong_without_positions_is_flagged(lines):
+    """One-space text loses positions: with blank 三公 cells the reading is a guess,
+    so the reader says so instead of passing it silently."""
+    out = _replace_after(
+        lines, "公开09表", "1\t2\t3\t4\t5\t\t\t\t9\t10\t11\t", "2.28\t\t\t\t\t2.28\t2.00\t\t\t\t\t2.00"
+    )
+    a = out.index("公开09表")
+    out[a:] = [" ".join(f for f in x.split("\t") if f) if "\t" in x else x for x in out[a:]]
+    r = parse("\n".join(out).split("\n"))
+    assert ("09", "placement_uncertain") in [(p.table, p.code) for p in r.problems]

@@ -161,6 +161,16 @@ def _new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
+def _prepare_quality() -> None:
+    """Let ``expectations.runner.prepare()`` (when present) start work that can
+    overlap with the dbt build (Great Expectations' import, in a child process)."""
+    with contextlib.suppress(Exception):
+        if importlib.util.find_spec("expectations") and importlib.util.find_spec("expectations.runner"):
+            prepare = getattr(importlib.import_module("expectations.runner"), "prepare", None)
+            if prepare is not None:
+                prepare()
+
+
 def _quality(con, run_id: str) -> tuple[bool, int | None]:
     """Run ``expectations.runner.run_checks(con, run_id)`` when that module exists.
     Returns (ran, failing findings)."""
@@ -332,7 +342,9 @@ def refresh(
             prog.done("load")
             _checkpoint("loaded")
 
-            # 5. dbt build
+            # 5. dbt build (the data-quality module may start slow imports meanwhile)
+            if checks:
+                _prepare_quality()
             prog.start("dbt")
             full_refresh = fresh or dbt_changed
             stats = transform.build(

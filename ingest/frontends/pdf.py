@@ -33,6 +33,7 @@ def _cells_of_run(text: str, left: float, right: float) -> list[Cell]:
 
 
 # Bare amounts (not followed by 万元/%/元): tables print them, prose does not.
+_TABLE_TITLE = re.compile(r"决算(明细)?表")
 _BARE_AMOUNT = re.compile(r"\d\.\d{2}(?!\d|\s*(?:万|%|元|亿))")
 
 
@@ -41,7 +42,10 @@ def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool) -> li
     text = normalize(textpage.get_text_range())
     texts.append(text)
     bare = len(_BARE_AMOUNT.findall(text))
-    if bare < 4 and not (after_table and bare):  # a table's last rows may spill onto a page
+    # A page needs positions when it holds table rows: many bare amounts, a few after a
+    # table page (its last rows spilled over), or any under a table title (三公 is one row).
+    titled = bare and _TABLE_TITLE.search(text.replace(" ", ""))
+    if bare < 4 and not (after_table and bare) and not titled:
         # Prose page: positions are not needed (they cost most of the PDF time);
         # its lines still let the locator see titles, notes and part headings.
         return [

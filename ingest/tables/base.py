@@ -30,6 +30,7 @@ class TableReading:
     columns: list[str]  # column keys present in this table's layout
     positional: bool = True
     notes: list[str] = field(default_factory=list)
+    uncertain: str | None = None  # why column placement is a guess (positions lost)
 
 
 def first_body_index(rows: list[Row], is_body) -> int:

@@ -69,8 +69,11 @@ def read_sangong(region: Region) -> TableReading:
     if not slots or len({s[1] for s in slots}) != len(slots):
         slots = [(None, f"{p}_{it}") for p in ("budget", "actual") for it in SANGONG_ITEMS]
     out = []
+    uncertain = None
     for row, vals in data:
         amounts: dict[str, float] = {}
+        if len(vals) < len(slots) and (any(v[0] is None for v in vals) or slots[0][0] is None):
+            uncertain = "表格位置信息缺失，部分栏目为空时各项金额的归属无法确定"
         if len(vals) == len(slots) or any(v[0] is None for v in vals) or slots[0][0] is None:
             amounts = {s[1]: v[1] for s, v in zip(slots, vals, strict=False)}
         else:
@@ -79,4 +82,4 @@ def read_sangong(region: Region) -> TableReading:
                 amounts[key] = a
         out.append(TableRow("三公经费", None, amounts, row.page))
     keys = [s[1] for s in slots]
-    return TableReading("09", out[:1], keys, True, region.notes)
+    return TableReading("09", out[:1], keys, True, region.notes, uncertain)
