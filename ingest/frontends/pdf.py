@@ -3,6 +3,7 @@ become positioned cells, grouped into rows by their vertical centre."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ingest.grid import Cell, Grid, Row, normalize, parse_amount
@@ -83,12 +84,15 @@ def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool) -> li
             line[2].append(run)
         else:
             lines.append([run[0], run[0] - run[1], [run]])
+    baselines = [ln[0] for ln in lines]  # ascending: full runs were sorted
     for run in thin:
         centre = run[0] - run[1] / 2
+        i = bisect.bisect_left(baselines, centre - 1)
+        near = lines[max(0, i - 1) : i + 2]  # the line holding the centre is among these
         best = min(
-            lines,
-            key=lambda ln: (
-                0 if ln[1] - 1 <= centre <= ln[0] + 1 else min(abs(centre - ln[1]), abs(centre - ln[0]))
+            near,
+            key=lambda ln, c=centre: (
+                0 if ln[1] - 1 <= c <= ln[0] + 1 else min(abs(c - ln[1]), abs(c - ln[0]))
             ),
             default=None,
         )
