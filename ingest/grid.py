@@ -19,7 +19,7 @@ _NUMBER = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$")
 _DASHES = {"-", "—", "--", "——", "－", "–"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     x: float | None = None
@@ -27,7 +27,7 @@ class Cell:
     x1: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     page: int

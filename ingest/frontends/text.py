@@ -39,8 +39,7 @@ def _row(line: str, page: int, y: int) -> Row | None:
     if not line.strip():
         return None
     if "\t" in line:
-        cells = [Cell(t.strip(), float(i)) for i, t in enumerate(line.split("\t"))]
-        cells = [c for c in cells if c.text]
+        cells = [Cell(t.strip(), float(i)) for i, t in enumerate(line.split("\t")) if t and not t.isspace()]
         return Row(cells, page, y, positional=True, extra={"mode": "tab"}) if cells else None
     if _SPACED.search(line.strip()):
         cells = []
