@@ -33,7 +33,6 @@ class Row:
     page: int
     y: float  # vertical position within the page (line index for text)
     positional: bool = True  # False when x positions are unknown
-    extra: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -45,10 +44,6 @@ class Grid:
     format: str
     pages: list[list[Row]]  # pages[i] = rows of page i+1 in reading order
     texts: list[str] = field(default_factory=list)  # plain text per page, for the narrative
-
-    def rows(self):
-        for rows in self.pages:
-            yield from rows
 
     def page_texts(self) -> list[str]:
         if self.texts:
@@ -78,7 +73,3 @@ def parse_amount(text: str) -> float | None:
     if _NUMBER.match(t):
         return float(t.replace(",", "").replace("−", "-"))
     return None
-
-
-def is_amount(text: str) -> bool:
-    return parse_amount(text) is not None

@@ -67,28 +67,34 @@ def _off(expected: float, actual: float, addends: int) -> bool:
     return abs(expected - actual) > 0.01 * max(1, addends) + 1e-6
 
 
-def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> tuple[list[Violation], int]:
+def subject_violations(
+    table: str, rows: list[TableRow], columns: list[str], amounts: list[dict] | None = None
+) -> tuple[list[Violation], int]:
+    """Failing R-row / R-07 / R-tree identities of a 类/款/项 table, and how many ran.
+    `amounts` evaluates a candidate reading (one dict per row) without touching the rows."""
+    amount = {id(r): a for r, a in zip(rows, amounts or [r.amounts for r in rows], strict=True)}
     out: list[Violation] = []
     checked = 0
     for r in rows:
         for total, parts in ROW_IDENTITIES.get(table, []):
-            if not r.amounts:
+            if not amount[id(r)]:
                 continue
             checked += 1
-            s = sum(r.amounts.get(p, 0.0) for p in parts)
-            n = sum(1 for p in parts if p in r.amounts)
-            if _off(s, r.amounts.get(total, 0.0), n):
+            s = sum(amount[id(r)].get(p, 0.0) for p in parts)
+            n = sum(1 for p in parts if p in amount[id(r)])
+            if _off(s, amount[id(r)].get(total, 0.0), n):
                 out.append(
                     Violation(
                         "R-row",
                         f"“{r.label or r.code}”行 {COLUMN_NAMES[total]}",
                         s,
-                        r.amounts.get(total, 0.0),
+                        amount[id(r)].get(total, 0.0),
+                        (r,),
                     )
                 )
-        if table == "07" and r.amounts:
+        if table == "07" and amount[id(r)]:
             checked += 1
-            a = r.amounts
+            a = amount[id(r)]
             exp = a.get("opening", 0) + a.get("income", 0) - a.get("total", 0)
             if _off(exp, a.get("closing", 0), 3):
                 out.append(
@@ -107,22 +113,22 @@ def subject_violations(table: str, rows: list[TableRow], columns: list[str]) -> 
             continue
         children.setdefault(parent, []).append(r)
     total_row = next((r for r in rows if r.code is None and r.label in ("合计", "总计")), None)
-    total_row = total_row or next((r for r in rows if r.code is None and r.amounts), None)
+    total_row = total_row or next((r for r in rows if r.code is None and amount[id(r)]), None)
     for parent, kids in children.items():
         prow = by_code.get(parent) if parent else total_row
         if prow is None:
             continue
         for col in columns:
             checked += 1
-            s = sum(k.amounts.get(col, 0.0) for k in kids)
-            if _off(s, prow.amounts.get(col, 0.0), sum(1 for k in kids if k.amounts.get(col))):
+            s = sum(amount[id(k)].get(col, 0.0) for k in kids)
+            if _off(s, amount[id(prow)].get(col, 0.0), sum(1 for k in kids if amount[id(k)].get(col))):
                 name = prow.label or prow.code or "合计"
                 out.append(
                     Violation(
                         "R-tree",
                         f"“{name}”行 {COLUMN_NAMES.get(col, col)}（下级科目之和）",
                         s,
-                        prow.amounts.get(col, 0.0),
+                        amount[id(prow)].get(col, 0.0),
                         (prow, *kids),
                     )
                 )
@@ -151,13 +157,7 @@ def verify_subject(reading: TableReading) -> tuple[list[Problem], int]:
 
 
 def _count(table, rows, columns, amounts_list) -> int:
-    saved = [r.amounts for r in rows]
-    for r, a in zip(rows, amounts_list, strict=True):
-        r.amounts = a
-    n = len(subject_violations(table, rows, columns)[0])
-    for r, a in zip(rows, saved, strict=True):
-        r.amounts = a
-    return n
+    return len(subject_violations(table, rows, columns, amounts_list)[0])
 
 
 def _try_row_shift(reading: TableReading):
@@ -165,8 +165,6 @@ def _try_row_shift(reading: TableReading):
     amounts = [r.amounts for r in rows]
     for shift, how in ((1, "金额上移一行"), (-1, "金额下移一行")):
         cand = [*amounts[1:], {}] if shift == 1 else [{}, *amounts[:-1]]
-        if not cand[-1 if shift == 1 else 0] and amounts[0 if shift == 1 else -1] and False:
-            continue
         if _count(reading.table, rows, reading.columns, cand) == 0 and _lost(amounts, cand) == 0:
             return how, cand
     return None

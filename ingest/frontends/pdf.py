@@ -55,7 +55,6 @@ def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool) -> li
                 page_no,
                 float(i),
                 positional=False,
-                extra={"mode": "pdf-text"},
             )
             for i, line in enumerate(text.split("\n"))
             if line.strip()
@@ -107,7 +106,7 @@ def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool) -> li
         for run in _merge_runs(sorted(line_runs, key=lambda r: r[2])):
             cells.extend(_cells_of_run(run[4], run[2], run[3]))
         if cells:
-            rows.append(Row(cells, page_no, y, positional=True, extra={"mode": "pdf"}))
+            rows.append(Row(cells, page_no, y, positional=True))
     return rows
 
 

@@ -40,16 +40,16 @@ def _row(line: str, page: int, y: int) -> Row | None:
         return None
     if "\t" in line:
         cells = [Cell(t.strip(), float(i)) for i, t in enumerate(line.split("\t")) if t and not t.isspace()]
-        return Row(cells, page, y, positional=True, extra={"mode": "tab"}) if cells else None
+        return Row(cells, page, y, positional=True) if cells else None
     if _SPACED.search(line.strip()):
         cells = []
         for m in _MULTISPACE.finditer(line):
             start = _display_width(line[: m.start()])
             width = _display_width(m.group())
             cells.append(Cell(m.group(), start + width / 2, start, start + width))
-        return Row(cells, page, y, positional=True, extra={"mode": "layout"})
+        return Row(cells, page, y, positional=True)
     tokens = line.split()
-    return Row([Cell(t) for t in tokens], page, y, positional=len(tokens) == 1, extra={"mode": "plain"})
+    return Row([Cell(t) for t in tokens], page, y, positional=len(tokens) == 1)
 
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
@@ -81,7 +81,7 @@ def _repack_cell_per_line(rows: list[Row]) -> list[Row]:
             or (not is_amount and not _CODE.match(text) and has_amounts)
         )
         if starts:
-            current = Row([Cell(text)], row.page, row.y, positional=False, extra={"mode": "cell-per-line"})
+            current = Row([Cell(text)], row.page, row.y, positional=False)
             out.append(current)
         else:
             current.cells.append(Cell(text))

@@ -28,8 +28,6 @@ class TableReading:
     table: str
     rows: list[TableRow]
     columns: list[str]  # column keys present in this table's layout
-    positional: bool = True
-    notes: list[str] = field(default_factory=list)
     uncertain: str | None = None  # why column placement is a guess (positions lost)
 
 

@@ -24,11 +24,11 @@ def read_economic(region: Region) -> TableReading:
     start = next((i for i, r in enumerate(rows) if _is_body(r)), len(rows))
     body = rows[start:]
     bounds = _group_starts(body)
-    positional = all(r.positional for r in body) and len(bounds) >= 2
+    grouped = all(r.positional for r in body) and len(bounds) >= 2
     out: list[TableRow] = []
     totals_rows = [r for r in body if any(t in r.text.replace(" ", "") for t in _TOTALS)]
     body = [r for r in body if r not in totals_rows]
-    if positional:
+    if grouped:
         groups: list[list] = [[] for _ in bounds]
         for r in body:
             margin = min(5.0, 0.25 * min(b - a for a, b in itertools.pairwise(bounds)))
@@ -43,7 +43,7 @@ def read_economic(region: Region) -> TableReading:
         out.extend(_read_stream(stream))
     for r in totals_rows:
         out.extend(_read_totals(r))
-    return TableReading("06", out, ["amount"], positional, region.notes)
+    return TableReading("06", out, ["amount"])
 
 
 def _group_starts(body: list[Row]) -> list[float]:

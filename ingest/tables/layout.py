@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ingest.grid import Cell, Row, parse_amount
 from ingest.tables.catalog import Column
@@ -43,7 +43,6 @@ class LogicalRow:
     page: int
     y: float
     positional: bool
-    label_cells: list[Cell] = field(default_factory=list)
 
 
 def stacked_header(header: list[Row]) -> list[tuple[str, Cell]]:
@@ -159,7 +158,6 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
                 page=row.page,
                 y=row.y,
                 positional=row.positional,
-                label_cells=labels,
             )
         )
     return out

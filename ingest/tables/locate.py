@@ -75,7 +75,7 @@ def locate(grid: Grid) -> tuple[list[Region], str | None]:
                 notes.append(text)
                 continue
             m = _UNIT.search(text)
-            if m and len(text) < 40 and not body_has_values(body):
+            if m and len(text) < 40 and len(body) <= 3:  # the unit line sits above the table
                 unit = m.group(1)
                 rest = _UNIT.sub("", text)
                 if re.search(r"\d", rest) is None:
@@ -107,7 +107,3 @@ def _without_header(rows: list[Row]) -> list[Row]:
         if any(_BODY_CELL.match(c.text.replace(" ", "")) for c in row.cells):
             return rows[i:]
     return rows
-
-
-def body_has_values(body: list[Row]) -> bool:
-    return len(body) > 3

@@ -82,4 +82,4 @@ def read_sangong(region: Region) -> TableReading:
                 amounts[key] = a
         out.append(TableRow("三公经费", None, amounts, row.page))
     keys = [s[1] for s in slots]
-    return TableReading("09", out[:1], keys, True, region.notes, uncertain)
+    return TableReading("09", out[:1], keys, uncertain)

@@ -29,7 +29,6 @@ def read_subject_table(region: Region) -> TableReading:
     centres = fill_missing_centres(found, keys) if found else {}
     value_left = value_left_of(centres)
     rows: list[TableRow] = []
-    positional = True
     last = {3: "", 5: ""}
     for lr in assemble(body, value_left, lambda label: label in TOTAL_LABELS):
         if not lr.values and not lr.code and lr.label not in TOTAL_LABELS:
@@ -41,14 +40,11 @@ def read_subject_table(region: Region) -> TableReading:
         if lr.positional and len(centres) == len(keys):
             amounts = assign_by_position(lr.values, centres)
         if amounts is None:
-            positional = positional and not lr.values
             amounts = assign_by_order(lr.values, keys)
-            if lr.values:
-                positional = False
         row = TableRow(lr.label, code, amounts, lr.page)
         row.raw_values = [v[1] for v in lr.values]
         rows.append(row)
-    return TableReading(table, rows, keys, positional, region.notes)
+    return TableReading(table, rows, keys)
 
 
 def _resolve_code(code: str | None, last: dict[int, str]) -> str | None:

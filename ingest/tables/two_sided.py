@@ -52,7 +52,6 @@ def read_two_sided(region: Region) -> TableReading:
     split_x = _split_x(header)
 
     out: list[TableRow] = []
-    positional = True
     parent_income = parent_expenditure = None
     previous: list[list] = []
     for row in body:
@@ -117,12 +116,10 @@ def read_two_sided(region: Region) -> TableReading:
         previous = items
         for item in items:
             out.append(_to_row(table, item, row.page, right_keys, centres))
-            if item[2] and any(v[0] is None for v in item[2]):
-                positional = False
     for r in out:
         code = _class_code(r.label) if r.side == "expenditure" else None
         r.code = code
-    return TableReading(table, [r for r in out if r.label], ["amount", *right_keys], positional, region.notes)
+    return TableReading(table, [r for r in out if r.label], ["amount", *right_keys])
 
 
 def _is_continuation(label: str, table: str) -> bool:
