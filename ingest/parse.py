@@ -123,15 +123,20 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     return ParseResult(doc, lines, facts, problems, checked)
 
 
+def _rows(readings: dict[str, TableReading], table: str) -> list:
+    reading = readings.get(table)
+    return reading.rows if reading else []
+
+
 def _fill_codes(readings: dict[str, TableReading]) -> None:
     """Rows printed without a code get it from the same name in another table."""
     names: dict[str, set[str]] = {}
     for t in ("02", "03", "05", "07", "08"):
-        for r in readings.get(t, TableReading(t, [], [])).rows:
+        for r in _rows(readings, t):
             if r.code and r.label:
                 names.setdefault(r.label, set()).add(r.code)
     for t in ("02", "03", "05", "07", "08"):
-        for r in readings.get(t, TableReading(t, [], [])).rows:
+        for r in _rows(readings, t):
             if r.code is None and r.label and r.label not in ("合计", "总计"):
                 codes = names.get(r.label, set())
                 if len(codes) == 1:
@@ -162,7 +167,7 @@ def _facts(pages: list[str], readings: dict[str, TableReading]):
     # are only unambiguous with their parents.
     name_to_code: dict[str, str] = {}
     for t in ("05", "03", "02"):
-        rows = readings.get(t, TableReading(t, [], [])).rows
+        rows = _rows(readings, t)
         labels = {r.code: r.label for r in rows if r.code and r.label}
         for code, label in labels.items():
             if len(code) != 7:
