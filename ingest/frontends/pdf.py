@@ -1,136 +1,183 @@
-"""Text-layer PDF: pdfium text runs (fast: one call per run, not per char)
-become positioned cells, grouped into rows by their vertical centre."""
+"""Text-layer PDF: pdfium characters with their font-metric (loose) boxes become
+positioned cells, grouped into rows by baseline.
+
+Loose boxes come from the advance widths and ascent/descent the PDF itself
+carries, so they exist when a font is not embedded and the machine has no
+substitute for it (glyph boxes and text rects are then empty). Characters are
+joined into cells by geometry, not by the producer's text runs: some producers
+emit one run per glyph, which would split `2,940.05` into `2,` and `940.05`."""
 
 from __future__ import annotations
 
-import bisect
+import ctypes
 import re
 
 from ingest.grid import Cell, Grid, Row, normalize, parse_amount
 from ingest.record import ParseError
 
-_PIECE = re.compile(r"\S+")
-
-
-def _width(s: str) -> float:
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in s) or 0.5
-
-
-def _cells_of_run(text: str, left: float, right: float) -> list[Cell]:
-    text = normalize(text)
-    pieces = list(_PIECE.finditer(text))
-    if len(pieces) <= 1:
-        t = text.strip()
-        return [Cell(t, (left + right) / 2, left, right)] if t else []
-    # A run holding several cells: place each piece proportionally to its width.
-    total = _width(text)
-    scale = (right - left) / total
-    cells = []
-    for m in pieces:
-        x0 = left + _width(text[: m.start()]) * scale
-        x1 = x0 + _width(m.group()) * scale
-        cells.append(Cell(m.group(), (x0 + x1) / 2, x0, x1))
-    return cells
-
+# A gap wider than this share of the glyph height starts a new cell. Measured on
+# real tables: gaps inside a word or number ≤ 0.6, between cells ≥ 1.0. Where a
+# number meets a word a smaller gap is enough (an amount cell beside a name cell).
+CELL_GAP = 0.75
+KIND_GAP = 0.3
+_NUMERIC = frozenset("0123456789０１２３４５６７８９.,．，-−%")
+_SPACES = frozenset(" \t\r\n\u3000\xa0")
 
 # Bare amounts (not followed by 万元/%/元): tables print them, prose does not.
 _TABLE_TITLE = re.compile(r"决算(明细)?表")
 _BARE_AMOUNT = re.compile(r"\d\.\d{2}(?!\d|\s*(?:万|%|元|亿))")
 
 
-def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool) -> list[Row]:
-    textpage = page.get_textpage()
-    text = normalize(textpage.get_text_range())
-    texts.append(text)
+def _needs_positions(text: str, after_table: bool) -> bool:
+    """A page needs positions when it holds table rows: many bare amounts, a few
+    after a table page (its last rows spilled over), or any under a table title."""
     bare = len(_BARE_AMOUNT.findall(text))
-    # A page needs positions when it holds table rows: many bare amounts, a few after a
-    # table page (its last rows spilled over), or any under a table title (三公 is one row).
     titled = bare and _TABLE_TITLE.search(text.replace(" ", ""))
-    if bare < 4 and not (after_table and bare) and not titled:
+    return bare >= 4 or bool(after_table and bare) or bool(titled)
+
+
+def _chars(textpage, text: str, height: float) -> list[tuple[float, float, float, float, str]] | None:
+    """(baseline from the top, glyph height, left, right, char) of each printed
+    character; None when pdfium has no glyphs for the page's CJK font (not
+    embedded, no substitute on this machine): it then drops lone characters."""
+    import pypdfium2.raw as pdfium_c
+
+    handle = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(handle)
+    direct = len(text) == n  # one UTF-16 unit per char; otherwise ask per char
+    box = pdfium_c.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    if _glyphless(handle, text if direct else "", n):
+        return None
+    out = []
+    for i in range(n):
+        ch = text[i] if direct else chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 32)
+        if ch in "\r\n" or pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+            continue  # line ends and spaces pdfium inferred: geometry decides instead
+        pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
+        pdfium_c.FPDFText_GetCharOrigin(handle, i, ox, oy)
+        h = box.top - box.bottom
+        if h < 0.5:  # a font without ascent/descent metrics
+            h = pdfium_c.FPDFText_GetFontSize(handle, i) or 10.0
+        out.append((height - oy.value, h, box.left, box.right, ch))
+    return out
+
+
+def _glyphless(handle, text: str, n: int) -> bool:
+    """Do the page's CJK characters have empty glyph boxes? (sampled)"""
+    import pypdfium2.raw as pdfium_c
+
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    seen = empty = 0
+    for i in range(n):
+        if seen >= 12:
+            break
+        ch = text[i] if text else chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 32)
+        if not "\u4e00" <= ch <= "\u9fff":
+            continue
+        seen += 1
+        pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
+        empty += top.value - bottom.value < 0.05
+    return seen > 0 and empty == seen
+
+
+def _chars_pdfminer(plumber_page) -> list[tuple[float, float, float, float, str]]:
+    """The same characters from pdfminer, which decodes CID fonts by their own
+    metrics: slower (≈0.1 s a page), so only for pages pdfium cannot box."""
+    height = plumber_page.height
+    out = []
+    for c in plumber_page.chars:
+        h = (c["bottom"] - c["top"]) or c["size"] or 10.0
+        out.append((height - c["matrix"][5], h, c["x0"], c["x1"], c["text"]))
+    return out
+
+
+def _lines(chars: list) -> list[tuple[float, list]]:
+    """Characters grouped by baseline (a running mean absorbs small jitter)."""
+    lines: list[list] = []  # [baseline, count, chars]
+    for c in sorted(chars, key=lambda c: c[0]):
+        tol = max(2.5, min(c[1], 12) * 0.35)
+        if lines and abs(lines[-1][0] - c[0]) <= tol:
+            line = lines[-1]
+            line[0] = (line[0] * line[1] + c[0]) / (line[1] + 1)
+            line[1] += 1
+            line[2].append(c)
+        else:
+            lines.append([c[0], 1, [c]])
+    return [(ln[0], ln[2]) for ln in lines]
+
+
+def _cells(line_chars: list) -> list[Cell]:
+    """Cells of one line: characters left to right, split at spaces and at gaps."""
+    tokens: list[list] = []  # [text, left, right, height]
+    cur: list | None = None
+    for _y, h, left, right, ch in sorted(line_chars, key=lambda c: c[2]):
+        if ch in _SPACES:
+            cur = None
+            continue
+        gap = left - cur[2] if cur is not None else 0.0
+        limit = KIND_GAP if cur is not None and _boundary(cur[0], ch) else CELL_GAP
+        if cur is not None and gap <= limit * max(h, cur[3]):
+            cur[0] += ch
+            cur[2] = max(cur[2], right)
+            cur[3] = max(cur[3], h)
+            continue
+        if cur is None and tokens and _split_number(tokens[-1], left, ch):
+            cur = tokens[-1]  # "0." + "00": a number split after its decimal point
+            cur[0] += ch
+            cur[2] = right
+            continue
+        cur = [ch, left, right, h]
+        tokens.append(cur)
+    cells = []
+    for text, left, right, _h in tokens:
+        text = normalize(text)
+        cells.append(Cell(text, (left + right) / 2, left, right))
+    return cells
+
+
+_COMPLETE_AMOUNT = re.compile(r"\d\.\d\d$")
+
+
+def _boundary(token: str, ch: str) -> bool:
+    """Where a small gap already separates cells: a number meets a word, or a
+    digit follows an amount that is complete (two decimals)."""
+    if (ch in _NUMERIC) != (token[-1] in _NUMERIC) or token in ("-", "−"):
+        return True  # a dash alone is a zero cell, not a minus sign
+    return ch in _NUMERIC and _COMPLETE_AMOUNT.search(token) is not None
+
+
+def _split_number(prev: list, left: float, ch: str) -> bool:
+    return (
+        ch.isdigit()
+        and prev[0].endswith(".")
+        and 0 <= left - prev[2] <= 0.8 * prev[3]
+        and parse_amount(prev[0] + "0") is not None
+    )
+
+
+def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool, fallback) -> list[Row]:
+    textpage = page.get_textpage()
+    raw_text = textpage.get_text_range()
+    text = normalize(raw_text)
+    texts.append(text)
+    if not _needs_positions(text, after_table):
         # Prose page: positions are not needed (they cost most of the PDF time);
         # its lines still let the locator see titles, notes and part headings.
         return [
-            Row(
-                [Cell(t) for t in line.split()],
-                page_no,
-                float(i),
-                positional=False,
-            )
+            Row([Cell(t) for t in line.split()], page_no, float(i), positional=False)
             for i, line in enumerate(text.split("\n"))
             if line.strip()
         ]
-    height = page.get_height()
-    runs = []  # (y_centre, height, left, right, text)
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top)
-        if text.strip():
-            # Rows are grouped by baseline: a lone "." run is short but sits on it.
-            runs.append((height - bottom, top - bottom, left, right, text))
-    # Glyph boxes are tight: "." or "一" do not span the line's height, so group
-    # full-height runs by baseline first, then put thin runs on the line they overlap.
-    heights = sorted(r[1] for r in runs)
-    median = heights[len(heights) // 2] if heights else 0
-    full = sorted((r for r in runs if r[1] >= 0.6 * median), key=lambda r: r[0])
-    thin = [r for r in runs if r[1] < 0.6 * median]
-    lines: list[list] = []  # [baseline, top, [runs]]
-    for run in full:
-        tol = max(2.5, min(run[1], 12) * 0.35)
-        if lines and abs(lines[-1][0] - run[0]) <= tol:
-            line = lines[-1]
-            line[0] = (line[0] * len(line[2]) + run[0]) / (len(line[2]) + 1)
-            line[1] = min(line[1], run[0] - run[1])
-            line[2].append(run)
-        else:
-            lines.append([run[0], run[0] - run[1], [run]])
-    baselines = [ln[0] for ln in lines]  # ascending: full runs were sorted
-    for run in thin:
-        centre = run[0] - run[1] / 2
-        i = bisect.bisect_left(baselines, centre - 1)
-        near = lines[max(0, i - 1) : i + 2]  # the line holding the centre is among these
-        best = min(
-            near,
-            key=lambda ln, c=centre: (
-                0 if ln[1] - 1 <= c <= ln[0] + 1 else min(abs(c - ln[1]), abs(c - ln[0]))
-            ),
-            default=None,
-        )
-        if best is None:
-            lines.append([run[0], run[0] - run[1], [run]])
-        else:
-            best[2].append(run)
-    lines = [(ln[0], ln[2]) for ln in lines]
+    chars = _chars(textpage, raw_text, page.get_height())
+    if chars is None:
+        chars = _chars_pdfminer(fallback(page_no - 1))
     rows = []
-    for y, line_runs in lines:
-        cells = []
-        for run in _merge_runs(sorted(line_runs, key=lambda r: r[2])):
-            cells.extend(_cells_of_run(run[4], run[2], run[3]))
+    for y, line_chars in _lines(chars):
+        cells = _cells(line_chars)
         if cells:
             rows.append(Row(cells, page_no, y, positional=True))
     return rows
-
-
-def _merge_runs(runs: list) -> list:
-    """Some producers emit one run per character: join runs that touch. A number
-    split after its decimal point ("0." + "00") is joined even across a space."""
-    out: list = []
-    for run in runs:
-        if out:
-            prev = out[-1]
-            gap = run[2] - prev[3]
-            h = max(prev[1], run[1])
-            touching = gap <= max(3.0, 0.45 * h) and not prev[4].endswith(" ") and gap > -prev[1]
-            split_number = (
-                0 <= gap <= 0.8 * h
-                and prev[4].strip().endswith(".")
-                and parse_amount(prev[4].strip() + run[4].strip()) is not None
-            )
-            if touching or split_number:
-                text = prev[4].rstrip() + run[4] if split_number else prev[4] + run[4]
-                out[-1] = (prev[0], h, prev[2], run[3], text)
-                continue
-        out.append(run)
-    return out
 
 
 def read_pdf(data: bytes, path: str) -> Grid:
@@ -143,14 +190,34 @@ def read_pdf(data: bytes, path: str) -> Grid:
         if "password" in reason.lower():
             raise ParseError(path, "PDF 已加密，需要密码才能打开") from None
         raise ParseError(path, "PDF 文件已损坏或格式不正确，无法打开") from None
+    plumber = None
+
+    def fallback(index: int):
+        nonlocal plumber
+        if plumber is None:
+            import io
+
+            import pdfplumber
+
+            plumber = pdfplumber.open(io.BytesIO(data))
+        return plumber.pages[index]
+
     try:
         texts: list[str] = []
         pages: list[list[Row]] = []
         for i in range(len(pdf)):
             after_table = bool(pages and pages[-1] and pages[-1][0].positional)
-            pages.append(_rows_of_page(pdf[i], i + 1, texts, after_table))
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:  # one damaged page: the rest still reads
+                texts.append("")
+                pages.append([])
+                continue
+            pages.append(_rows_of_page(page, i + 1, texts, after_table, fallback))
     finally:
         pdf.close()
+        if plumber is not None:
+            plumber.close()
     if not any(pages):
         raise ParseError(path, "PDF 没有文字层（可能是扫描件），无法读取")
     return Grid("pdf", pages, texts)
