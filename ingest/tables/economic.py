@@ -12,11 +12,18 @@ from ingest.tables.layout import clean_label, is_column_number_row
 from ingest.tables.locate import Region
 
 _ECON = re.compile(r"^3\d{2}(\d{2})?$")
+_ECON_PARTS = re.compile(r"^3\d{2} \d{2}$")  # 类 and 款 printed apart: `301 01`
+_ITEM_PART = re.compile(r"^\d{2}$")
 _TOTALS = ("人员经费合计", "公用经费合计")
 
 
+def _is_code(text: str) -> bool:
+    text = text.strip()
+    return bool(_ECON.match(text) or _ECON_PARTS.match(text))
+
+
 def _is_body(row: Row) -> bool:
-    return any(_ECON.match(c.text.strip()) for c in row.cells)
+    return any(_is_code(c.text) for c in row.cells)
 
 
 def read_economic(region: Region) -> TableReading:
@@ -53,7 +60,7 @@ def _group_starts(body: list[Row]) -> list[float]:
         for r in body
         if r.positional
         for c in r.cells
-        if c.x is not None and _ECON.match(c.text.strip())
+        if c.x is not None and _is_code(c.text)
     )
     if not xs:
         return []
@@ -66,24 +73,51 @@ def _group_starts(body: list[Row]) -> list[float]:
 
 
 def _read_stream(stream) -> list[TableRow]:
-    items: list[TableRow] = []
+    """One group's cells in reading order: a code starts an item, its first amount
+    follows; name fragments go to the item whose line they are nearest (a wrapped
+    name is centred on its row, so its first line can sit above the code)."""
+    items: list[tuple[TableRow, int, float]] = []
+    fragments: list[tuple[int, float, float, str, TableRow | None]] = []
     current: TableRow | None = None
     for row, cell in stream:
         text = cell.text.strip()
-        if _ECON.match(text):
-            current = TableRow("", text, {}, row.page)
-            items.append(current)
+        if _is_code(text):
+            current = TableRow("", text.replace(" ", ""), {}, row.page)
+            items.append((current, row.page, row.y))
             continue
-        if current is None:
+        if (
+            current is not None
+            and _ITEM_PART.match(text)
+            and current.code
+            and len(current.code) == 3
+            and not current.label
+            and "amount" not in current.amounts
+        ):
+            current.code += text  # `301` `01`: the 款 part of the code, never an amount
             continue
         amount = parse_amount(text)
-        if amount is not None and "amount" not in current.amounts:
-            current.amounts["amount"] = amount
-        elif amount is None:
-            current.label += text.replace(" ", "")
-    for it in items:
+        if amount is not None:
+            if current is not None and "amount" not in current.amounts:
+                current.amounts["amount"] = amount
+        else:
+            fragments.append((row.page, row.y, cell.x or 0.0, text.replace(" ", ""), current))
+    for page, y, _x, text, owner in sorted(fragments, key=lambda f: (f[0], f[1], f[2])):
+        target = _nearest(items, page, y, owner)
+        if target is not None:
+            target.label += text
+    for it, _page, _y in items:
         it.label = clean_label(it.label)
-    return items
+    return [it for it, _page, _y in items]
+
+
+def _nearest(items, page: int, y: float, owner: TableRow | None) -> TableRow | None:
+    """The item on the fragment's line, else the nearest one (the stream's own on a tie)."""
+    same = [(abs(iy - y), it) for it, ip, iy in items if ip == page]
+    if not same:
+        return owner
+    best = min(d for d, _ in same)
+    tied = [it for d, it in same if d - best < 1e-6]
+    return owner if owner is not None and any(it is owner for it in tied) else tied[0]
 
 
 def _read_totals(row: Row) -> list[TableRow]:

@@ -13,6 +13,10 @@ from ingest.tables.catalog import Column
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,3}$")
+# A functional code printed in parts inside one cell (`201 06 01`, when a text layer
+# flattens the 类/款/项 columns), or glued to its name (`2010601行政运行`).
+_SPACED_CODE = re.compile(r"^\d{3}(?: \d{2}){1,2}$")
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?: ?\d{2}){0,2}) ?([\u4e00-\u9fff（(].*)$")
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[、.．)）]|^\d{1,2}[、.．]")
 _COLUMN_NUMBERS = re.compile(r"栏次")
 
@@ -98,10 +102,28 @@ def _overlaps(a: Cell, b: Cell) -> bool:
     return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.3 * min(a.x1 - a.x0, b.x1 - b.x0)
 
 
+def _code_cells(cell: Cell) -> list[Cell] | None:
+    """The cell as (code, name) cells when it holds a code in parts or glued to a name."""
+    text = cell.text.strip()
+    if _SPACED_CODE.match(text):
+        return [Cell(text.replace(" ", ""), cell.x, cell.x0, cell.x1)]
+    m = _CODE_AND_NAME.match(text)
+    if m and len(m.group(1).replace(" ", "")) in (3, 5, 7):
+        code = m.group(1).replace(" ", "")
+        return [Cell(code, cell.x, cell.x0, cell.x0), Cell(m.group(2), cell.x, cell.x0, cell.x1)]
+    return None
+
+
 def split_label_values(row: Row, value_left: float | None) -> tuple[list[Cell], list[Cell], list[Cell]]:
     """(code cells, label cells, value cells) of a physical row."""
     codes, labels, values = [], [], []
-    for cell in row.cells:
+    cells = row.cells
+    if any(c.text[:1].isdigit() and (" " in c.text or not c.text.isascii()) for c in cells):
+        cells = []
+        for cell in row.cells:
+            parts = _code_cells(cell) if not labels_seen(cells) else None
+            cells.extend(parts or [cell])
+    for cell in cells:
         t = cell.text.replace(" ", "")
         amount = parse_amount(t)
         in_value_zone = (
@@ -121,10 +143,37 @@ def split_label_values(row: Row, value_left: float | None) -> tuple[list[Cell], 
     return codes, labels, values
 
 
+def labels_seen(cells: list[Cell]) -> bool:
+    return any(parse_amount(c.text) is None and not _CODE.match(c.text) for c in cells)
+
+
+def split_merged(row: Row, value_left: float | None) -> list[Row]:
+    """Two rows' cells printed on one line (re-typeset PDFs, flowed text): a code
+    or a name after the row's amounts starts the next row. Positions of the
+    second part are dropped: its columns are placed by order and the identities."""
+    codes, labels, values = split_label_values(row, value_left)
+    if not values or not (codes or labels):
+        return [row]
+    seen_value = False
+    for i, cell in enumerate(row.cells):
+        t = cell.text.replace(" ", "")
+        is_value = any(cell is v for v in values)
+        if is_value:
+            seen_value = True
+            continue
+        starts = _CODE.match(t) or _SPACED_CODE.match(cell.text.strip()) or _CODE_AND_NAME.match(t)
+        if seen_value and (starts or parse_amount(t) is None) and not is_column_number_row(row):
+            first = Row(row.cells[:i], row.page, row.y, row.positional)
+            rest = [Cell(c.text) for c in row.cells[i:]]
+            return [first, *split_merged(Row(rest, row.page, row.y + 0.01, positional=False), None)]
+    return [row]
+
+
 def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:
     """Physical rows → logical rows; label-only lines (wrapped names) join the
     nearest anchored row on the same page, the one above on a tie."""
     parsed = []
+    body = [part for row in body for part in split_merged(row, value_left)]
     for row in body:
         if is_column_number_row(row):
             continue
