@@ -40,6 +40,8 @@ def parse(
     print(
         f"读取数字：{len(result.lines)} 个；叙述事实：{len(result.facts)} 条；核对勾稽关系：{result.identities_checked} 项"
     )
+    balanced, with_numbers = result.balance()
+    print(f"勾稽相符：{with_numbers} 张有数字的表中 {balanced} 张平衡")
     for p in result.problems:
         where = f"公开{p.table}表 " if p.table else ""
         print(f"  [{'错误' if p.severity == 'error' else '提示'}] {where}{p.message}")

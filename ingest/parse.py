@@ -76,28 +76,10 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         if (region.unit or doc_unit) == "元":
             _to_wanyuan(reading)  # verify in 万元: the rounding tolerance is 0.01 万元 per addend
         readings[region.table] = reading
-        found_values = any(r.amounts for r in reading.rows)
-        if not found_values and not region.empty_note and region.table not in ("07", "08", "09"):
-            problems.append(
-                Problem(
-                    "warning",
-                    region.table,
-                    "table_empty",
-                    f"公开{region.table}表（{TABLE_NAMES[region.table]}）没有读到任何数字，请核对原件",
-                )
-            )
-        if reading.uncertain:
-            problems.append(
-                Problem(
-                    "warning",
-                    region.table,
-                    "placement_uncertain",
-                    f"公开{region.table}表（{TABLE_NAMES[region.table]}）{reading.uncertain}，请核对原件",
-                )
-            )
         probs, n = VERIFIERS[region.table](reading)
         problems.extend(probs)
         checked += n
+    problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:
         if t not in readings:
             problems.append(Problem("warning", t, "table_missing", f"未找到公开{t}表（{TABLE_NAMES[t]}）"))
@@ -121,6 +103,30 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         source_path=path,
     )
     return ParseResult(doc, lines, facts, problems, checked)
+
+
+def _empty_tables(regions, readings: dict[str, TableReading], unit_name: str | None) -> list[Problem]:
+    """A table with no number and no note saying the unit has none is an error
+    naming table and page; a document whose every table is empty and that names
+    no unit is the blank template: said once, not as nine errors."""
+    empty = [rg for rg in regions if not any(r.amounts for r in readings[rg.table].rows)]
+    if len(empty) == len(regions) and unit_name is None:
+        return [
+            Problem(
+                "warning", None, "document_blank", "所有决算表均为空白（空白模板或未填报），未读到任何数字"
+            )
+        ]
+    return [
+        Problem(
+            "error",
+            rg.table,
+            "table_empty",
+            f"公开{rg.table}表（{TABLE_NAMES[rg.table]}，第 {rg.title_row.page} 页）没有读到任何数字，"
+            "也没有“无此项收支”的说明，请核对原件",
+        )
+        for rg in empty
+        if not rg.empty_note
+    ]
 
 
 def _rows(readings: dict[str, TableReading], table: str) -> list:
@@ -156,7 +162,7 @@ def _lines(reading: TableReading) -> list[Line]:
             if not amount:
                 continue
             value = round(amount, 6)
-            out.append(Line(reading.table, r.side, r.label, r.code, col, value, r.page, i))
+            out.append(Line(reading.table, r.side, r.label, r.code, col, value, r.page, i, r.placement))
     return out
 
 

@@ -21,6 +21,7 @@ class Line:
     amount: float
     page: int
     row: int  # row number within the table, 1-based, in reading order
+    placement: str | None = None  # set when the identities placed it, not the printed layout
 
 
 @dataclass
@@ -63,6 +64,12 @@ class ParseResult:
     facts: list[Fact] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     identities_checked: int = 0
+
+    def balance(self) -> tuple[int, int]:
+        """(tables that balance, tables with numbers): the truth-free check on any document."""
+        with_numbers = {ln.table for ln in self.lines}
+        failing = {p.table for p in self.problems if p.severity == "error" and p.table}
+        return len(with_numbers - failing), len(with_numbers)
 
     def to_dict(self) -> dict:
         return {

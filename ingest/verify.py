@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.realign import mark_moved, options_04, options_09, search
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.catalog import INCOME_ITEMS, ROW_IDENTITIES, TREE_TABLES
@@ -143,17 +144,24 @@ def verify_subject(reading: TableReading) -> tuple[list[Problem], int]:
     fixed = _try_row_shift(reading) or _try_placements(reading)
     if fixed:
         how, new_amounts = fixed
-        for r, a in zip(rows, new_amounts, strict=True):
-            r.amounts = a
-        return [
-            Problem(
-                "warning",
-                table,
-                "realigned",
-                f"公开{table}表（{TABLE_NAMES[table]}）按原样读取不平衡，已按{how}重新对齐后全部勾稽相符，请核对原件",
-            )
-        ], checked
+        return [_realigned(reading, new_amounts, how)], checked
     return [Problem("error", table, v.rule, v.message(table)) for v in violations], checked
+
+
+def _realigned(reading: TableReading, new_amounts: list[dict], how: str) -> Problem:
+    """Apply a reading the identities chose; a warning naming the rows that moved."""
+    before = [r.amounts for r in reading.rows]
+    for r, a in zip(reading.rows, new_amounts, strict=True):
+        r.amounts = a
+    moved = mark_moved(reading.rows, before, f"按勾稽关系重新对齐（{how}）")
+    names = "、".join(f"“{m}”" for m in moved[:6]) + (f"等 {len(moved)} 行" if len(moved) > 6 else "")
+    t = reading.table
+    return Problem(
+        "warning",
+        t,
+        "realigned",
+        f"公开{t}表（{TABLE_NAMES[t]}）按原样读取不平衡，已按{how}重新对齐{names}后全部勾稽相符，请核对原件",
+    )
 
 
 def _count(table, rows, columns, amounts_list) -> int:
@@ -245,15 +253,37 @@ def _chains(rows: list[TableRow]) -> list[list[int]]:
     return sorted(chains, key=len)
 
 
-def _get(rows: list[TableRow], side: str, *labels: str, col: str = "amount") -> float:
-    for r in rows:
-        if r.side == side and r.label in labels:
-            return r.amounts.get(col, 0.0)
-    return 0.0
-
-
 def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
+    t = reading.table
+    vs, checks = two_sided_violations(reading)
+    if vs and t == "04":
+        found = search(reading.rows, options_04(reading), lambda c: not two_sided_violations(reading, c)[0])
+        if len(found) == 1:
+            return [_realigned(reading, found[0], "各列合计确定空白单元格位置")], checks
+        if len(found) > 1:
+            return [_ambiguous(t)], checks
+    return [Problem("error", t, v.rule, v.message(t)) for v in vs], checks
+
+
+def _ambiguous(t: str) -> Problem:
+    return Problem(
+        "error",
+        t,
+        "placement_uncertain",
+        f"公开{t}表（{TABLE_NAMES[t]}）按原样读取不平衡，且空白单元格有多种可能的位置，无法确定各栏金额，请核对原件",
+    )
+
+
+def two_sided_violations(reading: TableReading, amounts: list[dict] | None = None):
+    """Failing R-01/R-04 identities (and how many ran), for the rows' amounts or a candidate reading."""
     t, rows = reading.table, reading.rows
+    amount = {id(r): a for r, a in zip(rows, amounts or [r.amounts for r in rows], strict=True)}
+
+    def _get(rows, side: str, *labels: str, col: str = "amount") -> float:
+        # The first such row that has amounts: header words can read as an empty row.
+        hits = [amount[id(r)] for r in rows if r.side == side and r.label in labels]
+        return next((a for a in hits if a), hits[0] if hits else {}).get(col, 0.0)
+
     vs: list[Violation] = []
     cols = ["amount"] if t == "01" else ["total", "general", "fund", "state_capital"]
     classes = [r for r in rows if r.side == "expenditure" and r.code]
@@ -263,29 +293,31 @@ def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
     checks = 0
     inc_total = _get(rows, "income", "本年收入合计")
     checks += 1
-    s = sum(r.amounts.get("amount", 0.0) for r in income_items)
-    if _off(s, inc_total, sum(1 for r in income_items if r.amounts.get("amount"))):
+    s = sum(amount[id(r)].get("amount", 0.0) for r in income_items)
+    if _off(s, inc_total, sum(1 for r in income_items if amount[id(r)].get("amount"))):
         vs.append(Violation(f"R-{t}", "本年收入合计（各项收入之和）", s, inc_total))
     for col in cols:
         checks += 1
-        s = sum(r.amounts.get(col, 0.0) for r in classes)
+        s = sum(amount[id(r)].get(col, 0.0) for r in classes)
         tot = _get(rows, "expenditure", "本年支出合计", col=col)
-        if _off(s, tot, sum(1 for r in classes if r.amounts.get(col))):
+        if _off(s, tot, sum(1 for r in classes if amount[id(r)].get(col))):
             vs.append(Violation(f"R-{t}", f"本年支出合计 {COLUMN_NAMES[col]}（各类支出之和）", s, tot))
     if t == "04":
         for r in [
             *classes,
             *[x for x in rows if x.side == "expenditure" and x.label in ("本年支出合计", "总计")],
         ]:
-            if r.amounts:
+            a = amount[id(r)]
+            if a:
                 checks += 1
-                s = sum(r.amounts.get(c, 0.0) for c in cols[1:])
-                if _off(s, r.amounts.get("total", 0.0), 3):
+                s = sum(a.get(c, 0.0) for c in cols[1:])
+                if _off(s, a.get("total", 0.0), 3):
                     vs.append(
-                        Violation(
-                            "R-04", f"“{r.label}”行 合计（三项财政拨款之和）", s, r.amounts.get("total", 0.0)
-                        )
+                        Violation("R-04", f"“{r.label}”行 合计（三项财政拨款之和）", s, a.get("total", 0.0))
                     )
+    if t == "04":
+        checks += 3
+        vs.extend(_per_fund(rows, amount, _get))
     opening = _get(rows, "income", "年初结转和结余", "年初财政拨款结转和结余")
     ec = cols[0]  # expenditure-side total column: 01 "amount", 04 "total"
     closing = _get(rows, "expenditure", "年末结转和结余", "年末财政拨款结转和结余", col=ec)
@@ -301,7 +333,49 @@ def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
         vs.append(Violation(f"R-{t}", "支出总计", exp_total + distribution + closing, exp_grand))
     if _off(inc_grand, exp_grand, 1):
         vs.append(Violation(f"R-{t}", "支出总计（应等于收入总计）", inc_grand, exp_grand))
-    return [Problem("error", t, v.rule, v.message(t)) for v in vs], checks
+    return vs, checks
+
+
+_FUNDS = (
+    ("general", "一般公共预算财政拨款"),
+    ("fund", "政府性基金预算财政拨款"),
+    ("state_capital", "国有资本经营预算财政拨款"),
+)
+
+
+def _per_fund(rows, amount, get) -> list[Violation]:
+    """04 balances fund by fund: 本年收入 + 年初结转 = 本年支出 (its column) + 年末结转.
+    Checked only where the carry-over breakdown rows add up to their totals."""
+    opening = {f: get(rows, "income", f"年初财政拨款结转和结余（{label}）") for f, label in _FUNDS}
+    closing = {
+        f: sum(
+            sum(amount[id(r)].values())
+            for r in rows
+            if r.side == "expenditure" and r.label.startswith("年末") and label in r.label
+        )
+        for f, label in _FUNDS
+    }
+    if _off(sum(opening.values()), get(rows, "income", "年初财政拨款结转和结余"), 3):
+        return []
+    if _off(sum(closing.values()), get(rows, "expenditure", "年末财政拨款结转和结余", col="total"), 3):
+        return []
+    out = []
+    for f, label in _FUNDS:
+        came = get(rows, "income", label) + opening[f]
+        went = get(rows, "expenditure", "本年支出合计", col=f) + closing[f]
+        grand = get(rows, "expenditure", "总计", col=f)
+        if _off(grand, went, 2):
+            out.append(Violation("R-04", f"总计 {COLUMN_NAMES[f]}（本年支出 + 年末结转和结余）", went, grand))
+        if _off(came, went, 4):
+            out.append(
+                Violation(
+                    "R-04",
+                    f"{COLUMN_NAMES[f]}（本年收入 + 年初结转和结余 = 本年支出 + 年末结转和结余）",
+                    came,
+                    went,
+                )
+            )
+    return out
 
 
 def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
@@ -328,32 +402,40 @@ def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
     return [Problem("error", "06", v.rule, v.message("06")) for v in vs], checks
 
 
+def sangong_violations(a: dict) -> list[Violation]:
+    vs = []
+    for phase in ("budget", "actual"):
+        g = lambda k, p=phase: a.get(f"{p}_{k}", 0.0)  # noqa: E731
+        name = "预算数" if phase == "budget" else "决算数"
+        vehicle = g("vehicle_purchase") + g("vehicle_operation")
+        if _off(vehicle, g("vehicle"), 2):
+            vs.append(Violation("R-row", f"{name} 公务用车小计", vehicle, g("vehicle")))
+        three = g("outbound") + g("vehicle") + g("reception")
+        extra = three + g("meeting") + g("training")
+        if _off(three, g("total"), 3) and _off(extra, g("total"), 5):
+            vs.append(Violation("R-row", f"{name} 合计", three, g("total")))
+    return vs
+
+
 def verify_sangong(reading: TableReading) -> tuple[list[Problem], int]:
-    vs, checks = [], 0
+    """R-row on the 三公 row. When the printed order does not balance, or blanks
+    were dropped so the order is a guess, the identities choose among the
+    readings of both printed orders (预算数 block or 预算数/决算数 pairs)."""
+    problems: list[Problem] = []
     for r in reading.rows:
-        a = r.amounts
-        for phase in ("budget", "actual"):
-            g = lambda k, p=phase, a=a: a.get(f"{p}_{k}", 0.0)  # noqa: E731
-            checks += 2
-            vehicle = g("vehicle_purchase") + g("vehicle_operation")
-            if _off(vehicle, g("vehicle"), 2):
-                vs.append(
-                    Violation(
-                        "R-row",
-                        f"{'预算数' if phase == 'budget' else '决算数'} 公务用车小计",
-                        vehicle,
-                        g("vehicle"),
-                    )
-                )
-            three = g("outbound") + g("vehicle") + g("reception")
-            extra = three + g("meeting") + g("training")
-            if _off(three, g("total"), 3) and _off(extra, g("total"), 5):
-                vs.append(
-                    Violation(
-                        "R-row", f"{'预算数' if phase == 'budget' else '决算数'} 合计", three, g("total")
-                    )
-                )
-    return [Problem("error", "09", v.rule, v.message("09")) for v in vs], checks
+        vs = sangong_violations(r.amounts)
+        if not vs and not reading.uncertain:
+            continue
+        found = options_09(r, lambda a: not sangong_violations(a))
+        if len(found) == 1:
+            if found[0] != r.amounts:
+                problems.append(_realigned(reading, [found[0]], "三公经费各项勾稽关系确定各栏位置"))
+            continue
+        if len(found) > 1:
+            problems.append(_ambiguous("09"))
+            continue
+        problems.extend(Problem("error", "09", v.rule, v.message("09")) for v in vs)
+    return problems, 4 * len(reading.rows)
 
 
 VERIFIERS = {

@@ -21,6 +21,7 @@ class TableRow:
     side: str | None = None
     # The row's amounts in printed order: the verifier re-places them when blanks were dropped.
     raw_values: list[float] = field(default_factory=list)
+    placement: str | None = None  # how the identities re-placed the amounts, when not as printed
 
 
 @dataclass

@@ -101,8 +101,9 @@ def _read_stream(stream) -> list[TableRow]:
                 current.amounts["amount"] = amount
         else:
             fragments.append((row.page, row.y, cell.x or 0.0, text.replace(" ", ""), current))
+    named = {(p, y) for p, y, _x, _t, _o in fragments}
     for page, y, _x, text, owner in sorted(fragments, key=lambda f: (f[0], f[1], f[2])):
-        target = _nearest(items, page, y, owner)
+        target = _nearest(items, page, y, owner, named)
         if target is not None:
             target.label += text
     for it, _page, _y in items:
@@ -110,14 +111,18 @@ def _read_stream(stream) -> list[TableRow]:
     return [it for it, _page, _y in items]
 
 
-def _nearest(items, page: int, y: float, owner: TableRow | None) -> TableRow | None:
-    """The item on the fragment's line, else the nearest one (the stream's own on a tie)."""
-    same = [(abs(iy - y), it) for it, ip, iy in items if ip == page]
+def _nearest(items, page: int, y: float, owner: TableRow | None, named: set) -> TableRow | None:
+    """The item on the fragment's line, else the nearest one; on a tie the one whose
+    own line has no name (its name is wrapped around it), else the stream's own."""
+    same = [(abs(iy - y), it, (ip, iy) in named) for it, ip, iy in items if ip == page]
     if not same:
         return owner
-    best = min(d for d, _ in same)
-    tied = [it for d, it in same if d - best < 1e-6]
-    return owner if owner is not None and any(it is owner for it in tied) else tied[0]
+    best = min(d for d, _, _ in same)
+    tied = [(it, has_name) for d, it, has_name in same if d - best < 1e-6]
+    unnamed = [it for it, has_name in tied if not has_name]
+    if len(tied) > 1 and len(unnamed) == 1:
+        return unnamed[0]
+    return owner if owner is not None and any(it is owner for it, _ in tied) else tied[0][0]
 
 
 def _read_totals(row: Row) -> list[TableRow]:

@@ -157,12 +157,13 @@ def split_merged(row: Row, value_left: float | None) -> list[Row]:
     seen_value = False
     for i, cell in enumerate(row.cells):
         t = cell.text.replace(" ", "")
-        is_value = any(cell is v for v in values)
-        if is_value:
+        # A 5- or 7-digit integer after the amounts is the next row's code, not an amount.
+        code = len(t) in (5, 7) and _CODE.match(t) or _SPACED_CODE.match(cell.text.strip())
+        if any(cell is v for v in values) and not (seen_value and code):
             seen_value = True
             continue
-        starts = _CODE.match(t) or _SPACED_CODE.match(cell.text.strip()) or _CODE_AND_NAME.match(t)
-        if seen_value and (starts or parse_amount(t) is None) and not is_column_number_row(row):
+        starts = code or _CODE_AND_NAME.match(t) or parse_amount(t) is None
+        if seen_value and starts and not is_column_number_row(row):
             first = Row(row.cells[:i], row.page, row.y, row.positional)
             rest = [Cell(c.text) for c in row.cells[i:]]
             return [first, *split_merged(Row(rest, row.page, row.y + 0.01, positional=False), None)]

@@ -80,6 +80,6 @@ def read_sangong(region: Region) -> TableReading:
             for x, a in vals:
                 key = min(slots, key=lambda s: abs(s[0] - x))[1]
                 amounts[key] = a
-        out.append(TableRow("三公经费", None, amounts, row.page))
+        out.append(TableRow("三公经费", None, amounts, row.page, raw_values=[v[1] for v in vals]))
     keys = [s[1] for s in slots]
     return TableReading("09", out[:1], keys, uncertain)

@@ -147,4 +147,6 @@ def _to_row(table: str, item, page: int, right_keys, centres) -> TableRow:
             amounts = assign_by_position(values, centres)
         if amounts is None:
             amounts = assign_by_order(values, right_keys)
-    return TableRow(label, None, amounts, page, side=side)
+    row = TableRow(label, None, amounts, page, side=side)
+    row.raw_values = [v[1] for v in values]
+    return row
