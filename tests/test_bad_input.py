@@ -74,5 +74,6 @@ def test_good_file_json(tmp_path):
         "amount",
         "page",
         "row",
+        "placement",
     }
     assert data["document"]["tables"] == [f"0{i}" for i in range(1, 10)]

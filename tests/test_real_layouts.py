@@ -86,7 +86,7 @@ def test_economic_names_wrapped_per_group(lines):  # noqa: F811
     assert_golden(parse(out))
 
 
-def _fund_04(lines, flow: bool):
+def _fund_04(lines, flow: bool):  # noqa: F811
     """Table 04 with money in the 国有资本经营 column for one class, blanks dropped when `flow`."""
     out = list(lines)
     a, b = section(out, "04")
@@ -126,7 +126,7 @@ def test_two_sided_04_blanks_dropped_placed_by_column_totals(lines):  # noqa: F8
     assert moved and all("重新对齐" in ln.placement for ln in moved)
 
 
-def _sangong(lines, values: str):
+def _sangong(lines, values: str):  # noqa: F811
     out = list(lines)
     i = out.index("1\t2\t3\t4\t5\t\t\t\t9\t10\t11\t", out.index("公开09表"))
     out[i] = values

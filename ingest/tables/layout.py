@@ -158,7 +158,7 @@ def split_merged(row: Row, value_left: float | None) -> list[Row]:
     for i, cell in enumerate(row.cells):
         t = cell.text.replace(" ", "")
         # A 5- or 7-digit integer after the amounts is the next row's code, not an amount.
-        code = len(t) in (5, 7) and _CODE.match(t) or _SPACED_CODE.match(cell.text.strip())
+        code = (len(t) in (5, 7) and _CODE.match(t)) or _SPACED_CODE.match(cell.text.strip())
         if any(cell is v for v in values) and not (seen_value and code):
             seen_value = True
             continue
