@@ -17,8 +17,9 @@ from ingest.tables.locate import locate
 from ingest.tables.sangong import read_sangong
 from ingest.tables.subject import read_subject_table
 from ingest.tables.two_sided import read_two_sided
-from ingest.verify import TABLE_NAMES, VERIFIERS
+from ingest.verify import TABLE_NAMES, VERIFIERS, settle_sangong
 
+VERIFY_ORDER = ["01", "04", "02", "03", "05", "07", "08", "06", "09"]
 READERS = {
     "01": read_two_sided,
     "04": read_two_sided,
@@ -76,15 +77,19 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         if (region.unit or doc_unit) == "元":
             _to_wanyuan(reading)  # verify in 万元: the rounding tolerance is 0.01 万元 per addend
         readings[region.table] = reading
-        probs, n = VERIFIERS[region.table](reading)
+    # Totals first: a table that balances can settle placements another leaves open.
+    trusted: dict[str, TableReading] = {}
+    for table in sorted(readings, key=VERIFY_ORDER.index):
+        probs, n = VERIFIERS[table](readings[table], trusted)
         problems.extend(probs)
         checked += n
+        if not any(p.severity == "error" for p in probs):
+            trusted[table] = readings[table]
     problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:
         if t not in readings:
             problems.append(Problem("warning", t, "table_missing", f"未找到公开{t}表（{TABLE_NAMES[t]}）"))
     _fill_codes(readings)
-    lines = [line for t in TABLE_IDS if t in readings for line in _lines(readings[t])]
     try:
         facts = _facts(pages, readings)
     except Exception as exc:  # the tables stand on their own; say the narrative was not read
@@ -92,6 +97,12 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         problems.append(
             Problem("warning", None, "narrative_unreadable", f"情况说明部分未能读取（{type(exc).__name__}）")
         )
+    if "09" in readings and any(p.table == "09" and p.code == "placement_uncertain" for p in problems):
+        settled = settle_sangong(readings["09"], facts)
+        if settled is not None:
+            problems = [p for p in problems if not (p.table == "09" and p.code == "placement_uncertain")]
+            problems.append(settled)
+    lines = [line for t in TABLE_IDS if t in readings for line in _lines(readings[t])]
     doc = Document(
         unit_name=unit_name,
         fiscal_year=year,

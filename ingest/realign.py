@@ -78,11 +78,12 @@ def sangong_slots(n_values: int, extra: bool) -> list[list[str]]:
     return [grouped, paired]
 
 
-def options_09(row: TableRow, balanced: Callable[[dict], bool]) -> list[dict]:
+def options_09(row: TableRow, balanced: Callable[[dict], bool], extra: bool) -> list[dict]:
     """Every reading of the 三公 row's printed values, in either printed order,
-    with the values in order-preserving slots, that satisfies the row identities."""
+    with the values in order-preserving slots, that satisfies the row identities.
+    `extra`: the header has 会议费/培训费 columns."""
     values = row.raw_values
-    extra = len(values) > 2 * len(SANGONG_ITEMS)
+    extra = extra or len(values) > 2 * len(SANGONG_ITEMS)
     seen: list[dict] = []
     for slots in sangong_slots(len(values), extra):
         if len(values) > len(slots):
@@ -91,7 +92,7 @@ def options_09(row: TableRow, balanced: Callable[[dict], bool]) -> list[dict]:
             amounts = {slots[i]: v for i, v in zip(idx, values, strict=True)}
             if balanced(amounts) and not any(_same(amounts, s) for s in seen):
                 seen.append(amounts)
-                if len(seen) > 1:
+                if len(seen) > 24:
                     return seen  # the identities do not decide
     return seen
 
@@ -109,3 +110,148 @@ def mark_moved(rows: list[TableRow], before: list[dict], how: str) -> list[str]:
             r.placement = how
             moved.append(r.label or r.code or "合计")
     return moved
+
+
+_STATES = 20000  # partial-sum states per parent candidate, at most
+
+
+class _Tree:
+    """Blanks dropped in a 类/款/项 table: each row's placement (the order-preserving
+    ones that keep its row identity) chosen so that every parent equals the sum
+    of its children in every column. Dynamic programming over the tree: for each
+    row and each of its placements, the fewest moved rows in its subtree that
+    make it hold, and how many such readings there are (capped at 2)."""
+
+    def __init__(self, reading: TableReading, fits: Callable[[TableRow, dict], bool]):
+        rows, self.cols = reading.rows, reading.columns
+        self.cands = []
+        self.current = [r.amounts for r in rows]
+        self.moved: list[list[bool]] = []
+        for r in rows:
+            alts = placements(reading.table, r.raw_values, self.cols) if r.raw_values else []
+            own = alts or [r.amounts]  # placements that keep the row identity (the printed one among them)
+            kept = [a for a in own if fits(r, a)] or own  # other tables' totals narrow the choice
+            self.cands.append(kept)
+            self.moved.append([a != r.amounts for a in kept])
+        index: dict[str, int] = {}
+        for i, r in enumerate(rows):
+            if r.code and r.code not in index:
+                index[r.code] = i
+        self.children: dict[int | None, list[int]] = {}
+        for code, i in index.items():
+            parent = index.get(code[:5] if len(code) == 7 else code[:3] if len(code) == 5 else "")
+            self.children.setdefault(parent, []).append(i)
+        self.total = next((i for i, r in enumerate(rows) if r.code is None and r.amounts), None)
+        self.memo: dict[int, dict[int, tuple]] = {}
+        self.n = len(rows)
+
+    def vec(self, i: int, k: int) -> tuple[int, ...]:
+        a = self.cands[i][k]
+        return tuple(round(a.get(c, 0.0) * 100) for c in self.cols)
+
+    def feasible(self, i: int) -> dict[int, tuple]:
+        """candidate index → (moves, count, picks) for row i and its subtree."""
+        if i not in self.memo:
+            kids = self.children.get(i, [])
+            out = {}
+            for k in range(len(self.cands[i])):
+                hit = self.fill(kids, self.vec(i, k)) if kids else (0, 1, ())
+                if hit is not None:
+                    out[k] = (hit[0] + self.moved[i][k], hit[1], hit[2])
+            self.memo[i] = out
+        return self.memo[i]
+
+    def fill(self, kids: list[int], target: tuple[int, ...]) -> tuple | None:
+        """(moves, count, picks) of the kids' placements summing to `target`."""
+        slack = len(kids)  # rounding: a cent per addend
+        bounded = all(t >= 0 for t in target)
+        states: dict[tuple, tuple] = {tuple(0 for _ in target): (0, 1, ())}
+        for kid in kids:
+            options = self.feasible(kid)
+            new: dict[tuple, tuple] = {}
+            for s, (m, n, picks) in states.items():
+                for k, (km, kn, _) in options.items():
+                    v = tuple(a + b for a, b in zip(s, self.vec(kid, k), strict=True))
+                    if bounded and any(x > t + slack for x, t in zip(v, target, strict=True)):
+                        continue
+                    old = new.get(v)
+                    mm, nn = m + km, min(2, n * kn)
+                    if old is None or mm < old[0]:
+                        new[v] = (mm, nn, (*picks, (kid, k)))
+                    elif mm == old[0]:
+                        new[v] = (mm, min(2, old[1] + nn), old[2])
+            if not new or len(new) > _STATES:
+                return None
+            states = new
+        hits = [
+            st for v, st in states.items() if all(abs(x - t) <= slack for x, t in zip(v, target, strict=True))
+        ]
+        if not hits:
+            return None
+        moves = min(h[0] for h in hits)
+        best = [h for h in hits if h[0] == moves]
+        return moves, min(2, sum(h[1] for h in best)), best[0][2]
+
+    def solve(self) -> tuple[int, list[dict] | None]:
+        roots = [i for i in self.children.get(None, []) if i != self.total]
+        choice: dict[int, int] = {}
+        if self.total is not None:
+            found = {
+                k: hit
+                for k in range(len(self.cands[self.total]))
+                if (hit := self.fill(roots, self.vec(self.total, k)))
+            }
+            if not found:
+                return 0, None
+            mv = self.moved[self.total]
+            moves = min(h[0] + mv[k] for k, h in found.items())
+            best = [(k, h) for k, h in found.items() if h[0] + mv[k] == moves]
+            if len(best) > 1 or best[0][1][1] > 1:
+                return 2, None
+            choice[self.total] = best[0][0]
+            picks = list(best[0][1][2])
+        else:
+            picks = []
+            for i in roots:
+                options = self.feasible(i)
+                if not options:
+                    return 0, None
+                moves = min(o[0] for o in options.values())
+                best = [k for k, o in options.items() if o[0] == moves]
+                if len(best) > 1 or options[best[0]][1] > 1:
+                    return 2, None
+                picks.append((i, best[0]))
+        while picks:  # unfold the chosen placements down the tree
+            i, k = picks.pop()
+            choice[i] = k
+            picks.extend(self.feasible(i)[k][2])
+        return 1, [self.cands[i][choice[i]] if i in choice else self.current[i] for i in range(self.n)]
+
+
+def solve_tree(
+    reading: TableReading, fits: Callable[[TableRow, dict], bool] = lambda r, a: True
+) -> tuple[int, list[dict] | None]:
+    """(readings that balance at the fewest moved rows, capped at 2; the reading if one).
+    `fits` drops a row's placements that contradict tables already read."""
+    return _Tree(reading, fits).solve()
+
+
+def one_reading(found: list[dict]) -> tuple[dict | None, bool]:
+    """The 三公 reading when every candidate agrees on the contract's items; 会议费/
+    培训费 values the candidates place differently are left out (the flag says so)."""
+    if not found:
+        return None, False
+    core = [f"{p}_{it}" for p in ("budget", "actual") for it in SANGONG_ITEMS]
+    first = found[0]
+    if any(any(abs(f.get(k, 0.0) - first.get(k, 0.0)) > 1e-9 for k in core) for f in found[1:]):
+        return None, False
+    out = {k: v for k, v in first.items() if k in core}
+    dropped = False
+    for k in {k for f in found for k in f} - set(core):
+        values = {round(f.get(k, 0.0), 6) for f in found}
+        if len(values) == 1:
+            if first.get(k):
+                out[k] = first[k]
+        else:
+            dropped = True
+    return out, dropped

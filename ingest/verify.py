@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.realign import mark_moved, options_04, options_09, search
+from ingest.crosscheck import fits, sangong_fits
+from ingest.realign import mark_moved, one_reading, options_04, options_09, search, solve_tree
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.catalog import INCOME_ITEMS, ROW_IDENTITIES, TREE_TABLES
@@ -136,15 +137,22 @@ def subject_violations(
     return out, checked
 
 
-def verify_subject(reading: TableReading) -> tuple[list[Problem], int]:
+def verify_subject(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
     table, rows, columns = reading.table, reading.rows, reading.columns
     violations, checked = subject_violations(table, rows, columns)
     if not violations:
         return [], checked
-    fixed = _try_row_shift(reading) or _try_placements(reading)
+    fixed = _try_row_shift(reading)
     if fixed:
         how, new_amounts = fixed
         return [_realigned(reading, new_amounts, how)], checked
+    count, reading_found = solve_tree(reading)
+    if count > 1 and trusted:
+        count, reading_found = solve_tree(reading, fits(table, trusted))
+    if reading_found is not None and not subject_violations(table, rows, columns, reading_found)[0]:
+        return [_realigned(reading, reading_found, "空白单元格位置")], checked
+    if count > 1:
+        return [_ambiguous(table)], checked
     return [Problem("error", table, v.rule, v.message(table)) for v in violations], checked
 
 
@@ -253,7 +261,7 @@ def _chains(rows: list[TableRow]) -> list[list[int]]:
     return sorted(chains, key=len)
 
 
-def verify_two_sided(reading: TableReading) -> tuple[list[Problem], int]:
+def verify_two_sided(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
     t = reading.table
     vs, checks = two_sided_violations(reading)
     if vs and t == "04":
@@ -378,7 +386,7 @@ def _per_fund(rows, amount, get) -> list[Violation]:
     return out
 
 
-def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
+def verify_economic(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
     rows = reading.rows
     by_code = {r.code: r.amounts.get("amount", 0.0) for r in rows if r.code}
     vs, checks = [], 0
@@ -402,6 +410,12 @@ def verify_economic(reading: TableReading) -> tuple[list[Problem], int]:
     return [Problem("error", "06", v.rule, v.message("06")) for v in vs], checks
 
 
+_SANGONG_HOW = {
+    False: "三公经费各项勾稽关系确定各栏位置",
+    True: "三公经费各项勾稽关系确定各栏位置（会议费、培训费归属无法确定，未计入）",
+}
+
+
 def sangong_violations(a: dict) -> list[Violation]:
     vs = []
     for phase in ("budget", "actual"):
@@ -417,25 +431,47 @@ def sangong_violations(a: dict) -> list[Violation]:
     return vs
 
 
-def verify_sangong(reading: TableReading) -> tuple[list[Problem], int]:
+def verify_sangong(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
     """R-row on the 三公 row. When the printed order does not balance, or blanks
     were dropped so the order is a guess, the identities choose among the
     readings of both printed orders (预算数 block or 预算数/决算数 pairs)."""
     problems: list[Problem] = []
+    floor = sangong_fits(trusted or {})
+    extra = any("meeting" in k or "training" in k for k in reading.columns)
     for r in reading.rows:
         vs = sangong_violations(r.amounts)
         if not vs and not reading.uncertain:
             continue
-        found = options_09(r, lambda a: not sangong_violations(a))
-        if len(found) == 1:
-            if found[0] != r.amounts:
-                problems.append(_realigned(reading, [found[0]], "三公经费各项勾稽关系确定各栏位置"))
+        found = options_09(r, lambda a, floor=floor: not sangong_violations(a) and floor(a), extra)
+        chosen, dropped = one_reading(found)
+        if chosen is not None:
+            if chosen != r.amounts:
+                problems.append(_realigned(reading, [chosen], _SANGONG_HOW[dropped]))
             continue
         if len(found) > 1:
             problems.append(_ambiguous("09"))
             continue
         problems.extend(Problem("error", "09", v.rule, v.message("09")) for v in vs)
     return problems, 4 * len(reading.rows)
+
+
+def settle_sangong(reading: TableReading, facts) -> Problem | None:
+    """09 left open by its identities: the 三公 amounts the narrative states
+    (预算 and 决算 per item) pick the one placement that agrees with them."""
+    stated = {f.kind.removeprefix("sangong_"): f.value for f in facts if f.kind.startswith("sangong_")}
+    if not stated or not reading.rows:
+        return None
+    row = reading.rows[0]
+
+    def agrees(a: dict) -> bool:
+        return not sangong_violations(a) and all(abs(a.get(k, 0.0) - v) <= 0.015 for k, v in stated.items())
+
+    extra = any("meeting" in k or "training" in k for k in reading.columns)
+    chosen, dropped = one_reading(options_09(row, agrees, extra))
+    if chosen is None:
+        return None
+    how = "三公经费各项勾稽关系及情况说明所述金额确定各栏位置"
+    return _realigned(reading, [chosen], how + ("（会议费、培训费归属无法确定，未计入）" if dropped else ""))
 
 
 VERIFIERS = {

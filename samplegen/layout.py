@@ -1,7 +1,9 @@
 """Layout spec: how one document is printed. Drawn per unit (a unit keeps its
 layout across years, with an occasional template change), independent of the
-format; format-specific keys (`encoding`, `page_breaks` for text, `ruled` for
-PDF) are ignored by the other renderers.
+format; format-specific keys (`encoding`, `page_breaks`, `text_flow`, `merge_tail` for
+text, `ruled`, `glyph_runs` for PDF) are ignored by the other renderers. Every
+layout class seen in real documents (../shared/domain/REAL_LAYOUTS.md) has an
+option here, so the generator multiplies layouts we have seen.
 
 The first units of a district are laid out by cycling every option, so that a
 small corpus (the CI test: 6 units) shows every variant in each format."""
@@ -15,7 +17,8 @@ from dataclasses import asdict, dataclass, fields
 OPTIONS: dict[str, tuple[tuple, tuple[float, ...]]] = {
     "label": (("gk", "biao", "none"), (0.5, 0.25, 0.25)),  # 公开01表 / 表1 / no label
     "row_numbers": ((True, False), (0.5, 0.5)),  # 行次 / 栏次
-    "codes": (("whole", "split"), (0.8, 0.2)),  # 2080502 or 208 | 05 | 02
+    "codes": (("whole", "split", "spaced"), (0.7, 0.15, 0.15)),  # 2080502 | 208 05 02 in 3 cells | in one
+    "t06_codes": (("whole", "spaced"), (0.8, 0.2)),  # 30101 or 301 01 (类 and 款 apart)
     "amount_unit": (("万元", "元"), (0.85, 0.15)),
     "thousands": ((False, True), (0.7, 0.3)),
     "zeros": (("blank", "0.00", "-"), (0.6, 0.3, 0.1)),
@@ -30,6 +33,9 @@ OPTIONS: dict[str, tuple[tuple, tuple[float, ...]]] = {
     "encoding": (("utf-8", "gbk"), (0.85, 0.15)),
     "page_breaks": ((False, True), (0.7, 0.3)),
     "ruled": ((True, False), (0.7, 0.3)),
+    "glyph_runs": ((False, True), (0.7, 0.3)),  # PDF: one text run per glyph (WPS re-typesetting)
+    "text_flow": (("tabs", "single"), (0.8, 0.2)),  # text: cells by tabs, or flowed (blanks dropped)
+    "merge_tail": ((False, True), (0.85, 0.15)),  # text: a table's last two rows on one line
     "stray_spaces": ((False, True), (0.8, 0.2)),
     "title_year": ((True, False), (0.6, 0.4)),
     "unit_line": (("部门", "单位", "编制单位"), (0.6, 0.3, 0.1)),
@@ -44,6 +50,7 @@ class Layout:
     label: str = "gk"
     row_numbers: bool = True
     codes: str = "whole"
+    t06_codes: str = "whole"
     amount_unit: str = "万元"
     thousands: bool = False
     zeros: str = "blank"
@@ -58,6 +65,9 @@ class Layout:
     encoding: str = "utf-8"
     page_breaks: bool = False
     ruled: bool = True
+    glyph_runs: bool = False
+    text_flow: str = "tabs"
+    merge_tail: bool = False
     stray_spaces: bool = False
     title_year: bool = True
     unit_line: str = "部门"

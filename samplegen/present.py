@@ -412,6 +412,9 @@ class _Builder:
             elif split:
                 c = r.code
                 codes = [c[:3], c[3:5], c[5:7]]
+            elif L.codes == "spaced":  # the parts apart inside one cell
+                c = r.code
+                codes = [" ".join(x for x in (c[:3], c[3:5], c[5:7]) if x)]
             else:
                 codes = [r.code]
             vals = [f.num(r.values.get(col, 0), zero=has_data) for col in t.columns]
@@ -436,9 +439,12 @@ class _Builder:
         t = self.ts["06"]
         by = {r.code: r for r in t.rows if r.code}
 
+        def code(c: str) -> str:
+            return f"{c[:3]} {c[3:]}" if L.t06_codes == "spaced" and len(c) == 5 else c
+
         def group(g: str) -> list[tuple[str, str, str]]:
             out = [(g, ECON_GROUPS[g][0], f.num(by[g].values["amount"]))]
-            out += [(c, name, f.num(by[c].values["amount"])) for c, name in ECON_GROUPS[g][1]]
+            out += [(code(c), name, f.num(by[c].values["amount"])) for c, name in ECON_GROUPS[g][1]]
             return out
 
         personnel = group("301") + group("303")
@@ -459,7 +465,7 @@ class _Builder:
             for gi, c in enumerate(cols):
                 if i < len(c):
                     row += list(c[i])
-                    if len(c[i][0]) == 5 and L.t06_groups == 2:
+                    if len(c[i][0].replace(" ", "")) == 5 and L.t06_groups == 2:
                         indent.add((i, gi * 3 + 1))
                 else:
                     row += ["", "", ""]
@@ -472,7 +478,10 @@ class _Builder:
         last[-1] = f.num(pub)
         body.append(last)
         kinds = ["code", "name", "num"] * len(cols)
-        return self._block("06", pos, header, body, kinds, notes=[NOTES["06"]], indent_rows=indent)
+        names = tuple(3 * g + 1 for g in range(len(cols)))  # each group's name wraps on its own
+        return self._block(
+            "06", pos, header, body, kinds, notes=[NOTES["06"]], indent_rows=indent, wrap_cols=names
+        )
 
     # ----- 09 -----
     def sangong(self, pos: int) -> TableBlock:

@@ -1,5 +1,6 @@
-"""PDF renderer (reportlab, CID font STSong-Light: no font file needed, text
-layer extractable). Pages look like a published 决算公开: cover, contents, 概况,
+"""PDF renderer (reportlab, CID font STSong-Light: no font file needed, not
+embedded, as many real disclosures reference 宋体 without embedding it; the same
+bytes on every machine). Pages look like a published 决算公开: cover, contents, 概况,
 one table per page (continuing onto the next page without repeating the
 header, as real ones do), ruled grid or three-line table, long names wrapped
 inside their cell, page numbers, narrative pages and attachment tables."""
@@ -10,7 +11,6 @@ import io
 import os
 import random
 import re
-import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -24,34 +24,18 @@ from reportlab.pdfgen import canvas
 from samplegen.layout import Layout
 from samplegen.present import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
 
-# An embedded TrueType CJK font makes self-contained PDFs whose glyph boxes
-# every extractor can measure. Without one, the CID font STSong-Light (no file,
-# not embedded) still gives a text layer, but pdfium then boxes CJK glyphs only
-# on machines that have a CJK font installed (Debian: fonts-wqy-microhei).
-CJK_FONT_FILES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
-)
-
 
 def _register_font() -> tuple[str, str]:
-    """(reportlab font name, description for the manifest)."""
+    """(reportlab font name, description for the manifest). The output must not
+    depend on the fonts a machine happens to have: the standard CID font unless
+    JUESUAN_CJK_FONT names a TrueType file to embed."""
     chosen = os.environ.get("JUESUAN_CJK_FONT", "")
-    candidates = [] if chosen == "none" else [chosen, *CJK_FONT_FILES]  # "none": force the CID font
-    for path in candidates:
-        if path and os.path.exists(path):
-            try:
-                pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0))
-                return "CJK", f"embedded:{os.path.basename(path)}"
-            except Exception:  # a font reportlab cannot embed: try the next one
-                continue
+    if chosen and chosen != "none":
+        if not os.path.exists(chosen):
+            raise FileNotFoundError(f"JUESUAN_CJK_FONT: no such font file {chosen}")
+        pdfmetrics.registerFont(TTFont("CJK", chosen, subfontIndex=0))
+        return "CJK", f"embedded:{os.path.basename(chosen)}"
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    warnings.warn(
-        "no embeddable CJK font found (apt-get install fonts-wqy-microhei): PDFs use the "
-        "non-embedded CID font STSong-Light",
-        stacklevel=2,
-    )
     return "STSong-Light", "cid:STSong-Light"
 
 
@@ -98,7 +82,7 @@ MARGIN_X = 48
 MARGIN_TOP = 56
 MARGIN_BOTTOM = 56
 PAD = 3.0
-WRAP_TABLES = ("02", "03", "05", "07", "08")  # tables whose name column a `wrap_names` layout narrows
+WRAP_TABLES = ("02", "03", "05", "06", "07", "08")  # name columns a `wrap_names` layout narrows
 NO_LINE_START = set("，。；：、）”%！？")
 _TOKEN = re.compile(r"[0-9A-Za-z.,%\-]+|.", re.S)
 
@@ -130,6 +114,16 @@ def wrap(text: str, avail: float, size: float) -> list[str]:
     if cur:
         lines.append(cur)
     return lines
+
+
+def _draw(c: canvas.Canvas, x: float, y: float, text: str, size: float, glyph_runs: bool) -> None:
+    """A cell's text, as one run or (WPS re-typesetting) one run per glyph."""
+    if not glyph_runs:
+        c.drawString(x, y, text)
+        return
+    for ch in text:
+        c.drawString(x, y, ch)
+        x += width(ch, size)
 
 
 class _Page:
@@ -403,12 +397,12 @@ class PdfRenderer:
                         ty -= lead
                         continue
                     if kind == "num":
-                        c.drawRightString(xs[i + 1] - PAD, ty, ln)
+                        x = xs[i + 1] - PAD - width(ln, size)
                     elif kind == "rowno":
-                        c.drawCentredString((xs[i] + xs[i + 1]) / 2, ty, ln)
+                        x = (xs[i] + xs[i + 1] - width(ln, size)) / 2
                     else:
-                        ind = size if (ri, i) in t.indent_rows else 0
-                        c.drawString(xs[i] + PAD + ind, ty, ln)
+                        x = xs[i] + PAD + (size if (ri, i) in t.indent_rows else 0)
+                    _draw(c, x, ty, ln, size, L.glyph_runs)
                     ty -= lead
             if ruled:
                 c.line(xs[0], y_top - h, xs[-1], y_top - h)

@@ -1,6 +1,7 @@
 """Text renderer: the layout of a PDF converted to text, like the 2023 Wuhan
-sample — one line per paragraph, table rows as tab-separated cells, blank lines
-between blocks; optional form feeds between pages; UTF-8 or GBK."""
+sample — one line per paragraph, table rows as tab-separated cells (or flowed:
+cells by single spaces, blank cells dropped, as many text layers give them),
+blank lines between blocks; optional form feeds between pages; UTF-8 or GBK."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ def _stray(rng: random.Random, text: str, p: float) -> str:
         i = rng.randrange(2, len(text) - 1)
         return text[:i] + " " + text[i:]
     return text
+
+
+def _join(cells: list[str], L: Layout) -> str:
+    if L.text_flow == "single":
+        return " ".join(c for c in cells if c.strip())
+    return "\t".join(cells)
 
 
 class TextRenderer:
@@ -62,7 +69,9 @@ class TextRenderer:
                     if L.stray_spaces and txt:
                         txt = _stray(rng, txt, 0.3)
                     cells.append(txt)
-                out.append("\t".join(cells))
+                out.append(_join(cells, L))
+        body: list[str] = []
+        wrapped: list[bool] = []
         for row in t.body:
             row = list(row)
             cont: list[list[str]] = []
@@ -78,8 +87,15 @@ class TextRenderer:
                             cont.append([""] * len(row))
                         cont[k][c] = piece
                 row[c] = name
-            out.append("\t".join(row))
-            out += ["\t".join(x) for x in cont]
+            body.append(_join(row, L))
+            body += [_join(x, L) for x in cont]
+            wrapped.append(bool(cont))
+        if L.merge_tail and t.table_id in ("02", "03") and len(t.body) >= 3 and not any(wrapped[-2:]):
+            # re-typeset text: the table's last two rows run together on one line
+            body[-2:] = [
+                f"{body[-2].rstrip()}{' ' if L.text_flow == 'single' else chr(9)}{body[-1].lstrip()}"
+            ]
+        out += body
         out.append("")
         for note in t.notes:
             out += [note, ""]

@@ -67,7 +67,8 @@ def read_sangong(region: Region) -> TableReading:
         else:
             slots = [(x, f"{'budget' if x < repeat else 'actual'}_{it}") for x, it in items]
     if not slots or len({s[1] for s in slots}) != len(slots):
-        slots = [(None, f"{p}_{it}") for p in ("budget", "actual") for it in SANGONG_ITEMS]
+        extra = ("meeting", "training") if any("会议费" in r.text for r in header) else ()
+        slots = [(None, f"{p}_{it}") for p in ("budget", "actual") for it in (*SANGONG_ITEMS, *extra)]
     out = []
     uncertain = None
     for row, vals in data:
