@@ -46,6 +46,8 @@ def _round_trip(out: Path, manifest: dict) -> dict | None:
     seconds: dict[str, float] = defaultdict(float)
     docs: Counter = Counter()
     perfect: Counter = Counter()
+    silent: Counter = Counter()
+    false_errors: Counter = Counter()
     for d in manifest["documents"]:
         if d["kind"] == "unreadable":
             continue
@@ -69,6 +71,14 @@ def _round_trip(out: Path, manifest: dict) -> dict | None:
         )
         hit = sum((want & got).values())
         n = sum(want.values())
+        # A wrong cell is silent when its table carries no error: the product would trust it.
+        reported = {p.table for p in res.problems if p.severity == "error"}
+        wrong = (want - got) + Counter(
+            {k: v for k, v in (got - want).items() if k[4] not in EXTENSION_COLUMNS}
+        )
+        silent[fmt] += sum(v for k, v in wrong.items() if k[0] not in reported)
+        if d["faults"] == [] and reported:
+            false_errors[fmt] += 1
         if hit == n:
             perfect[fmt] += 1
         per_fmt[fmt][0] += hit
@@ -92,6 +102,8 @@ def _round_trip(out: Path, manifest: dict) -> dict | None:
         "cells": {f: v[1] for f, v in per_fmt.items()},
         "documents": dict(docs),
         "documents_all_cells_read": dict(perfect),
+        "silent_wrong_cells": dict(silent),
+        "clean_documents_with_errors": dict(false_errors),
         "parse_ms_per_doc": {f: round(1000 * seconds[f] / max(1, docs[f]), 1) for f in seconds},
         "errors": dict(errors),
         "by_table_pct": {t: pct(v) for t, v in sorted(per_table.items())},

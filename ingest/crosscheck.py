@@ -72,6 +72,13 @@ def fits(table: str, trusted: dict[str, TableReading]) -> Callable[[TableRow, di
     fixed = _equal(table, trusted)
     t03 = trusted.get("03") if table in ("05", "07", "08") else None
     all_money = {r.code: r.amounts for r in t03.rows} if t03 else {}
+    floors: dict[str | None, dict[str, float]] = {}
+    if table == "03":  # 03 holds all money: at least the fiscal parts 05 + 07 + 08
+        for part in ("05", "07", "08"):
+            for r in trusted[part].rows if part in trusted else []:
+                f = floors.setdefault(r.code, {})
+                for col in ("total", "basic", "project"):
+                    f[col] = f.get(col, 0.0) + r.amounts.get(col, 0.0)
 
     def ok(row: TableRow, amounts: dict) -> bool:
         for col, value in fixed(row).items():
@@ -82,7 +89,8 @@ def fits(table: str, trusted: dict[str, TableReading]) -> Callable[[TableRow, di
             for col in ("total", "basic", "project"):
                 if amounts.get(col, 0.0) > ceiling.get(col, 0.0) + _TOL:
                     return False
-        return True
+        floor = floors.get(row.code, {})
+        return all(amounts.get(col, 0.0) + _TOL >= v for col, v in floor.items())
 
     return ok
 

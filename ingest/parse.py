@@ -79,12 +79,17 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         readings[region.table] = reading
     # Totals first: a table that balances can settle placements another leaves open.
     trusted: dict[str, TableReading] = {}
-    for table in sorted(readings, key=VERIFY_ORDER.index):
-        probs, n = VERIFIERS[table](readings[table], trusted)
-        problems.extend(probs)
-        checked += n
-        if not any(p.severity == "error" for p in probs):
+    verdicts: dict[str, tuple[list[Problem], int]] = {}
+    order = sorted(readings, key=VERIFY_ORDER.index)
+    for table in [*order, *order]:  # a second pass for tables left open, with all others settled
+        if table in verdicts and not _open(verdicts[table][0]):
+            continue
+        verdicts[table] = VERIFIERS[table](readings[table], trusted)
+        if not any(p.severity == "error" for p in verdicts[table][0]):
             trusted[table] = readings[table]
+    for table in sorted(order):
+        problems.extend(verdicts[table][0])
+        checked += verdicts[table][1]
     problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:
         if t not in readings:
@@ -114,6 +119,10 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         source_path=path,
     )
     return ParseResult(doc, lines, facts, problems, checked)
+
+
+def _open(problems: list[Problem]) -> bool:
+    return any(p.code == "placement_uncertain" for p in problems)
 
 
 def _empty_tables(regions, readings: dict[str, TableReading], unit_name: str | None) -> list[Problem]:

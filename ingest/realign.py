@@ -20,9 +20,24 @@ def search(
     rows: list[TableRow], options: list[list[dict]], holds: Callable[[list[dict]], bool]
 ) -> list[list[dict]]:
     """Readings (one amounts dict per row) for which `holds` is true, at the
-    fewest rows moved away from their current amounts; at most two (two mean
-    the identities do not decide)."""
+    fewest rows moved away from where they were printed; at most two (two mean
+    the identities do not decide). Rows read without positions had no printed
+    place: every placement of theirs is tried, at no cost."""
     current = [r.amounts for r in rows]
+    free = [i for i, r in enumerate(rows) if not r.positional and len(options[i]) > 1]
+    if free:
+        found: list[list[dict]] = []
+        for n, pick in enumerate(_product([options[i] for i in free])):
+            if n >= _BUDGET:
+                return []
+            cand = list(current)
+            for i, a in zip(free, pick, strict=True):
+                cand[i] = a
+            if holds(cand) and not any(all(_same(x, y) for x, y in zip(cand, f, strict=True)) for f in found):
+                found.append(cand)
+                if len(found) > 1:
+                    return found
+        return found
     if holds(current):
         return [current]
     movable = [i for i, o in enumerate(options) if any(a != current[i] for a in o)]
@@ -132,7 +147,8 @@ class _Tree:
             own = alts or [r.amounts]  # placements that keep the row identity (the printed one among them)
             kept = [a for a in own if fits(r, a)] or own  # other tables' totals narrow the choice
             self.cands.append(kept)
-            self.moved.append([a != r.amounts for a in kept])
+            # Moving a value away from where it was printed costs; packed values had no place.
+            self.moved.append([r.positional and a != r.amounts for a in kept])
         index: dict[str, int] = {}
         for i, r in enumerate(rows):
             if r.code and r.code not in index:

@@ -140,9 +140,12 @@ def subject_violations(
 def verify_subject(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
     table, rows, columns = reading.table, reading.rows, reading.columns
     violations, checked = subject_violations(table, rows, columns)
-    if not violations:
+    # Values read without positions balance in printed order only by luck unless no
+    # other placement does: such a table is checked for other readings as well.
+    packed = any(not r.positional and len(placements(table, r.raw_values, columns)) > 1 for r in rows)
+    if not violations and not packed:
         return [], checked
-    fixed = _try_row_shift(reading)
+    fixed = _try_row_shift(reading) if violations else None
     if fixed:
         how, new_amounts = fixed
         return [_realigned(reading, new_amounts, how)], checked
@@ -150,6 +153,8 @@ def verify_subject(reading: TableReading, trusted: dict | None = None) -> tuple[
     if count > 1 and trusted:
         count, reading_found = solve_tree(reading, fits(table, trusted))
     if reading_found is not None and not subject_violations(table, rows, columns, reading_found)[0]:
+        if all(a == r.amounts for a, r in zip(reading_found, rows, strict=True)):
+            return [], checked  # the printed order is the only reading that balances
         return [_realigned(reading, reading_found, "空白单元格位置")], checked
     if count > 1:
         return [_ambiguous(table)], checked
@@ -264,9 +269,13 @@ def _chains(rows: list[TableRow]) -> list[list[int]]:
 def verify_two_sided(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
     t = reading.table
     vs, checks = two_sided_violations(reading)
-    if vs and t == "04":
-        found = search(reading.rows, options_04(reading), lambda c: not two_sided_violations(reading, c)[0])
+    options = options_04(reading) if t == "04" else []
+    packed = any(not r.positional and len(o) > 1 for r, o in zip(reading.rows, options, strict=False))
+    if (vs or packed) and t == "04":
+        found = search(reading.rows, options, lambda c: not two_sided_violations(reading, c)[0])
         if len(found) == 1:
+            if all(a == r.amounts for a, r in zip(found[0], reading.rows, strict=True)):
+                return [], checks
             return [_realigned(reading, found[0], "各列合计确定空白单元格位置")], checks
         if len(found) > 1:
             return [_ambiguous(t)], checks

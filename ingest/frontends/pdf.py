@@ -16,9 +16,11 @@ from ingest.grid import Cell, Grid, Row, normalize, parse_amount
 from ingest.record import ParseError
 
 # A gap wider than this share of the glyph height starts a new cell. Measured on
-# real tables: gaps inside a word or number ≤ 0.6, between cells ≥ 1.0. Where a
-# number meets a word a smaller gap is enough (an amount cell beside a name cell).
+# the real tables: inside a number or a Chinese word ≤ 0.1 (full-width glyphs
+# touch), between words of prose ≤ 0.6, between cells ≥ 1.0. Where a number meets
+# a word, or Chinese meets Chinese, a smaller gap already separates two cells.
 CELL_GAP = 0.75
+HAN_GAP = 0.45
 KIND_GAP = 0.3
 _NUMERIC = frozenset("0123456789０１２３４５６７８９.,．，-−%")
 _SPACES = frozenset(" \t\r\n\u3000\xa0")
@@ -116,7 +118,11 @@ def _cells(line_chars: list) -> list[Cell]:
             cur = None
             continue
         gap = left - cur[2] if cur is not None else 0.0
-        limit = KIND_GAP if cur is not None and _boundary(cur[0], ch) else CELL_GAP
+        limit = CELL_GAP
+        if cur is not None:
+            limit = (
+                KIND_GAP if _boundary(cur[0], ch) else HAN_GAP if _han(cur[0][-1]) and _han(ch) else CELL_GAP
+            )
         if cur is not None and gap <= limit * max(h, cur[3]):
             cur[0] += ch
             cur[2] = max(cur[2], right)
@@ -145,6 +151,10 @@ def _boundary(token: str, ch: str) -> bool:
     if (ch in _NUMERIC) != (token[-1] in _NUMERIC) or token in ("-", "−"):
         return True  # a dash alone is a zero cell, not a minus sign
     return ch in _NUMERIC and _COMPLETE_AMOUNT.search(token) is not None
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
 def _split_number(prev: list, left: float, ch: str) -> bool:

@@ -22,6 +22,7 @@ class TableRow:
     # The row's amounts in printed order: the verifier re-places them when blanks were dropped.
     raw_values: list[float] = field(default_factory=list)
     placement: str | None = None  # how the identities re-placed the amounts, when not as printed
+    positional: bool = False  # amounts placed by printed positions (else by order: blanks may be lost)
 
 
 @dataclass

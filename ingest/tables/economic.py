@@ -29,6 +29,8 @@ def _is_body(row: Row) -> bool:
 def read_economic(region: Region) -> TableReading:
     rows = [r for r in region.rows if not is_column_number_row(r)]
     start = next((i for i, r in enumerate(rows) if _is_body(r)), len(rows))
+    if start >= 2 and _name_line_above(rows[start - 2], rows[start - 1], rows[start]):
+        start -= 1  # the first line of a name centred on the first body row
     body = rows[start:]
     bounds = _group_starts(body)
     grouped = all(r.positional for r in body) and len(bounds) >= 2
@@ -51,6 +53,17 @@ def read_economic(region: Region) -> TableReading:
     for r in totals_rows:
         out.extend(_read_totals(r))
     return TableReading("06", out, ["amount"])
+
+
+_HEADER_WORD = re.compile(r"科目|代码|编码|名称|决算|经费|项目|合计|类|款")
+
+
+def _name_line_above(before: Row, row: Row, first: Row) -> bool:
+    if not (row.positional and first.positional) or row.page != first.page or before.page != row.page:
+        return False
+    if any(parse_amount(c.text) is not None or _HEADER_WORD.search(c.text) for c in row.cells):
+        return False
+    return (first.y - row.y) < 0.6 * (row.y - before.y)
 
 
 def _group_starts(body: list[Row]) -> list[float]:
@@ -113,16 +126,21 @@ def _read_stream(stream) -> list[TableRow]:
 
 def _nearest(items, page: int, y: float, owner: TableRow | None, named: set) -> TableRow | None:
     """The item on the fragment's line, else the nearest one; on a tie the one whose
-    own line has no name (its name is wrapped around it), else the stream's own."""
+    own line has no name (its name is wrapped around it), else the one with the
+    longest name so far (only long names wrap)."""
     same = [(abs(iy - y), it, (ip, iy) in named) for it, ip, iy in items if ip == page]
     if not same:
         return owner
+    if any(it is owner and d < 1e-6 for d, it, _ in same):
+        return owner  # the item it follows on its own line
     best = min(d for d, _, _ in same)
     tied = [(it, has_name) for d, it, has_name in same if d - best < 1e-6]
     unnamed = [it for it, has_name in tied if not has_name]
     if len(tied) > 1 and len(unnamed) == 1:
         return unnamed[0]
-    return owner if owner is not None and any(it is owner for it, _ in tied) else tied[0][0]
+    if len(tied) > 1:
+        return max((it for it, _ in tied), key=lambda it: len(it.label))
+    return tied[0][0]
 
 
 def _read_totals(row: Row) -> list[TableRow]:

@@ -164,6 +164,16 @@ def split_merged(row: Row, value_left: float | None) -> list[Row]:
             continue
         starts = code or _CODE_AND_NAME.match(t) or parse_amount(t) is None
         if seen_value and starts and not is_column_number_row(row):
+            # `… 71.05 221 02 01 住房公积金`: the code parts in front of the name start the row too
+            while (
+                i > 1
+                and _CODE_PART.match(row.cells[i - 1].text.strip())
+                and _CODE_PART.match(t or "x") is None
+            ):
+                if any(c is row.cells[i - 1] for c in values) and "." not in row.cells[i - 1].text:
+                    i -= 1
+                else:
+                    break
             first = Row(row.cells[:i], row.page, row.y, row.positional)
             rest = [Cell(c.text) for c in row.cells[i:]]
             return [first, *split_merged(Row(rest, row.page, row.y + 0.01, positional=False), None)]

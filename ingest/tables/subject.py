@@ -39,9 +39,9 @@ def read_subject_table(region: Region) -> TableReading:
         amounts = None
         if lr.positional and len(centres) == len(keys):
             amounts = assign_by_position(lr.values, centres)
+        row = TableRow(lr.label, code, amounts or {}, lr.page, positional=amounts is not None)
         if amounts is None:
-            amounts = assign_by_order(lr.values, keys)
-        row = TableRow(lr.label, code, amounts, lr.page)
+            row.amounts = assign_by_order(lr.values, keys)
         row.raw_values = [v[1] for v in lr.values]
         rows.append(row)
     return TableReading(table, rows, keys)
