@@ -137,7 +137,13 @@ class _Tree:
     row and each of its placements, the fewest moved rows in its subtree that
     make it hold, and how many such readings there are (capped at 2)."""
 
-    def __init__(self, reading: TableReading, fits: Callable[[TableRow, dict], bool]):
+    def __init__(
+        self,
+        reading: TableReading,
+        fits: Callable[[TableRow, dict], bool],
+        children: dict[int | None, list[int]],
+        total: int | None,
+    ):
         rows, self.cols = reading.rows, reading.columns
         self.cands = []
         self.current = [r.amounts for r in rows]
@@ -149,15 +155,7 @@ class _Tree:
             self.cands.append(kept)
             # Moving a value away from where it was printed costs; packed values had no place.
             self.moved.append([r.positional and a != r.amounts for a in kept])
-        index: dict[str, int] = {}
-        for i, r in enumerate(rows):
-            if r.code and r.code not in index:
-                index[r.code] = i
-        self.children: dict[int | None, list[int]] = {}
-        for code, i in index.items():
-            parent = index.get(code[:5] if len(code) == 7 else code[:3] if len(code) == 5 else "")
-            self.children.setdefault(parent, []).append(i)
-        self.total = next((i for i, r in enumerate(rows) if r.code is None and r.amounts), None)
+        self.children, self.total = children, total
         self.memo: dict[int, dict[int, tuple]] = {}
         self.n = len(rows)
 
@@ -244,12 +242,40 @@ class _Tree:
         return 1, [self.cands[i][choice[i]] if i in choice else self.current[i] for i in range(self.n)]
 
 
+def _anything(_row: TableRow, _amounts: dict) -> bool:
+    return True
+
+
 def solve_tree(
-    reading: TableReading, fits: Callable[[TableRow, dict], bool] = lambda r, a: True
+    reading: TableReading, fits: Callable[[TableRow, dict], bool] = _anything
 ) -> tuple[int, list[dict] | None]:
     """(readings that balance at the fewest moved rows, capped at 2; the reading if one).
     `fits` drops a row's placements that contradict tables already read."""
-    return _Tree(reading, fits).solve()
+    rows = reading.rows
+    index: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        if r.code and r.code not in index:
+            index[r.code] = i
+    children: dict[int | None, list[int]] = {}
+    for code, i in index.items():
+        parent = index.get(code[:5] if len(code) == 7 else code[:3] if len(code) == 5 else "")
+        children.setdefault(parent, []).append(i)
+    total = next((i for i, r in enumerate(rows) if r.code is None and r.amounts), None)
+    return _Tree(reading, fits, children, total).solve()
+
+
+def solve_04(reading: TableReading, fits: Callable[[TableRow, dict], bool]) -> tuple[int, list[dict] | None]:
+    """Table 04's expenditure side as a one-level tree: 本年支出合计 = Σ 类 in every
+    column; `fits` holds what the other rows (per-fund balance, 总计) demand."""
+    rows = reading.rows
+    classes = [i for i, r in enumerate(rows) if r.side == "expenditure" and r.code]
+    total = next(
+        (i for i, r in enumerate(rows) if r.side == "expenditure" and r.label == "本年支出合计"), None
+    )
+    if total is None:
+        return 0, None
+    right = TableReading(reading.table, rows, ["total", "general", "fund", "state_capital"])
+    return _Tree(right, fits, {None: [total], total: classes}, None).solve()
 
 
 def one_reading(found: list[dict]) -> tuple[dict | None, bool]:

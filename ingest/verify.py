@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.crosscheck import fits, sangong_fits
-from ingest.realign import mark_moved, one_reading, options_04, options_09, search, solve_tree
+from ingest.realign import mark_moved, one_reading, options_04, options_09, search, solve_04, solve_tree
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.catalog import INCOME_ITEMS, ROW_IDENTITIES, TREE_TABLES
@@ -272,7 +272,7 @@ def verify_two_sided(reading: TableReading, trusted: dict | None = None) -> tupl
     options = options_04(reading) if t == "04" else []
     packed = any(not r.positional and len(o) > 1 for r, o in zip(reading.rows, options, strict=False))
     if (vs or packed) and t == "04":
-        found = search(reading.rows, options, lambda c: not two_sided_violations(reading, c)[0])
+        found = _settle_04(reading, options)
         if len(found) == 1:
             if all(a == r.amounts for a, r in zip(found[0], reading.rows, strict=True)):
                 return [], checks
@@ -280,6 +280,62 @@ def verify_two_sided(reading: TableReading, trusted: dict | None = None) -> tupl
         if len(found) > 1:
             return [_ambiguous(t)], checks
     return [Problem("error", t, v.rule, v.message(t)) for v in vs], checks
+
+
+def _settle_04(reading: TableReading, options: list[list[dict]]) -> list[list[dict]]:
+    """Readings of 04 that make every identity hold (at most two): the classes by
+    dynamic programming under 本年支出合计 (fixed fund by fund by the income side),
+    then the rows outside that tree (总计, breakdowns) by search."""
+    rows = reading.rows
+    holds = lambda c: not two_sided_violations(reading, c)[0]  # noqa: E731
+    per_fund = _per_fund_targets(reading)
+
+    def fits_04(row: TableRow, a: dict) -> bool:
+        if row.label != "本年支出合计" or row.side != "expenditure":
+            return True
+        return all(abs(a.get(f, 0.0) - v) <= 0.015 for f, v in per_fund.items())
+
+    count, tree = solve_04(reading, fits_04)
+    if count > 1:
+        return [tree or [], []]  # two readings: the identities do not decide
+    if tree is None:
+        return search(rows, options, holds)
+    # The tree settles 本年支出合计 and the 类 rows; the rows outside it (总计, the
+    # carry-over breakdowns) keep their own placements to choose from.
+    settled = [
+        TableRow(r.label, r.code, a, r.page, side=r.side, positional=r.positional)
+        for r, a in zip(rows, tree, strict=True)
+    ]
+    rest = [
+        [a] if r.code or r.label == "本年支出合计" else o for r, a, o in zip(rows, tree, options, strict=True)
+    ]
+    return search(settled, rest, holds)
+
+
+def _per_fund_targets(reading: TableReading) -> dict[str, float]:
+    """本年支出合计 per fund column as the income side fixes it (本年收入 + 年初结转 − 年末结转),
+    when the carry-over breakdown rows add up to their totals."""
+    rows = reading.rows
+    amount = {id(r): r.amounts for r in rows}
+
+    def get(rows, side: str, *labels: str, col: str = "amount") -> float:
+        hits = [amount[id(r)] for r in rows if r.side == side and r.label in labels]
+        return next((a for a in hits if a), hits[0] if hits else {}).get(col, 0.0)
+
+    opening = {f: get(rows, "income", f"年初财政拨款结转和结余（{label}）") for f, label in _FUNDS}
+    closing = {
+        f: sum(
+            sum(r.amounts.values())
+            for r in rows
+            if r.side == "expenditure" and r.label.startswith("年末") and label in r.label
+        )
+        for f, label in _FUNDS
+    }
+    if _off(sum(opening.values()), get(rows, "income", "年初财政拨款结转和结余"), 3):
+        return {}
+    if _off(sum(closing.values()), get(rows, "expenditure", "年末财政拨款结转和结余", col="total"), 3):
+        return {}
+    return {f: get(rows, "income", label) + opening[f] - closing[f] for f, label in _FUNDS}
 
 
 def _ambiguous(t: str) -> Problem:
