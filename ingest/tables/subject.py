@@ -25,7 +25,9 @@ def read_subject_table(region: Region) -> TableReading:
     header, body = region.rows[:start], region.rows[start:]
     found = header_columns(header, spec)
     optional = OPTIONAL_COLUMNS.get(table, set())
-    keys = [c.key for c in spec if c.key not in optional or c.key in found]
+    header_text = "".join(r.text for r in header).replace(" ", "")
+    printed = {c.key for c in spec if any(k in header_text for k in c.keywords)}  # also without positions
+    keys = [c.key for c in spec if c.key not in optional or c.key in found or c.key in printed]
     centres = fill_missing_centres(found, keys) if found else {}
     value_left = value_left_of(centres)
     rows: list[TableRow] = []
