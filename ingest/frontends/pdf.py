@@ -51,13 +51,18 @@ def _chars(textpage, text: str, height: float) -> list[tuple[float, float, float
     ox, oy = ctypes.c_double(), ctypes.c_double()
     if _glyphless(handle, text if direct else "", n):
         return None
+    loose, origin, generated = (
+        pdfium_c.FPDFText_GetLooseCharBox,
+        pdfium_c.FPDFText_GetCharOrigin,
+        pdfium_c.FPDFText_IsGenerated,
+    )
     out = []
     for i in range(n):
         ch = text[i] if direct else chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 32)
-        if ch in "\r\n" or pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+        if ch in "\r\n" or (ch == " " and generated(handle, i) == 1):
             continue  # line ends and spaces pdfium inferred: geometry decides instead
-        pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-        pdfium_c.FPDFText_GetCharOrigin(handle, i, ox, oy)
+        loose(handle, i, box)
+        origin(handle, i, ox, oy)
         h = box.top - box.bottom
         if h < 0.5:  # a font without ascent/descent metrics
             h = pdfium_c.FPDFText_GetFontSize(handle, i) or 10.0
@@ -117,17 +122,16 @@ def _cells(line_chars: list) -> list[Cell]:
         if ch in _SPACES:
             cur = None
             continue
-        gap = left - cur[2] if cur is not None else 0.0
-        limit = CELL_GAP
         if cur is not None:
-            limit = (
+            gap = (left - cur[2]) / max(h, cur[3])
+            # the smallest limit first: most characters touch the one before
+            if gap <= KIND_GAP or gap <= (
                 KIND_GAP if _boundary(cur[0], ch) else HAN_GAP if _han(cur[0][-1]) and _han(ch) else CELL_GAP
-            )
-        if cur is not None and gap <= limit * max(h, cur[3]):
-            cur[0] += ch
-            cur[2] = max(cur[2], right)
-            cur[3] = max(cur[3], h)
-            continue
+            ):
+                cur[0] += ch
+                cur[2] = max(cur[2], right)
+                cur[3] = max(cur[3], h)
+                continue
         if cur is None and tokens and _split_number(tokens[-1], left, ch):
             cur = tokens[-1]  # "0." + "00": a number split after its decimal point
             cur[0] += ch

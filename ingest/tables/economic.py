@@ -115,8 +115,12 @@ def _read_stream(stream) -> list[TableRow]:
         else:
             fragments.append((row.page, row.y, cell.x or 0.0, text.replace(" ", ""), current))
     named = {(p, y) for p, y, _x, _t, _o in fragments}
+    where = {id(it): (p, y) for it, p, y in items}
     for page, y, _x, text, owner in sorted(fragments, key=lambda f: (f[0], f[1], f[2])):
-        target = _nearest(items, page, y, owner, named)
+        if owner is not None and where[id(owner)] == (page, y):
+            target = owner  # the item it follows on its own line (the common case)
+        else:
+            target = _nearest(items, page, y, owner, named)
         if target is not None:
             target.label += text
     for it, _page, _y in items:
@@ -131,8 +135,6 @@ def _nearest(items, page: int, y: float, owner: TableRow | None, named: set) -> 
     same = [(abs(iy - y), it, (ip, iy) in named) for it, ip, iy in items if ip == page]
     if not same:
         return owner
-    if any(it is owner and d < 1e-6 for d, it, _ in same):
-        return owner  # the item it follows on its own line
     best = min(d for d, _, _ in same)
     tied = [(it, has_name) for d, it, has_name in same if d - best < 1e-6]
     unnamed = [it for it, has_name in tied if not has_name]

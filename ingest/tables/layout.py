@@ -151,6 +151,10 @@ def split_merged(row: Row, value_left: float | None) -> list[Row]:
     """Two rows' cells printed on one line (re-typeset PDFs, flowed text): a code
     or a name after the row's amounts starts the next row. Positions of the
     second part are dropped: its columns are placed by order and the identities."""
+    texts = [c.text for c in row.cells]
+    first = next((i for i, t in enumerate(texts) if "." in t and parse_amount(t) is not None), None)
+    if first is None or all(parse_amount(t) is not None and not _CODE.match(t) for t in texts[first:]):
+        return [row]  # nothing but amounts after the first amount: one row
     codes, labels, values = split_label_values(row, value_left)
     if not values or not (codes or labels):
         return [row]
