@@ -143,13 +143,15 @@ class _Tree:
         fits: Callable[[TableRow, dict], bool],
         children: dict[int | None, list[int]],
         total: int | None,
+        fixed: dict[int, list[dict]] | None = None,
     ):
         rows, self.cols = reading.rows, reading.columns
         self.cands = []
         self.current = [r.amounts for r in rows]
         self.moved: list[list[bool]] = []
-        for r in rows:
+        for i, r in enumerate(rows):
             alts = placements(reading.table, r.raw_values, self.cols) if r.raw_values else []
+            alts = (fixed or {}).get(i, alts)
             own = alts or [r.amounts]  # placements that keep the row identity (the printed one among them)
             kept = [a for a in own if fits(r, a)] or own  # other tables' totals narrow the choice
             self.cands.append(kept)
@@ -265,17 +267,42 @@ def solve_tree(
 
 
 def solve_04(reading: TableReading, fits: Callable[[TableRow, dict], bool]) -> tuple[int, list[dict] | None]:
-    """Table 04's expenditure side as a one-level tree: 本年支出合计 = Σ 类 in every
-    column; `fits` holds what the other rows (per-fund balance, 总计) demand."""
+    """Table 04's expenditure side as a tree over its four columns: 总计 = 本年支出合计
+    + 年末结转和结余 (or its per-fund breakdown rows), 本年支出合计 = Σ 类. `fits`
+    holds what the income side demands of 总计 fund by fund."""
+    from ingest.tables.catalog import FUND_COLUMNS
+
     rows = reading.rows
-    classes = [i for i, r in enumerate(rows) if r.side == "expenditure" and r.code]
-    total = next(
-        (i for i, r in enumerate(rows) if r.side == "expenditure" and r.label == "本年支出合计"), None
-    )
+
+    def find(label: str) -> int | None:
+        return next((i for i, r in enumerate(rows) if r.side == "expenditure" and r.label == label), None)
+
+    total, grand, closing = find("本年支出合计"), find("总计"), find("年末财政拨款结转和结余")
     if total is None:
         return 0, None
+    classes = [i for i, r in enumerate(rows) if r.side == "expenditure" and r.code]
+    children: dict[int | None, list[int]] = {total: classes}
+    fixed: dict[int, list[dict]] = {}
+    if grand is None:
+        children[None] = [total]
+    else:
+        kids = [total]
+        split = [
+            i
+            for i, r in enumerate(rows)
+            if r.side == "expenditure" and r.label.startswith("年末") and "（" in r.label and r.raw_values
+        ]
+        if (closing is not None and len(rows[closing].raw_values) > 1) or not split:
+            kids += [closing] if closing is not None else []
+        else:  # the per-fund breakdown rows carry the split: each in its fund's column
+            for i in split:
+                col = next((c for c, name in FUND_COLUMNS if name in rows[i].label), None)
+                v = sum(rows[i].raw_values)
+                fixed[i] = [{"total": v, col: v}] if col else [rows[i].amounts]
+            kids += split
+        children[None], children[grand] = [grand], kids
     right = TableReading(reading.table, rows, ["total", "general", "fund", "state_capital"])
-    return _Tree(right, fits, {None: [total], total: classes}, None).solve()
+    return _Tree(right, fits, children, None, fixed).solve()
 
 
 def one_reading(found: list[dict]) -> tuple[dict | None, bool]:

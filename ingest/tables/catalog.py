@@ -158,3 +158,10 @@ EXPENDITURE_ITEMS = {
     "01": ["本年支出合计", "结余分配", "年末结转和结余"],
     "04": ["本年支出合计", "年末财政拨款结转和结余"],
 }
+
+# 04's fund columns and the income-side item that names each.
+FUND_COLUMNS = (
+    ("general", "一般公共预算财政拨款"),
+    ("fund", "政府性基金预算财政拨款"),
+    ("state_capital", "国有资本经营预算财政拨款"),
+)

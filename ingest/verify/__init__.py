@@ -1,0 +1,21 @@
+"""Check every table against its own identities (R-row, R-tree, R-econ, R-01,
+R-04, R-07, R-09). Where the printed reading does not balance, or positions
+were lost, the identities choose the placement and say so; otherwise the
+printed values are kept and every identity that fails is reported. Never a
+silent wrong number."""
+
+from ingest.verify.common import COLUMN_NAMES, TABLE_NAMES
+from ingest.verify.economic import verify_economic
+from ingest.verify.sangong import settle_sangong, verify_sangong
+from ingest.verify.subject import subject_violations, verify_subject
+from ingest.verify.two_sided import verify_two_sided
+
+VERIFIERS = {
+    "01": verify_two_sided,
+    "04": verify_two_sided,
+    "06": verify_economic,
+    "09": verify_sangong,
+    **{t: verify_subject for t in ("02", "03", "05", "07", "08")},
+}
+
+__all__ = ["COLUMN_NAMES", "TABLE_NAMES", "VERIFIERS", "settle_sangong", "subject_violations"]
