@@ -7,6 +7,7 @@ every identity of the table hold; several readings that hold are reported."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import combinations
 
 from ingest.tables.base import TableReading, TableRow
@@ -93,23 +94,53 @@ def sangong_slots(n_values: int, extra: bool) -> list[list[str]]:
     return [grouped, paired]
 
 
-def options_09(row: TableRow, balanced: Callable[[dict], bool], extra: bool) -> list[dict]:
+def options_09(row: TableRow, accept: Callable[[dict], bool], extra: bool) -> list[dict] | None:
     """Every reading of the 三公 row's printed values, in either printed order,
-    with the values in order-preserving slots, that satisfies the row identities.
+    with the values in order-preserving slots, that satisfies the row identities
+    and `accept`; None when too many readings balance to list them all.
     `extra`: the header has 会议费/培训费 columns."""
-    values = row.raw_values
-    extra = extra or len(values) > 2 * len(SANGONG_ITEMS)
-    seen: list[dict] = []
-    for slots in sangong_slots(len(values), extra):
-        if len(values) > len(slots):
+    extra = extra or len(row.raw_values) > 2 * len(SANGONG_ITEMS)
+    readings = _balanced_09(tuple(round(v * 100) for v in row.raw_values), extra)
+    if readings is None:
+        return None
+    out: list[dict] = []
+    for a in readings:
+        amounts = {k: v / 100 for k, v in a.items()}
+        if accept(amounts) and not any(_same(amounts, o) for o in out):
+            out.append(amounts)
+    return out
+
+
+_MAX_09 = 3000
+
+
+@lru_cache(maxsize=256)
+def _balanced_09(cents: tuple[int, ...], extra: bool) -> tuple[dict, ...] | None:
+    """The readings (in cents) whose 合计 and 小计 hold in both phases."""
+    out = []
+    for slots in sangong_slots(len(cents), extra):
+        if len(cents) > len(slots):
             continue
-        for idx in combinations(range(len(slots)), len(values)):
-            amounts = {slots[i]: v for i, v in zip(idx, values, strict=True)}
-            if balanced(amounts) and not any(_same(amounts, s) for s in seen):
-                seen.append(amounts)
-                if len(seen) > 24:
-                    return seen  # the identities do not decide
-    return seen
+        for idx in combinations(range(len(slots)), len(cents)):
+            a = {slots[i]: v for i, v in zip(idx, cents, strict=True)}
+            if _holds_09(a):
+                out.append(a)
+                if len(out) > _MAX_09:
+                    return None
+    return tuple(out)
+
+
+def _holds_09(a: dict) -> bool:
+    for p in ("budget", "actual"):
+        g = a.get
+        if abs(g(f"{p}_vehicle_purchase", 0) + g(f"{p}_vehicle_operation", 0) - g(f"{p}_vehicle", 0)) > 2:
+            return False
+        three = g(f"{p}_outbound", 0) + g(f"{p}_vehicle", 0) + g(f"{p}_reception", 0)
+        five = three + g(f"{p}_meeting", 0) + g(f"{p}_training", 0)
+        total = g(f"{p}_total", 0)
+        if abs(three - total) > 3 and abs(five - total) > 5:
+            return False
+    return True
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -158,12 +189,16 @@ class _Tree:
             # Moving a value away from where it was printed costs; packed values had no place.
             self.moved.append([r.positional and a != r.amounts for a in kept])
         self.children, self.total = children, total
+        self._vecs: dict[tuple[int, int], tuple[int, ...]] = {}
         self.memo: dict[int, dict[int, tuple]] = {}
         self.n = len(rows)
 
     def vec(self, i: int, k: int) -> tuple[int, ...]:
-        a = self.cands[i][k]
-        return tuple(round(a.get(c, 0.0) * 100) for c in self.cols)
+        key = (i, k)
+        if key not in self._vecs:
+            a = self.cands[i][k]
+            self._vecs[key] = tuple(round(a.get(c, 0.0) * 100) for c in self.cols)
+        return self._vecs[key]
 
     def feasible(self, i: int) -> dict[int, tuple]:
         """candidate index → (moves, count, picks) for row i and its subtree."""

@@ -42,7 +42,10 @@ def verify_sangong(reading: TableReading, trusted: dict | None = None) -> tuple[
         vs = sangong_violations(r.amounts)
         if not vs and not reading.uncertain:
             continue
-        found = options_09(r, lambda a, floor=floor: not sangong_violations(a) and floor(a), extra)
+        found = options_09(r, floor, extra)
+        if found is None:
+            problems.append(ambiguous("09"))
+            continue
         chosen, dropped = one_reading(found)
         if chosen is not None:
             if chosen != r.amounts:
@@ -64,10 +67,10 @@ def settle_sangong(reading: TableReading, facts) -> Problem | None:
     row = reading.rows[0]
 
     def agrees(a: dict) -> bool:
-        return not sangong_violations(a) and all(abs(a.get(k, 0.0) - v) <= 0.015 for k, v in stated.items())
+        return all(abs(a.get(k, 0.0) - v) <= 0.015 for k, v in stated.items())
 
     extra = any("meeting" in k or "training" in k for k in reading.columns)
-    chosen, dropped = one_reading(options_09(row, agrees, extra))
+    chosen, dropped = one_reading(options_09(row, agrees, extra) or [])
     if chosen is None:
         return None
     how = "三公经费各项勾稽关系及情况说明所述金额确定各栏位置"
