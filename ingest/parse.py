@@ -17,7 +17,7 @@ from ingest.tables.locate import locate
 from ingest.tables.sangong import read_sangong
 from ingest.tables.subject import read_subject_table
 from ingest.tables.two_sided import read_two_sided
-from ingest.verify import TABLE_NAMES, VERIFIERS, settle_sangong
+from ingest.verify import TABLE_NAMES, VERIFIERS, settle_sangong, unchecked_rows
 
 VERIFY_ORDER = ["01", "04", "02", "03", "05", "07", "08", "06", "09"]
 READERS = {
@@ -77,6 +77,15 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         if (region.unit or doc_unit) == "元":
             _to_wanyuan(reading)  # verify in 万元: the rounding tolerance is 0.01 万元 per addend
         readings[region.table] = reading
+        problems.extend(
+            Problem(
+                "warning",
+                region.table,
+                "reader_note",
+                f"公开{region.table}表（{TABLE_NAMES[region.table]}）{n}",
+            )
+            for n in reading.notes
+        )
     # Totals first: a table that balances can settle placements another leaves open.
     trusted: dict[str, TableReading] = {}
     verdicts: dict[str, tuple[list[Problem], int]] = {}
@@ -95,6 +104,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         if t not in readings:
             problems.append(Problem("warning", t, "table_missing", f"未找到公开{t}表（{TABLE_NAMES[t]}）"))
     _fill_codes(readings)
+    problems.extend(unchecked_rows(readings))
     try:
         facts = _facts(pages, readings)
     except Exception as exc:  # the tables stand on their own; say the narrative was not read

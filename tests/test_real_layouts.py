@@ -188,3 +188,28 @@ def test_real_pdfs_every_table_balances(name):
     r = parse_file(need_shared(REAL / name))
     balanced, with_numbers = r.balance()
     assert with_numbers >= 6 and balanced == with_numbers
+
+
+def test_hostile_lines_are_linear_and_reported(lines):  # noqa: F811
+    """A 60 KB line of junk inside a table: read in linear time, and its numbers are
+    said to be outside every check rather than loaded silently."""
+    out = list(lines)
+    i = next(k for k, x in enumerate(out) if x.startswith("一、一般公共预算财政拨款\t1"))
+    out.insert(i + 1, "\t".join(["12.34", "某项"] * 7500))
+    r = parse(out)
+    assert ("04", "row_unchecked") in [(p.table, p.code) for p in r.problems]
+    assert [c for c in cells(r) if c[2] != "某项"] == load(GOLDEN)
+
+
+def test_stray_line_inside_economic_table(lines):  # noqa: F811
+    out = list(lines)
+    i = next(k for k, x in enumerate(out) if x.startswith("30101\t"))
+    out.insert(i, "这是一行说明文字")
+    r = parse(out)
+    assert_golden(r, allowed=("reader_note",))
+    assert [p.code for p in r.problems] == ["reader_note"] and "这是一行说明文字" in r.problems[0].message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_utf16_and_utf32_with_bom(lines, encoding):  # noqa: F811
+    assert_golden(parse(lines, encoding=encoding))

@@ -3,6 +3,7 @@ spaces (pdftotext -layout), single-space rows, or one cell per line; UTF-8 or GB
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from ingest.grid import Cell, Grid, Row, normalize, parse_amount
@@ -13,9 +14,25 @@ _SPACED = re.compile(r" {2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(data: bytes, path: str) -> str:
     if not data.strip():
         raise ParseError(path, "文件为空")
+    for bom, enc in _BOMS:  # UTF-16/32 text says so in its first bytes
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                raise ParseError(
+                    path, f"文件编码无法识别（以 {enc.upper()} 标记开头，但内容不是 {enc.upper()} 文本）"
+                ) from None
     if b"\x00" in data[:4096]:
         raise ParseError(path, "文件不是文本（含二进制内容），无法识别")
     for enc in ("utf-8-sig", "gb18030"):
@@ -43,10 +60,12 @@ def _row(line: str, page: int, y: int) -> Row | None:
         return Row(cells, page, y, positional=True) if cells else None
     if _SPACED.search(line.strip()):
         cells = []
+        start, done = 0, 0  # display width of line[:done], carried along (linear in the line)
         for m in _MULTISPACE.finditer(line):
-            start = _display_width(line[: m.start()])
+            start += _display_width(line[done : m.start()])
             width = _display_width(m.group())
             cells.append(Cell(m.group(), start + width / 2, start, start + width))
+            start, done = start + width, m.end()
         return Row(cells, page, y, positional=True)
     tokens = line.split()
     return Row([Cell(t) for t in tokens], page, y, positional=len(tokens) == 1)

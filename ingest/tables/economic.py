@@ -37,12 +37,16 @@ def read_economic(region: Region) -> TableReading:
     out: list[TableRow] = []
     totals_rows = [r for r in body if any(t in r.text.replace(" ", "") for t in _TOTALS)]
     body = [r for r in body if r not in totals_rows]
+    notes: list[str] = []
     if grouped:
         groups: list[list] = [[] for _ in bounds]
         for r in body:
             margin = min(5.0, 0.25 * min(b - a for a, b in itertools.pairwise(bounds)))
             for c in r.cells:
                 left = c.x0 if c.x0 is not None else c.x
+                if left is None:  # a stray line without positions is not a table row
+                    notes.append(f"第 {r.page} 页“{r.text[:30]}”不在表格栏目中，未计入")
+                    continue
                 g = max((i for i, b in enumerate(bounds) if left >= b - margin), default=0)
                 groups[g].append((r, c))
         streams = groups
@@ -52,7 +56,7 @@ def read_economic(region: Region) -> TableReading:
         out.extend(_read_stream(stream))
     for r in totals_rows:
         out.extend(_read_totals(r))
-    return TableReading("06", out, ["amount"])
+    return TableReading("06", out, ["amount"], notes=notes)
 
 
 _HEADER_WORD = re.compile(r"科目|代码|编码|名称|决算|经费|项目|合计|类|款")

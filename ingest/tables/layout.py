@@ -60,10 +60,14 @@ def stacked_header(header: list[Row]) -> list[tuple[str, Cell]]:
         if cell.x is not None
     ]
     out = [(t, c) for t, c, _ in frags]
+    by_row: dict[int, list] = {}
+    for f in frags:
+        by_row.setdefault(f[2], []).append(f)
     for text, cell, i in frags:
         joined, top, last = text, cell, i
         for _ in range(2):
-            below = [(t, c, j) for t, c, j in frags if last < j <= last + 2 and _overlaps(top, c)]
+            near = by_row.get(last + 1, []) + by_row.get(last + 2, [])
+            below = [(t, c, j) for t, c, j in near if _overlaps(top, c)]
             if not below:
                 break
             t, _c, j = min(below, key=lambda b: b[2])
@@ -147,41 +151,48 @@ def labels_seen(cells: list[Cell]) -> bool:
     return any(parse_amount(c.text) is None and not _CODE.match(c.text) for c in cells)
 
 
+_MAX_MERGED = 6  # rows run together on one line, at most: a longer line is noise, read as one
+
+
 def split_merged(row: Row, value_left: float | None) -> list[Row]:
     """Two rows' cells printed on one line (re-typeset PDFs, flowed text): a code
     or a name after the row's amounts starts the next row. Positions of the
-    second part are dropped: its columns are placed by order and the identities."""
+    following parts are dropped: their columns are placed by order and the identities."""
     texts = [c.text for c in row.cells]
     first = next((i for i, t in enumerate(texts) if "." in t and parse_amount(t) is not None), None)
     if first is None or all(parse_amount(t) is not None and not _CODE.match(t) for t in texts[first:]):
         return [row]  # nothing but amounts after the first amount: one row
-    codes, labels, values = split_label_values(row, value_left)
-    if not values or not (codes or labels):
+    if is_column_number_row(row):
         return [row]
-    seen_value = False
-    for i, cell in enumerate(row.cells):
+    _codes, labels, values = split_label_values(row, value_left)
+    if not values or not (_codes or labels):
+        return [row]
+    value_ids = {id(c) for c in values}
+    cells, cuts, start, seen_value = row.cells, [], 0, False
+    for i, cell in enumerate(cells):
         t = cell.text.replace(" ", "")
         # A 5- or 7-digit integer after the amounts is the next row's code, not an amount.
         code = (len(t) in (5, 7) and _CODE.match(t)) or _SPACED_CODE.match(cell.text.strip())
-        if any(cell is v for v in values) and not (seen_value and code):
+        if id(cell) in value_ids and not (seen_value and code):
             seen_value = True
             continue
-        starts = code or _CODE_AND_NAME.match(t) or parse_amount(t) is None
-        if seen_value and starts and not is_column_number_row(row):
-            # `… 71.05 221 02 01 住房公积金`: the code parts in front of the name start the row too
-            while (
-                i > 1
-                and _CODE_PART.match(row.cells[i - 1].text.strip())
-                and _CODE_PART.match(t or "x") is None
-            ):
-                if any(c is row.cells[i - 1] for c in values) and "." not in row.cells[i - 1].text:
-                    i -= 1
-                else:
-                    break
-            first = Row(row.cells[:i], row.page, row.y, row.positional)
-            rest = [Cell(c.text) for c in row.cells[i:]]
-            return [first, *split_merged(Row(rest, row.page, row.y + 0.01, positional=False), None)]
-    return [row]
+        if seen_value and (code or _CODE_AND_NAME.match(t) or parse_amount(t) is None):
+            j = i  # `… 71.05 221 02 01 住房公积金`: the code parts in front of the name start it too
+            while j > start + 1 and not code and _CODE_PART.match(cells[j - 1].text.strip()):
+                j -= 1
+            cuts.append(j)
+            start, seen_value = j, False
+            if len(cuts) >= _MAX_MERGED:
+                return [row]
+    if not cuts:
+        return [row]
+    bounds = [0, *cuts, len(cells)]
+    out = [Row(cells[: cuts[0]], row.page, row.y, row.positional)]
+    for k, (a, b) in enumerate(itertools.pairwise(bounds[1:])):
+        out.append(
+            Row([Cell(c.text) for c in cells[a:b]], row.page, row.y + 0.01 * (k + 1), positional=False)
+        )
+    return out
 
 
 def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:

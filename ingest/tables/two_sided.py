@@ -54,9 +54,11 @@ def read_two_sided(region: Region) -> TableReading:
     out: list[TableRow] = []
     parent_income = parent_expenditure = None
     previous: list[list] = []
+    income_total_seen = False  # the income side's 总计 came: the next 总计 is the expenditure's
     for row in body:
         items: list[list] = []  # [side, label, [(x, amount, text)], label_x]
         pending: list = []
+        total_in_row = False
         for cell in row.cells:
             text = cell.text.strip()
             amount = parse_amount(text)
@@ -78,10 +80,11 @@ def read_two_sided(region: Region) -> TableReading:
             side = _side_of(
                 table,
                 label,
-                any(i[1] == "总计" for i in items)
-                or (not row.positional and any(o.label == "总计" and o.side == "income" for o in out))
+                total_in_row
+                or (not row.positional and income_total_seen)
                 or bool(row.positional and split_x is not None and cell.x is not None and cell.x >= split_x),
             )
+            total_in_row = total_in_row or label == "总计"
             if side is None:
                 if row.positional and split_x is not None and cell.x is not None:
                     side = "expenditure" if cell.x >= split_x else "income"
@@ -116,6 +119,7 @@ def read_two_sided(region: Region) -> TableReading:
         previous = items
         for item in items:
             out.append(_to_row(table, item, row.page, right_keys, centres))
+            income_total_seen = income_total_seen or (item[1] == "总计" and item[0] == "income")
     for r in out:
         code = _class_code(r.label) if r.side == "expenditure" else None
         r.code = code
