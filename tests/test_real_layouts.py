@@ -198,7 +198,7 @@ def test_hostile_lines_are_linear_and_reported(lines):  # noqa: F811
     out.insert(i + 1, "\t".join(["12.34", "某项"] * 7500))
     r = parse(out)
     assert ("04", "row_unchecked") in [(p.table, p.code) for p in r.problems]
-    assert [c for c in cells(r) if c[2] != "某项"] == load(GOLDEN)
+    assert [c for c in cells(r) if "某项" not in c[2]] == load(GOLDEN)
 
 
 def test_stray_line_inside_economic_table(lines):  # noqa: F811

@@ -11,7 +11,7 @@ from ingest.tables.base import TOTAL_LABELS, TableReading
 from ingest.tables.catalog import CLASS_CODES, EXPENDITURE_ITEMS, INCOME_ITEMS
 from ingest.verify.common import TABLE_NAMES
 
-_BREAKDOWN = re.compile(r"^(年初|年末).*结转和结余")
+_BREAKDOWN = re.compile(r"^(年初|年末)(财政拨款)?结转和结余(（(?P<part>[^（）]+)）)?$")
 
 
 def _known(table: str, label: str) -> bool:
@@ -21,9 +21,14 @@ def _known(table: str, label: str) -> bool:
             or label in EXPENDITURE_ITEMS[table]
             or label in CLASS_CODES
             or label == "总计"
-            or bool(_BREAKDOWN.match(label))
+            or _breakdown(table, label)
         )
     return label in TOTAL_LABELS
+
+
+def _breakdown(table: str, label: str) -> bool:
+    m = _BREAKDOWN.match(label)
+    return bool(m) and (m.group("part") is None or m.group("part") in INCOME_ITEMS[table])
 
 
 def unchecked_rows(readings: dict[str, TableReading]) -> list[Problem]:
