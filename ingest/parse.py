@@ -17,7 +17,7 @@ from ingest.tables.locate import locate
 from ingest.tables.sangong import read_sangong
 from ingest.tables.subject import read_subject_table
 from ingest.tables.two_sided import read_two_sided
-from ingest.verify import TABLE_NAMES, VERIFIERS, settle_sangong, unchecked_rows
+from ingest.verify import TABLE_NAMES, VERIFIERS, code_problems, settle_sangong, unchecked_rows
 
 VERIFY_ORDER = ["01", "04", "02", "03", "05", "07", "08", "06", "09"]
 READERS = {
@@ -69,42 +69,15 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
             raise ParseError(path, "这是部门预算文件，不是部门决算公开，未读取")
         raise ParseError(path, "未找到部门决算表，不是部门决算公开文件")
     unit_name, year = unit_and_year(pages)
-    problems: list[Problem] = []
-    readings: dict[str, TableReading] = {}
-    checked = 0
-    for region in regions:
-        reading = READERS[region.table](region)
-        if (region.unit or doc_unit) == "元":
-            _to_wanyuan(reading)  # verify in 万元: the rounding tolerance is 0.01 万元 per addend
-        readings[region.table] = reading
-        problems.extend(
-            Problem(
-                "warning",
-                region.table,
-                "reader_note",
-                f"公开{region.table}表（{TABLE_NAMES[region.table]}）{n}",
-            )
-            for n in reading.notes
-        )
-    # Totals first: a table that balances can settle placements another leaves open.
-    trusted: dict[str, TableReading] = {}
-    verdicts: dict[str, tuple[list[Problem], int]] = {}
-    order = sorted(readings, key=VERIFY_ORDER.index)
-    for table in [*order, *order]:  # a second pass for tables left open, with all others settled
-        if table in verdicts and not _open(verdicts[table][0]):
-            continue
-        verdicts[table] = VERIFIERS[table](readings[table], trusted)
-        if not any(p.severity == "error" for p in verdicts[table][0]):
-            trusted[table] = readings[table]
-    for table in sorted(order):
-        problems.extend(verdicts[table][0])
-        checked += verdicts[table][1]
+    readings, problems = _read_tables(regions, doc_unit)
+    checked = _verify(readings, problems)
     problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:
         if t not in readings:
             problems.append(Problem("warning", t, "table_missing", f"未找到公开{t}表（{TABLE_NAMES[t]}）"))
     _fill_codes(readings)
     problems.extend(unchecked_rows(readings))
+    problems.extend(code_problems(readings))
     try:
         facts = _facts(pages, readings)
     except Exception as exc:  # the tables stand on their own; say the narrative was not read
@@ -117,6 +90,9 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         if settled is not None:
             problems = [p for p in problems if not (p.table == "09" and p.code == "placement_uncertain")]
             problems.append(settled)
+    for reading in readings.values():
+        if reading.unit == "元":
+            _to_wanyuan(reading)  # the contract is in 万元; checks ran in the printed unit
     lines = [line for t in TABLE_IDS if t in readings for line in _lines(readings[t])]
     doc = Document(
         unit_name=unit_name,
@@ -129,6 +105,38 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         source_path=path,
     )
     return ParseResult(doc, lines, facts, problems, checked)
+
+
+def _read_tables(regions, doc_unit: str | None) -> tuple[dict[str, TableReading], list[Problem]]:
+    readings: dict[str, TableReading] = {}
+    problems: list[Problem] = []
+    for region in regions:
+        reading = READERS[region.table](region)
+        reading.unit = region.unit or doc_unit or "万元"
+        readings[region.table] = reading
+        name = f"公开{region.table}表（{TABLE_NAMES[region.table]}）"
+        problems.extend(Problem("warning", region.table, "reader_note", name + n) for n in reading.notes)
+    return readings, problems
+
+
+def _verify(readings: dict[str, TableReading], problems: list[Problem]) -> int:
+    """Each table against its identities, in its printed unit (a 元 document is
+    exact to its last printed digit: 0.01 元 per addend, not 0.01 万元). Totals
+    first: a table that balances can settle placements another leaves open, and a
+    table left open is tried again once the others are settled."""
+    trusted: dict[str, TableReading] = {}
+    verdicts: dict[str, tuple[list[Problem], int]] = {}
+    order = sorted(readings, key=VERIFY_ORDER.index)
+    for table in [*order, *order]:
+        if table in verdicts and not _open(verdicts[table][0]):
+            continue
+        same_unit = {t: r for t, r in trusted.items() if r.unit == readings[table].unit}
+        verdicts[table] = VERIFIERS[table](readings[table], same_unit)
+        if not any(p.severity == "error" for p in verdicts[table][0]):
+            trusted[table] = readings[table]
+    for table in sorted(order):
+        problems.extend(verdicts[table][0])
+    return sum(verdicts[t][1] for t in order)
 
 
 def _open(problems: list[Problem]) -> bool:

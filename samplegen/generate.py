@@ -317,7 +317,8 @@ def _document(
                 "01表年初结转和结余与上年年末结转和结余不一致",
             )
         )
-    elif fault is None and r.random() < rounding_rate:
+    elif fault is None and lay.amount_unit == "万元" and r.random() < rounding_rate:
+        # rounding to 0.01 万元 happens only where amounts are printed in 万元
         res = F.apply_rounding(printed, facts, r)
         if res:
             rounding_kind, overrides = res

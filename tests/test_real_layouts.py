@@ -213,3 +213,13 @@ def test_stray_line_inside_economic_table(lines):  # noqa: F811
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
 def test_utf16_and_utf32_with_bom(lines, encoding):  # noqa: F811
     assert_golden(parse(lines, encoding=encoding))
+
+
+def test_transposed_class_code_is_an_error(lines):  # noqa: F811
+    """208 printed as 028: the 类 code is not on the list, its name belongs to 208, and
+    its 款/项 lose their parent: three reasons, none silent."""
+    out = list(lines)
+    a, b = section(out, "02")
+    out[a:b] = [x.replace("208\t社会保障和就业支出", "028\t社会保障和就业支出") for x in out[a:b]]
+    codes = {(p.table, p.code) for p in parse(out).problems if p.severity == "error"}
+    assert {("02", "code_unknown"), ("02", "code_orphan")} <= codes

@@ -267,20 +267,22 @@ def test_unit_name_from_title_forms(lines, title):
     assert (r.document.unit_name, r.document.fiscal_year) == ("武汉市江汉区工业企业服务中心", 2023)
 
 
-def test_yuan_rounding_difference_is_not_an_error(lines):
-    """In a 元 document a 0.01 万元 rounding difference is 100 元: still rounding."""
+def test_yuan_document_is_exact_to_its_last_digit(lines):
+    """A 元 document is checked in 元: 100 元 off (0.01 万元) is an error, not rounding;
+    0.01 元 off is rounding."""
 
     def to_yuan(line):
         return "\t".join(f"{float(f) * 10000:.2f}" if AMOUNT.match(f) else f for f in line.split("\t"))
 
     out = map_table_lines(lines, TITLES, to_yuan)
     out = [x.replace("金额单位：万元", "金额单位：元") for x in out]
-    out = [x.replace("30101\t基本工资\t465800.00", "30101\t基本工资\t465900.00") for x in out]
-    r = parse(out)
+    assert parse(out).problems == []
+    hundred = [x.replace("30101\t基本工资\t465800.00", "30101\t基本工资\t465900.00") for x in out]
+    r = parse(hundred)
     assert [ln.amount for ln in r.lines if ln.subject_code == "30101"] == [46.59]
-    assert r.problems == []
-    out = [x.replace("30101\t基本工资\t465900.00", "30101\t基本工资\t475800.00") for x in out]
-    assert [p.code for p in parse(out).problems] == ["R-econ"]
+    assert [p.code for p in r.problems] == ["R-econ"]
+    cent = [x.replace("30101\t基本工资\t465800.00", "30101\t基本工资\t465800.01") for x in out]
+    assert parse(cent).problems == []
 
 
 @pytest.mark.parametrize("table", ["02", "04", "06"])

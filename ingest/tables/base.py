@@ -32,6 +32,7 @@ class TableReading:
     columns: list[str]  # column keys present in this table's layout
     uncertain: str | None = None  # why column placement is a guess (positions lost)
     notes: list[str] = field(default_factory=list)  # what the reader left out, for a warning
+    unit: str = "万元"  # as printed; the identities are checked in it
 
 
 def first_body_index(rows: list[Row], is_body) -> int:

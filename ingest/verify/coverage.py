@@ -52,3 +52,46 @@ def unchecked_rows(readings: dict[str, TableReading]) -> list[Problem]:
                 )
             )
     return out
+
+
+_CLASS_OF_NAME = CLASS_CODES
+_CLASSES = set(CLASS_CODES.values())
+
+
+def code_problems(readings: dict[str, TableReading]) -> list[Problem]:
+    """Functional codes that cannot be right: a 类 code not on the national list, a
+    类 row whose printed name belongs to another code, a 款/项 whose parent row is
+    not in the table (a transposed or mistyped code would otherwise double count)."""
+    out = []
+    for t, reading in sorted(readings.items()):
+        if t not in ("02", "03", "05", "07", "08"):
+            continue
+        codes = {r.code for r in reading.rows if r.code}
+        for r in reading.rows:
+            code = r.code
+            if not code:
+                continue
+            where = f"公开{t}表（{TABLE_NAMES[t]}）“{r.label or code}”行"
+            if len(code) == 3 and code not in _CLASSES:
+                out.append(
+                    Problem("error", t, "code_unknown", f"{where}科目编码 {code} 不是功能分类的“类”编码")
+                )
+            elif len(code) == 3 and _CLASS_OF_NAME.get(r.label, code) != code:
+                out.append(
+                    Problem(
+                        "error",
+                        t,
+                        "code_name",
+                        f"{where}科目编码 {code} 与名称不符（“{r.label}”应为 {_CLASS_OF_NAME[r.label]}）",
+                    )
+                )
+            elif len(code) in (5, 7) and code[: len(code) - 2] not in codes:
+                out.append(
+                    Problem(
+                        "error",
+                        t,
+                        "code_orphan",
+                        f"{where}科目编码 {code} 的上级科目 {code[: len(code) - 2]} 不在表中，该行未参与上下级勾稽",
+                    )
+                )
+    return out

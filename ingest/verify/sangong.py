@@ -61,13 +61,16 @@ def verify_sangong(reading: TableReading, trusted: dict | None = None) -> tuple[
 def settle_sangong(reading: TableReading, facts) -> Problem | None:
     """09 left open by its identities: the 三公 amounts the narrative states
     (预算 and 决算 per item) pick the one placement that agrees with them."""
-    stated = {f.kind.removeprefix("sangong_"): f.value for f in facts if f.kind.startswith("sangong_")}
+    scale = 10000 if reading.unit == "元" else 1  # the narrative states 万元
+    stated = {
+        f.kind.removeprefix("sangong_"): f.value * scale for f in facts if f.kind.startswith("sangong_")
+    }
     if not stated or not reading.rows:
         return None
     row = reading.rows[0]
 
     def agrees(a: dict) -> bool:
-        return all(abs(a.get(k, 0.0) - v) <= 0.015 for k, v in stated.items())
+        return all(abs(a.get(k, 0.0) - v) <= 0.015 * scale for k, v in stated.items())
 
     extra = any("meeting" in k or "training" in k for k in reading.columns)
     chosen, dropped = one_reading(options_09(row, agrees, extra) or [])
