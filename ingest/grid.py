@@ -44,6 +44,7 @@ class Grid:
     format: str
     pages: list[list[Row]]  # pages[i] = rows of page i+1 in reading order
     texts: list[str] = field(default_factory=list)  # plain text per page, for the narrative
+    unreadable_pages: list[int] = field(default_factory=list)  # 1-based: damaged, left out
 
     def page_texts(self) -> list[str]:
         if self.texts:

@@ -70,6 +70,11 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         raise ParseError(path, "未找到部门决算表，不是部门决算公开文件")
     unit_name, year = unit_and_year(pages)
     readings, problems = _read_tables(regions, doc_unit)
+    if grid.unreadable_pages:
+        pages_said = "、".join(str(n) for n in grid.unreadable_pages)
+        problems.append(
+            Problem("error", None, "page_unreadable", f"第 {pages_said} 页已损坏，无法读取，其中的内容未计入")
+        )
     checked = _verify(readings, problems)
     problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:

@@ -223,3 +223,15 @@ def test_transposed_class_code_is_an_error(lines):  # noqa: F811
     out[a:b] = [x.replace("208\t社会保障和就业支出", "028\t社会保障和就业支出") for x in out[a:b]]
     codes = {(p.table, p.code) for p in parse(out).problems if p.severity == "error"}
     assert {("02", "code_unknown"), ("02", "code_orphan")} <= codes
+
+
+def test_damaged_pdf_page_is_said_and_the_rest_reads():
+    data = need_shared(REAL / "putuo_2024_guihuaziran.pdf").read_bytes()
+    at = [m.start() for m in re.finditer(rb"/Type\s*/Page[^s]", data)][12]
+    damaged = data[:at] + b"/Type /Xage" + data[at + len(b"/Type /Page") :]
+    from ingest.parse import parse_bytes
+
+    r = parse_bytes(damaged, "damaged.pdf")
+    assert [p.code for p in r.problems if p.table is None] == ["page_unreadable"]
+    assert "第 13 页" in r.problems[0].message
+    assert len(r.lines) > 200  # the other pages still read

@@ -216,22 +216,23 @@ def read_pdf(data: bytes, path: str) -> Grid:
             plumber = pdfplumber.open(io.BytesIO(data))
         return plumber.pages[index]
 
+    damaged: list[int] = []
     try:
         texts: list[str] = []
         pages: list[list[Row]] = []
         for i in range(len(pdf)):
             after_table = bool(pages and pages[-1] and pages[-1][0].positional)
             try:
-                page = pdf[i]
-            except pdfium.PdfiumError:  # one damaged page: the rest still reads
+                pages.append(_rows_of_page(pdf[i], i + 1, texts, after_table, fallback))
+            except pdfium.PdfiumError:  # one damaged page: the rest still reads, and it is said
+                del texts[i:]
                 texts.append("")
                 pages.append([])
-                continue
-            pages.append(_rows_of_page(page, i + 1, texts, after_table, fallback))
+                damaged.append(i + 1)
     finally:
         pdf.close()
         if plumber is not None:
             plumber.close()
     if not any(pages):
         raise ParseError(path, "PDF 没有文字层（可能是扫描件），无法读取")
-    return Grid("pdf", pages, texts)
+    return Grid("pdf", pages, texts, unreadable_pages=damaged)
