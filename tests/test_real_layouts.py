@@ -235,3 +235,36 @@ def test_damaged_pdf_page_is_said_and_the_rest_reads():
     assert [p.code for p in r.problems if p.table is None] == ["page_unreadable"]
     assert "第 13 页" in r.problems[0].message
     assert len(r.lines) > 200  # the other pages still read
+
+
+@pytest.fixture(scope="module")
+def generated_pdfs(tmp_path_factory):
+    from samplegen.generate import generate
+
+    out = tmp_path_factory.mktemp("pdfs")
+    manifest = generate(out, units=3, years="2024", formats="pdf", faults=0.0, seed=21)
+    return out, [d for d in manifest["documents"] if d["kind"] != "unreadable"]
+
+
+@pytest.mark.parametrize("machine_has_cjk_font", [True, False])
+def test_generated_pdfs_read_with_or_without_a_cjk_font(generated_pdfs, monkeypatch, machine_has_cjk_font):
+    """The generator's PDFs use a non-embedded CID font (REAL_LAYOUTS 6). Where the
+    machine has no CJK font, pdfium has no glyphs for it and the reader takes the
+    pdfminer path; both paths must read every cell."""
+    import ingest.frontends.pdf as pdf_frontend
+
+    if not machine_has_cjk_font:
+        monkeypatch.setattr(pdf_frontend, "_glyphless", lambda *a: True)
+    out, docs = generated_pdfs
+    assert docs and all(d["layout"]["font"] == "cid:STSong-Light" for d in docs)
+    for d in docs:
+        got = {
+            (x.table, x.row_label, x.subject_code, x.column, round(x.amount, 2))
+            for x in parse_file(out / d["file"]).lines
+        }
+        want = {
+            (c["table"], c["row_label"], c["subject_code"], c["column"], round(c["amount"], 2))
+            for c in d["cells"]
+            if not c["column"].endswith(("meeting", "training"))
+        }
+        assert want <= got, (d["file"], sorted(want - got)[:5])
