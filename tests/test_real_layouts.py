@@ -268,3 +268,20 @@ def test_generated_pdfs_read_with_or_without_a_cjk_font(generated_pdfs, monkeypa
             if not c["column"].endswith(("meeting", "training"))
         }
         assert want <= got, (d["file"], sorted(want - got)[:5])
+
+
+def test_economic_header_stacked_over_lines(lines):  # noqa: F811
+    """Class 1: the 06 header as `经济分类` / `科目编码` / `类 款` on three lines, and
+    the codes printed in their 类 and 款 cells."""
+    out = list(lines)
+    i = next(k for k, x in enumerate(out) if x.startswith("科目代码\t科目名称"))
+    out[i : i + 1] = [
+        "\t".join(["经济分类", "", ""] * 3),
+        "\t".join(["科目编码", "科目名称", "决算数"] * 3),
+        "\t".join(["类 款", "", ""] * 3),
+    ]
+    a, b = section(out, "06")
+    out[a:b] = [
+        "\t".join(spaced(f) if re.fullmatch(r"3\d{4}", f) else f for f in x.split("\t")) for x in out[a:b]
+    ]
+    assert_golden(parse(out))
