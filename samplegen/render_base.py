@@ -23,6 +23,11 @@ class Renderer(Protocol):
 RENDERERS: dict[str, str] = {
     "text": "samplegen.render_text:TextRenderer",
     "pdf": "samplegen.render_pdf:PdfRenderer",
+    "xlsx": "samplegen.render_xlsx:XlsxRenderer",
+    "caijue": "samplegen.render_xlsx:CaijueRenderer",
+    "html": "samplegen.render_html:HtmlRenderer",
+    "docx": "samplegen.render_docx:DocxRenderer",
+    "csv": "samplegen.render_csv:CsvRenderer",
 }
 
 _cache: dict[str, Renderer] = {}

@@ -1,0 +1,132 @@
+"""Word .docx read from its XML with lxml: paragraphs and tables in document
+order (merged cells: gridSpan across, vMerge continuations left empty), a new
+grid page at each hard page break. Legacy .doc is converted with LibreOffice
+when it is installed, else refused with a message saying how to convert it."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ingest.frontends.tabular import block_rows, clean, expand_spans, prose_row
+from ingest.grid import Grid, Row
+from ingest.record import ParseError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _text(el) -> str:
+    parts = []
+    for node in el.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}tab":
+            parts.append(" ")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _val(el, path: str, default: int = 1) -> int:
+    found = el.find(path)
+    if found is None:
+        return default
+    try:
+        return int(found.get(f"{W}val", default))
+    except ValueError:
+        return default
+
+
+def _table(tbl) -> list[list[tuple[str, int, int]]]:
+    rows = []
+    for tr in tbl.iter(f"{W}tr"):
+        if tr.getparent() is not tbl:
+            continue  # rows of a table nested in a cell belong to that cell's text
+        cells = [("", n, 1) for n in [_val(tr, f"{W}trPr/{W}gridBefore", 0)] if n]
+        for tc in tr.findall(f"{W}tc"):
+            span = _val(tc, f"{W}tcPr/{W}gridSpan")
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            continued = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
+            text = "" if continued else clean("\n".join(_text(p) for p in tc.iter(f"{W}p")))
+            cells.append((text, span, 1))
+        rows.append(cells)
+    return rows
+
+
+def _page_break(p) -> bool:
+    return any(br.get(f"{W}type") == "page" for br in p.iter(f"{W}br"))
+
+
+def _body_items(body):
+    """Top-level paragraphs and tables, looking inside content controls."""
+    for el in body:
+        if el.tag in (f"{W}p", f"{W}tbl"):
+            yield el
+        elif el.tag == f"{W}sdt":
+            content = el.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _body_items(content)
+
+
+def read_docx(data: bytes, path: str, fmt: str = "docx") -> Grid:
+    from lxml import etree
+
+    try:
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError, OSError):
+        raise ParseError(path, "Word 文件已损坏或不完整（不是有效的 .docx），无法打开") from None
+    body = root.find(f"{W}body")
+    pages: list[list[Row]] = [[]]
+    y = 0
+    for el in _body_items(body if body is not None else root):
+        page = len(pages)
+        if el.tag == f"{W}tbl":
+            block = expand_spans(_table(el))
+            pages[-1] += block_rows(block, page, y)
+            y += len(block.texts) + 1
+            continue
+        if el.find(f"{W}pPr/{W}pageBreakBefore") is not None and pages[-1]:
+            pages.append([])
+            page += 1
+        row = prose_row(_text(el), page, y)
+        if row:
+            pages[-1].append(row)
+            y += 1
+        if _page_break(el):
+            pages.append([])
+    pages = [p for p in pages if p]
+    if not pages:
+        raise ParseError(path, "Word 文件中没有文字内容")
+    for no, rows in enumerate(pages, start=1):
+        for row in rows:
+            row.page = no
+    return Grid(fmt, pages)
+
+
+def read_doc(data: bytes, path: str) -> Grid:
+    """Legacy Word: convert to .docx with LibreOffice if the machine has it."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ParseError(
+            path, "旧版 Word（.doc）文件无法直接读取，请用 Word 或 WPS 另存为 .docx 或 PDF 后再提交"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.doc"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(src)],
+                capture_output=True,
+                timeout=120,
+                check=True,
+                env={"HOME": tmp, "PATH": "/usr/bin:/bin"},
+            )
+            converted = (Path(tmp) / "in.docx").read_bytes()
+        except (subprocess.SubprocessError, OSError):
+            raise ParseError(path, "旧版 Word（.doc）文件转换失败，请另存为 .docx 或 PDF 后再提交") from None
+    return read_docx(converted, path, fmt="doc")

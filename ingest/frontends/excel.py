@@ -1,0 +1,80 @@
+"""Excel workbooks (.xlsx, legacy .xls, .ods) read with calamine: one grid page
+per visible sheet, cached formula values, merged cells printed once. A sheet
+that names its table only in the sheet name (财决01表, 公开05表, 表一) gets
+that title as its first row so the locator finds it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from ingest.frontends.tabular import Block, block_rows, values_block
+from ingest.grid import Cell, Grid, Row
+from ingest.record import ParseError
+from ingest.tables.catalog import TITLE_PATTERNS
+from ingest.verify import TABLE_NAMES
+
+_NUMBERED = re.compile(r"(?:公开|财决|部门决算)?\s*0?([1-9])\s*表|表\s*0?([1-9])(?!\d)|^[A-Z]0?([1-9])\b")
+_CHINESE_NO = {ch: str(i) for i, ch in enumerate("一二三四五六七八九", start=1)}
+_TITLE = re.compile(r"决算.{0,4}表")
+
+
+def sheet_table(name: str) -> str | None:
+    """The national table number a sheet name stands for, if any."""
+    squashed = name.replace(" ", "")
+    for table, pattern in TITLE_PATTERNS:
+        if pattern.search(squashed):
+            return table
+    m = _NUMBERED.search(squashed)
+    if m:
+        return f"0{next(g for g in m.groups() if g)}"
+    m = re.search(r"表([一二三四五六七八九])", squashed)
+    return f"0{_CHINESE_NO[m.group(1)]}" if m else None
+
+
+def _values(sheet) -> Block:
+    merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    return values_block(sheet.to_python(skip_empty_area=False), merges)
+
+
+def _open(data: bytes, path: str):
+    import python_calamine as calamine
+
+    try:
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise ParseError(path, "Excel 工作簿已设置密码保护，请提供未加密的文件") from None
+    except Exception:  # calamine raises several kinds for damaged files; all mean the same to a user
+        raise ParseError(path, "Excel 文件已损坏或格式不正确，无法打开") from None
+
+
+def read_excel(data: bytes, path: str) -> Grid:
+    import python_calamine as calamine
+
+    book = _open(data, path)
+    pages: list[list[Row]] = []
+    try:
+        for meta in book.sheets_metadata:
+            if meta.visible != calamine.SheetVisibleEnum.Visible:
+                continue  # hidden sheets hold helper copies and lookups, not the published tables
+            try:
+                sheet = book.get_sheet_by_name(meta.name)
+                block = _values(sheet)
+            except calamine.PasswordError:
+                raise ParseError(path, "Excel 工作簿已设置密码保护，请提供未加密的文件") from None
+            except Exception:
+                continue  # a chart or dialog sheet has no cells
+            page_no = len(pages) + 1
+            rows = block_rows(block, page_no)
+            if not rows:
+                continue
+            table = sheet_table(meta.name)
+            if table and not any(_TITLE.search(r.text.replace(" ", "")) for r in rows[:8]):
+                rows.insert(0, Row([Cell(TABLE_NAMES[table], 0.0)], page_no, -1.0))
+            pages.append(rows)
+    finally:
+        book.close()
+    if not pages:
+        raise ParseError(path, "Excel 工作簿中没有内容（所有工作表均为空）")
+    fmt = "xls" if data.startswith(b"\xd0\xcf\x11\xe0") else "ods" if data[30:38] == b"mimetype" else "xlsx"
+    return Grid(fmt, pages)
