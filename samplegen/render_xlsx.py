@@ -1,7 +1,8 @@
 """Excel renderers (xlsxwriter): the 公开 tables as a workbook, one sheet per
 table or all on one sheet; merged header cells; amounts as numbers (or as text
 where the layout prints thousands separators); the 合计 row of subject tables as
-formulas with their cached values. `CaijueRenderer` is the finance system's
+formulas with their cached values; some sheets keep a hidden check column and
+row (not published, so not read). `CaijueRenderer` is the finance system's
 export: 财决NN sheets, amounts in 元 and extra 其中 columns outside the contract.
 A workbook carries no narrative."""
 
@@ -38,7 +39,7 @@ class _Sheet:
             self.ws.write_string(self.row, 0, text)
         self.row += 1
 
-    def table(self, t: Table, numbers: bool, formulas: bool) -> None:
+    def table(self, t: Table, numbers: bool, formulas: bool, hidden: bool = False) -> None:
         top = self.row
         for r, cells in enumerate(t.header):
             for c, text in enumerate(cells):
@@ -73,6 +74,29 @@ class _Sheet:
                 else:
                     self.ws.write_number(r, c, value, self.fmt["amount"])
         self.row = first + len(t.body)
+        if hidden and t.table_id:
+            self._hidden_checks(t, top, first, numbers)
+
+    def _hidden_checks(self, t: Table, top: int, first: int, numbers: bool) -> None:
+        """A hidden check column (row sums) and a hidden check row (column sums),
+        as units leave in their workbooks: not published, so never read."""
+        sums = []
+        for row in t.body:
+            vals = [_number(x) for x, k in zip(row, t.kinds, strict=True) if k == "num" and x]
+            sums.append(sum(v for v in vals if v is not None))
+        col = t.ncols
+        self.ws.write_string(top, col, "核对")
+        for i, v in enumerate(sums):
+            self.ws.write_number(first + i, col, round(v, 2))
+        self.ws.set_column(col, col, None, None, {"hidden": True})
+        r = self.row
+        self.ws.write_string(r, 0, "校验合计")
+        for c, k in enumerate(t.kinds):
+            if k == "num":
+                vals = [_number(row[c]) for row in t.body if row[c]]
+                self.ws.write_number(r, c, round(sum(v for v in vals if v is not None), 2))
+        self.ws.set_row(r, None, None, {"hidden": True})
+        self.row += 1
 
 
 def _col(c: int) -> str:
@@ -105,12 +129,14 @@ class XlsxRenderer:
         per_table = rng.random() < 0.5
         formulas = rng.random() < 0.5
         titled = per_table and rng.random() < 0.5
+        hidden = per_table and rng.random() < 0.5
         return self.write(
             doc_parts(doc),
             numbers=not L.thousands,
             per_table=per_table,
             formulas=formulas,
             titled_sheets=titled,
+            hidden=hidden,
         )
 
     def render_grid(self, grid) -> bytes:
@@ -118,7 +144,16 @@ class XlsxRenderer:
         return self.write(grid_parts(grid), numbers=True, per_table=False, formulas=False, keep_prose=True)
 
     def write(
-        self, parts, *, numbers, per_table, formulas, keep_prose=False, names=None, titled_sheets=False
+        self,
+        parts,
+        *,
+        numbers,
+        per_table,
+        formulas,
+        keep_prose=False,
+        names=None,
+        titled_sheets=False,
+        hidden=False,
     ) -> bytes:
         import xlsxwriter
 
@@ -153,7 +188,7 @@ class XlsxRenderer:
             for p in pending:
                 sheet.para(p.text, part.ncols if p.role == "title" else 1)
             pending = []
-            sheet.table(part, numbers, formulas)
+            sheet.table(part, numbers, formulas, hidden)
             sheet.row += 1
         wb.close()
         return buf.getvalue()

@@ -1,5 +1,6 @@
 """Excel workbooks (.xlsx, legacy .xls, .ods) read with calamine: one grid page
-per visible sheet, cached formula values, merged cells printed once. A sheet
+per visible sheet, cached formula values, merged cells printed once; hidden
+rows and columns of an .xlsx are left out (they are not published). A sheet
 that names its table only in the sheet name (财决01表, 公开05表, 表一) gets
 that title as its first row so the locator finds it."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from ingest.frontends.tabular import Block, block_rows, values_block
 from ingest.grid import Cell, Grid, Row
@@ -17,6 +19,8 @@ from ingest.verify import TABLE_NAMES
 _NUMBERED = re.compile(r"(?:公开|财决|部门决算)?\s*0?([1-9])\s*表|表\s*0?([1-9])(?!\d)|^[A-Z]0?([1-9])\b")
 _CHINESE_NO = {ch: str(i) for i, ch in enumerate("一二三四五六七八九", start=1)}
 _TITLE = re.compile(r"决算.{0,4}表")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def sheet_table(name: str) -> str | None:
@@ -32,9 +36,52 @@ def sheet_table(name: str) -> str | None:
     return f"0{_CHINESE_NO[m.group(1)]}" if m else None
 
 
-def _values(sheet) -> Block:
+def _values(sheet, hidden: tuple[set[int], set[int]]) -> Block:
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-    return values_block(sheet.to_python(skip_empty_area=False), merges)
+    raw = sheet.to_python(skip_empty_area=False)
+    rows, cols = hidden
+    if rows or cols:  # hidden rows and columns are not part of what the unit published
+        raw = [
+            [v if c not in cols else "" for c, v in enumerate(row)] if r not in rows else []
+            for r, row in enumerate(raw)
+        ]
+    return values_block(raw, merges)
+
+
+def hidden_rows_and_columns(data: bytes) -> dict[str, tuple[set[int], set[int]]]:
+    """Sheet name → (hidden rows, hidden columns), 0-based, from the .xlsx XML
+    (calamine does not report them). Damaged parts yield nothing here; calamine
+    reports the damage."""
+    from lxml import etree
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        book = etree.fromstring(z.read("xl/workbook.xml"))
+        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
+        return {}
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    out = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        try:
+            stream = z.open(part)
+        except (KeyError, OSError, zipfile.BadZipFile):
+            continue
+        rows, cols = set(), set()
+        try:
+            for _, el in etree.iterparse(stream, tag=(f"{_MAIN}row", f"{_MAIN}col", f"{_MAIN}sheetData")):
+                if el.tag == f"{_MAIN}col" and el.get("hidden") in ("1", "true"):
+                    cols |= set(range(int(el.get("min")) - 1, int(el.get("max"))))
+                elif el.tag == f"{_MAIN}row":
+                    if el.get("hidden") in ("1", "true") and el.get("r"):
+                        rows.add(int(el.get("r")) - 1)
+                    el.clear()
+        except (etree.XMLSyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError):
+            continue
+        out[sheet.get("name")] = (rows, cols)
+    return out
 
 
 def _open(data: bytes, path: str):
@@ -52,6 +99,7 @@ def read_excel(data: bytes, path: str) -> Grid:
     import python_calamine as calamine
 
     book = _open(data, path)
+    hidden = hidden_rows_and_columns(data) if data.startswith(b"PK") else {}
     pages: list[list[Row]] = []
     try:
         for meta in book.sheets_metadata:
@@ -59,7 +107,7 @@ def read_excel(data: bytes, path: str) -> Grid:
                 continue  # hidden sheets hold helper copies and lookups, not the published tables
             try:
                 sheet = book.get_sheet_by_name(meta.name)
-                block = _values(sheet)
+                block = _values(sheet, hidden.get(meta.name, (set(), set())))
             except calamine.PasswordError:
                 raise ParseError(path, "Excel 工作簿已设置密码保护，请提供未加密的文件") from None
             except Exception:
