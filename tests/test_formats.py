@@ -292,6 +292,24 @@ def test_html_charset_without_meta_is_detected(corpus):
     assert "2023年度某某局部门决算公开" in grid.page_texts()[0]
 
 
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("Z01 收入支出决算总表(财决01表)", "01"),
+        ("财决05表", "05"),
+        ("公开09表", "09"),
+        ("表三", "03"),
+        ("Z06", "06"),
+        ("一般公共预算财政拨款基本支出决算明细表", "06"),
+        ("Sheet1", None),
+    ],
+)
+def test_sheet_name_names_its_table(name, table):
+    from ingest.frontends.excel import sheet_table
+
+    assert sheet_table(name) == table
+
+
 def test_detect_format_by_content():
     assert detect_format(b"%PDF-1.7\n...", "a.xlsx") == "pdf"
     assert detect_format(_xlsx({"Sheet1": [["a"]]}), "a.bin") == "xlsx"

@@ -14,13 +14,12 @@ from ingest.record import ParseError
 
 
 def _delimiter(text: str, path: str) -> str:
+    """Tab for .tsv, else the most frequent of , TAB ; in the first lines
+    (csv.Sniffer costs more than reading the whole file)."""
     if PurePath(path).suffix.lower() == ".tsv":
         return "\t"
-    sample = text[:20000]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        return "\t" if sample.count("\t") > sample.count(",") else ","
+    sample = text[:8000]
+    return max((",", "\t", ";"), key=sample.count)
 
 
 def read_csv(data: bytes, path: str) -> Grid:
@@ -29,7 +28,7 @@ def read_csv(data: bytes, path: str) -> Grid:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, path)))
     except csv.Error:
         raise ParseError(path, "CSV 文件格式不正确（引号不配对），无法读取") from None
-    block = Block([[clean(field) for field in record] for record in records])
+    block = Block([[clean(field) if field else "" for field in record] for record in records])
     rows = block_rows(block, 1)
     if not rows:
         raise ParseError(path, "CSV 文件中没有内容")

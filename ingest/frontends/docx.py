@@ -19,20 +19,30 @@ from ingest.record import ParseError
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+_NS = {"w": W[1:-1]}
+_TEXT = None  # compiled on first use (lxml is imported lazily)
+
+
 def _text(el) -> str:
+    """Text of a paragraph or cell: w:t runs, tabs as spaces, breaks as new lines."""
+    global _TEXT
+    if _TEXT is None:
+        from lxml import etree
+
+        _TEXT = etree.XPath(".//w:t/text() | .//w:tab | .//w:br | .//w:cr | .//w:p", namespaces=_NS)
     parts = []
-    for node in el.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
-        if node.tag == f"{W}t":
-            parts.append(node.text or "")
+    for node in _TEXT(el):
+        if isinstance(node, str):
+            parts.append(node)
         elif node.tag == f"{W}tab":
             parts.append(" ")
         else:
-            parts.append("\n")
+            parts.append("\n")  # a break, or the start of a paragraph inside a cell
     return "".join(parts)
 
 
-def _val(el, path: str, default: int = 1) -> int:
-    found = el.find(path)
+def _val(props, name: str, default: int = 1) -> int:
+    found = props.find(name) if props is not None else None
     if found is None:
         return default
     try:
@@ -43,16 +53,15 @@ def _val(el, path: str, default: int = 1) -> int:
 
 def _table(tbl) -> list[list[tuple[str, int, int]]]:
     rows = []
-    for tr in tbl.iter(f"{W}tr"):
-        if tr.getparent() is not tbl:
-            continue  # rows of a table nested in a cell belong to that cell's text
-        cells = [("", n, 1) for n in [_val(tr, f"{W}trPr/{W}gridBefore", 0)] if n]
-        for tc in tr.findall(f"{W}tc"):
-            span = _val(tc, f"{W}tcPr/{W}gridSpan")
-            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+    for tr in tbl.iterchildren(f"{W}tr"):  # rows of a nested table belong to its cell's text
+        before = _val(tr.find(f"{W}trPr"), f"{W}gridBefore", 0)
+        cells = [("", before, 1)] if before else []
+        for tc in tr.iterchildren(f"{W}tc"):
+            props = tc.find(f"{W}tcPr")
+            span = _val(props, f"{W}gridSpan")
+            vmerge = props.find(f"{W}vMerge") if props is not None else None
             continued = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
-            text = "" if continued else clean("\n".join(_text(p) for p in tc.iter(f"{W}p")))
-            cells.append((text, span, 1))
+            cells.append(("" if continued else clean(_text(tc)), span, 1))
         rows.append(cells)
     return rows
 

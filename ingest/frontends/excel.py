@@ -16,7 +16,7 @@ from ingest.record import ParseError
 from ingest.tables.catalog import TITLE_PATTERNS
 from ingest.verify import TABLE_NAMES
 
-_NUMBERED = re.compile(r"(?:公开|财决|部门决算)?\s*0?([1-9])\s*表|表\s*0?([1-9])(?!\d)|^[A-Z]0?([1-9])\b")
+_NUMBERED = re.compile(r"(?:公开|财决|部门决算)?\s*0?([1-9])\s*表|表\s*0?([1-9])(?!\d)|^[A-Z]0?([1-9])(?!\d)")
 _CHINESE_NO = {ch: str(i) for i, ch in enumerate("一二三四五六七八九", start=1)}
 _TITLE = re.compile(r"决算.{0,4}表")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -66,19 +66,21 @@ def hidden_rows_and_columns(data: bytes) -> dict[str, tuple[set[int], set[int]]]
         target = targets.get(sheet.get(f"{_REL}id"), "")
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         try:
-            stream = z.open(part)
-        except (KeyError, OSError, zipfile.BadZipFile):
+            xml = z.read(part)
+        except Exception:  # a damaged part (zlib, zip errors): calamine reports the damage
             continue
         rows, cols = set(), set()
+        if b'hidden="1"' not in xml and b'hidden="true"' not in xml:
+            continue  # the common case: a byte search, no parse
         try:
-            for _, el in etree.iterparse(stream, tag=(f"{_MAIN}row", f"{_MAIN}col", f"{_MAIN}sheetData")):
+            for _, el in etree.iterparse(io.BytesIO(xml), tag=(f"{_MAIN}row", f"{_MAIN}col")):
                 if el.tag == f"{_MAIN}col" and el.get("hidden") in ("1", "true"):
                     cols |= set(range(int(el.get("min")) - 1, int(el.get("max"))))
                 elif el.tag == f"{_MAIN}row":
                     if el.get("hidden") in ("1", "true") and el.get("r"):
                         rows.add(int(el.get("r")) - 1)
                     el.clear()
-        except (etree.XMLSyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError):
+        except (etree.XMLSyntaxError, ValueError):
             continue
         out[sheet.get("name")] = (rows, cols)
     return out

@@ -6,7 +6,6 @@ top-left slot only (as a PDF prints it once)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ _EXTRA_COLUMN = re.compile(r"^其中[:：]")
 _HAS_AMOUNT = re.compile(r"\d\.\d|^\d{4,}$")
 _TITLE = re.compile(r"决算.{0,4}表")
 _SPACES = re.compile(r"\s+")
+_WIDE = re.compile("[０-９．－％\u3000\xa0\r]")  # what grid.normalize rewrites
 
 
 @dataclass
@@ -37,42 +37,46 @@ def _number(value: float, as_integer: bool) -> str:
     return f"{value:.6f}".rstrip("0")
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def values_block(raw: list[list], merges: list[tuple[int, int, int, int]]) -> Block:
     """Spreadsheet values as printed. Integers stay integers where a table prints
     them so: codes (before the row's first text), 行次 columns and the 栏次 row
     (1 2 3 ...); every other number is an amount with two decimals, as the
     table readers expect of amounts."""
-    ordinal_cols = {c for row in raw for c, v in enumerate(row) if isinstance(v, str) and v.strip() == "行次"}
+    ordinal_cols = {c for row in raw if "行次" in row for c, v in enumerate(row) if v == "行次"}
     texts = []
     for row in raw:
-        numbers = [v for v in row if _is_number(v)]
-        column_numbers = len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1))
-        seen_text = False
         out = []
+        seen_text = False
+        column_numbers = None
         for c, v in enumerate(row):
-            if _is_number(v):
+            kind = type(v)
+            if kind is str:
+                text = clean(v) if v else ""
+                out.append(text)
+                seen_text = seen_text or bool(text)
+            elif kind is float or kind is int:
+                if column_numbers is None:
+                    numbers = [x for x in row if type(x) in (float, int)]
+                    column_numbers = len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1))
                 out.append(_number(v, not seen_text or column_numbers or c in ordinal_cols))
-            elif v is None or v == "":
+            elif v is None:
                 out.append("")
-            elif isinstance(v, (dt.date, dt.time, dt.timedelta, bool)):
+            else:  # dates, times, booleans: as Excel shows them, roughly
                 out.append(str(v))
-            else:
-                out.append(clean(str(v)))
-                seen_text = seen_text or bool(out[-1])
         texts.append(out)
     return Block(texts, list(merges))
 
 
 def clean(text: str) -> str:
     """Cell text: full-width digits to ASCII; a name wrapped inside its cell is one name."""
-    text = normalize(text).strip()
-    if "\n" in text:
-        text = "".join(part.strip() for part in text.split("\n"))
-    return _SPACES.sub(" ", text)
+    if _WIDE.search(text):
+        text = normalize(text)
+    text = text.strip()
+    if "\n" in text or "\r" in text:
+        text = "".join(part.strip() for part in text.splitlines())
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    return text
 
 
 def extra_columns(block: Block) -> dict[int, set[int]]:
@@ -82,11 +86,12 @@ def extra_columns(block: Block) -> dict[int, set[int]]:
     out: dict[int, set[int]] = {}
     active: set[int] = set()
     for r, row in enumerate(block.texts):
-        joined = "".join(row).replace(" ", "")
-        if _TITLE.search(joined) and len([t for t in row if t]) == 1:
+        filled = [t for t in row if t]
+        if active and len(filled) == 1 and _TITLE.search(filled[0].replace(" ", "")):
             active = set()
-        for c, text in enumerate(row):
-            if _EXTRA_COLUMN.match(text) and not _HAS_AMOUNT.search(joined):
+        starts = [c for c, text in enumerate(row) if text.startswith("其中") and _EXTRA_COLUMN.match(text)]
+        if starts and not any(_HAS_AMOUNT.search(t) for t in filled):
+            for c in starts:
                 c0, c1 = spans.get((r, c), (c, c))
                 active |= set(range(c0, c1 + 1))
         if active:
