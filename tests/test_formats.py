@@ -284,6 +284,21 @@ def test_legacy_doc_without_converter_says_how_to_convert(tmp_path, monkeypatch)
     assert ".docx" in exc.value.message and "另存为" in exc.value.message
 
 
+def test_html_page_laid_out_in_a_table_reads_its_tables(corpus):
+    """Old sites put the whole page in one layout <table>: its cells are containers."""
+    out, m = corpus
+    d = next(d for d in m["documents"] if d["format"] == "html")
+    page = (out / d["file"]).read_bytes()
+    charset = "gbk" if b"charset=gbk" in page else "utf-8"
+    text = page.decode(charset)
+    text = text.replace('<div class="article">', '<table width="900"><tr><td>菜单</td><td>').replace(
+        "</div>\n</body>", "</td></tr></table>\n</body>"
+    )
+    assert text.count("<table") > page.decode(charset).count("<table")
+    result = parse_bytes(text.encode(charset), "layout.html")
+    assert Counter(_key(x) for x in result.lines) == _truth(d)
+
+
 def test_html_charset_without_meta_is_detected(corpus):
     page = "<html><body><p>2023年度某某局部门决算公开</p><table><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>524.26</td></tr></table></body></html>"
     from ingest.frontends.html import read_html

@@ -80,6 +80,11 @@ class _Walker:
     def walk(self, el) -> None:
         if not isinstance(el.tag, str) or el.tag in _SKIP or "display:none" in (el.get("style") or ""):
             return
+        if el.tag == "table" and el.find(".//table") is not None:
+            # A layout table (old sites put the whole page in one): its cells are containers.
+            for cell in el.xpath("./tr/td|./tr/th|./*/tr/td|./*/tr/th"):
+                self.walk(cell)
+            return
         if el.tag == "table":
             for caption in el.xpath("./caption"):
                 self.prose(caption.text_content())
