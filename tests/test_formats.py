@@ -310,6 +310,22 @@ def test_html_charset_without_meta_is_detected(corpus):
     assert "2023年度某某局部门决算公开" in grid.page_texts()[0]
 
 
+def test_spreadsheet_numbers_print_as_the_readers_expect():
+    from ingest.frontends.tabular import values_block
+
+    raw = [
+        ["科目编码", "项目", "行次", "金额"],
+        ["", "栏次", "", 1.0],
+        [2080502.0, "事业单位离退休", 3.0, 143.21],
+        ["", "合计", 7.0, 524.2600000000001, 100.0, 99.99999999999, 0.123456789],
+        [1.0, 2.0, 3.0],
+    ]
+    texts = values_block(raw, []).texts
+    assert texts[2] == ["2080502", "事业单位离退休", "3", "143.21"]  # code, 行次, amount
+    assert texts[3] == ["", "合计", "7", "524.26", "100.00", "100.00", "0.123457"]
+    assert texts[4] == ["1", "2", "3"]  # the 栏次 row
+
+
 @pytest.mark.parametrize(
     ("name", "table"),
     [

@@ -51,17 +51,28 @@ def _val(props, name: str, default: int = 1) -> int:
         return default
 
 
+_TR, _TC, _T = f"{W}tr", f"{W}tc", f"{W}t"
+_TRPR, _TCPR, _GRID_BEFORE, _GRID_SPAN, _VMERGE = (
+    f"{W}{n}" for n in ("trPr", "tcPr", "gridBefore", "gridSpan", "vMerge")
+)
+_VAL = f"{W}val"
+
+
 def _table(tbl) -> list[list[tuple[str, int, int]]]:
     rows = []
-    for tr in tbl.iterchildren(f"{W}tr"):  # rows of a nested table belong to its cell's text
-        before = _val(tr.find(f"{W}trPr"), f"{W}gridBefore", 0)
+    for tr in tbl.iterchildren(_TR):  # rows of a nested table belong to its cell's text
+        before = _val(tr.find(_TRPR), _GRID_BEFORE, 0)
         cells = [("", before, 1)] if before else []
-        for tc in tr.iterchildren(f"{W}tc"):
-            props = tc.find(f"{W}tcPr")
-            span = _val(props, f"{W}gridSpan")
-            vmerge = props.find(f"{W}vMerge") if props is not None else None
-            continued = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
-            cells.append(("" if continued else clean(_text(tc)), span, 1))
+        for tc in tr.iterchildren(_TC):
+            props = tc.find(_TCPR)
+            span, continued = 1, False
+            if props is not None:
+                span = _val(props, _GRID_SPAN)
+                vmerge = props.find(_VMERGE)
+                continued = vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
+            # A cell's lines and paragraphs join into one name, so its w:t runs simply concatenate.
+            text = "" if continued else "".join(tc.itertext(_T))
+            cells.append((clean(text) if text else "", span, 1))
         rows.append(cells)
     return rows
 

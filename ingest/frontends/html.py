@@ -34,21 +34,21 @@ def decode(data: bytes, path: str) -> str:
     raise ParseError(path, "网页编码无法识别，不是 UTF-8 或 GBK")
 
 
-def _cell_text(cell) -> str:
-    for br in cell.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    return clean(cell.text_content())
-
-
 def _span(cell, attr: str) -> int:
-    m = re.match(r"\s*(\d+)", cell.get(attr) or "")
+    value = cell.get(attr)
+    if value is None:
+        return 1
+    m = re.match(r"\s*(\d+)", value)
     return min(int(m.group(1)), 1000) if m else 1
 
 
 def _table_rows(table) -> list[list[tuple[str, int, int]]]:
     rows = []
     for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [(_cell_text(td), _span(td, "colspan"), _span(td, "rowspan")) for td in tr.xpath("./td|./th")]
+        cells = []
+        for td in tr.iterchildren("td", "th"):
+            text = td.text_content()
+            cells.append((clean(text) if text else "", _span(td, "colspan"), _span(td, "rowspan")))
         rows.append(cells)
     return rows
 
@@ -118,6 +118,8 @@ def read_html(data: bytes, path: str) -> Grid:
         doc = lxml.html.document_fromstring(text)
     except Exception:  # lxml raises ParserError or XMLSyntaxError on empty or broken markup
         raise ParseError(path, "网页内容为空或无法解析") from None
+    for br in doc.iter("br"):  # a line break inside a cell or paragraph
+        br.tail = "\n" + (br.tail or "")
     walker = _Walker()
     body = doc.find("body")
     walker.walk(body if body is not None else doc)

@@ -32,9 +32,10 @@ class Block:
 def _number(value: float, as_integer: bool) -> str:
     if as_integer and float(value).is_integer():
         return str(int(value))
-    if round(value, 2) == value:
-        return f"{value:.2f}"
-    return f"{value:.6f}".rstrip("0")
+    cents = round(value, 2)
+    if abs(value - cents) < 1e-7:  # formula results carry binary noise: 524.2600000000001
+        return f"{cents:.2f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def values_block(raw: list[list], merges: list[tuple[int, int, int, int]]) -> Block:
