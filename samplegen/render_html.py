@@ -5,7 +5,6 @@ the page is encoded in it (UTF-8 or GBK, from the layout's encoding)."""
 
 from __future__ import annotations
 
-import random
 from html import escape
 
 from samplegen.layout import Layout
@@ -44,8 +43,7 @@ class HtmlRenderer:
 
     def render(self, doc: DocModel, layout: Layout | None = None) -> bytes:
         L = layout or doc.layout
-        rng = random.Random(f"html/{doc.seed}")
-        split = rng.random() < 0.3
+        split = not L.ruled  # unruled layouts split each table into a header and a body <table>
         return self.write(doc_parts(doc), doc.title, L.encoding, split)
 
     def render_grid(self, grid) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import random
 import re
 
 from samplegen.layout import Layout
@@ -67,7 +66,7 @@ class _Sheet:
                         self.ws.write_string(r, c, text)
                 elif kind == "rowno":
                     self.ws.write_number(r, c, value)
-                elif is_total and r < class_rows[0]:
+                elif is_total:
                     col = _col(c)
                     refs = ",".join(f"{col}{x + 1}" for x in class_rows)
                     self.ws.write_formula(r, c, f"=SUM({refs})", self.fmt["amount"], value)
@@ -125,18 +124,18 @@ class XlsxRenderer:
 
     def render(self, doc: DocModel, layout: Layout | None = None) -> bytes:
         L = layout or doc.layout
-        rng = random.Random(f"xlsx/{doc.seed}")
-        per_table = rng.random() < 0.5
-        formulas = rng.random() < 0.5
-        titled = per_table and rng.random() < 0.5
-        hidden = per_table and rng.random() < 0.5
+        # page_breaks (a text-only key) picks one sheet per table, so the generator's coverage
+        # phase shows both arrangements; a sheet-per-table workbook mixes sheets whose name
+        # carries the title (no title row) with titled sheets, and hides check cells on some.
+        per_table = L.page_breaks
+        formulas = True  # where amounts are numbers: 合计 rows as SUM formulas, as Excel keeps them
         return self.write(
             doc_parts(doc),
             numbers=not L.thousands,
             per_table=per_table,
             formulas=formulas,
-            titled_sheets=titled,
-            hidden=hidden,
+            titled_sheets=per_table,
+            hidden=per_table,
         )
 
     def render_grid(self, grid) -> bytes:
@@ -166,6 +165,7 @@ class XlsxRenderer:
             "amount": wb.add_format({"num_format": "#,##0.00"}),
         }
         used: set[str] = set()
+        n_tables = 0
         sheet = _Sheet(wb.add_worksheet(_sheet_name("封面" if per_table else "决算公开", used)), fmt)
         pending: list[Para] = []  # title and meta lines go on the sheet of their table
         for part in parts:
@@ -180,15 +180,17 @@ class XlsxRenderer:
                 continue
             if not isinstance(part, Table):
                 continue
+            n_tables += 1
+            titled = titled_sheets and n_tables % 2 == 0
             if per_table:
-                name = names(part) if names else _default_name(part, pending, titled_sheets)
+                name = names(part) if names else _default_name(part, pending, titled)
                 sheet = _Sheet(wb.add_worksheet(_sheet_name(name, used)), fmt)
-                if titled_sheets and not names and part.table_id:
+                if titled and not names and part.table_id:
                     pending = pending[1:]  # the sheet name carries the title: no title row
             for p in pending:
                 sheet.para(p.text, part.ncols if p.role == "title" else 1)
             pending = []
-            sheet.table(part, numbers, formulas, hidden)
+            sheet.table(part, numbers, formulas, hidden and n_tables % 3 == 1)
             sheet.row += 1
         wb.close()
         return buf.getvalue()

@@ -72,6 +72,35 @@ def test_round_trip_every_cell_in_every_format(corpus):
     assert not problems, f"{len(problems)} mismatches, e.g.:\n" + "\n".join(problems[:30])
 
 
+def test_corpus_shows_each_formats_variants(corpus):
+    """The round trip above covers these variants only if the corpus has them."""
+    import python_calamine
+
+    out, m = corpus
+    seen = set()
+    for d in m["documents"]:
+        data = (out / d["file"]).read_bytes()
+        if d["format"] == "html":
+            seen.add("html split table" if b"<thead>" not in data else "html one table")
+            seen.add("html gbk" if b"charset=gbk" in data else "html utf-8")
+        elif d["format"] == "csv":
+            seen.add("csv bom" if data.startswith(b"\xef\xbb\xbf") else "csv gbk")
+        elif d["format"] == "xlsx":
+            names = python_calamine.CalamineWorkbook.from_path(str(out / d["file"])).sheet_names
+            seen.add("xlsx one sheet" if len(names) == 1 else "xlsx sheet per table")
+            seen.add("xlsx amounts as text" if d["layout"]["thousands"] else "xlsx amounts as numbers")
+            if any("决算" in n and n.endswith("表") for n in names):  # such sheets have no title row
+                seen.add("xlsx title only in the sheet name")
+            with zipfile.ZipFile(out / d["file"]) as z:
+                if any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")):
+                    seen.add("xlsx formulas")
+    assert seen >= {
+        "html split table", "html one table", "html gbk", "html utf-8", "csv bom", "csv gbk",
+        "xlsx one sheet", "xlsx sheet per table", "xlsx amounts as text", "xlsx amounts as numbers",
+        "xlsx title only in the sheet name", "xlsx formulas",
+    }, seen  # fmt: skip
+
+
 def test_documents_report_format_unit_and_year(corpus):
     out, m = corpus
     seen = set()
