@@ -339,6 +339,28 @@ def test_html_charset_without_meta_is_detected(corpus):
     assert "2023年度某某局部门决算公开" in grid.page_texts()[0]
 
 
+def test_word_table_merges_and_nested_tables():
+    import docx
+
+    from ingest.frontends.docx import read_docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "项目"  # vMerge down
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "本年收入"  # gridSpan across
+    table.cell(1, 1).text, table.cell(1, 2).text = "小计", "基本支出"
+    table.cell(2, 0).text, table.cell(2, 2).text = "合计", "1.00"
+    table.cell(2, 1).add_table(rows=1, cols=1).cell(0, 0).text = "内表"
+    buf = io.BytesIO()
+    document.save(buf)
+    rows = read_docx(buf.getvalue(), "t.docx").pages[0]
+    assert [[(c.text, c.x) for c in r.cells] for r in rows] == [
+        [("项目", 0.0), ("本年收入", 1.0)],
+        [("小计", 1.0), ("基本支出", 2.0)],
+        [("合计", 0.0), ("内表", 1.0), ("1.00", 2.0)],
+    ]
+
+
 def test_spreadsheet_numbers_print_as_the_readers_expect():
     from ingest.frontends.tabular import values_block
 

@@ -59,8 +59,52 @@ _VAL = f"{W}val"
 
 
 def _table(tbl) -> list[list[tuple[str, int, int]]]:
+    """Rows of (text, colspan, 1); vMerge continuations are empty. One pass over
+    the elements that matter (a tc's runs, spans and merges) keeps it quick."""
+    if tbl.find(f".//{W}tbl") is not None:
+        return _table_nested(tbl)
+    rows: list[list[tuple[str, int, int]]] = []
+    cells: list | None = None
+    cur: list | None = None  # [text parts, span, continued]
+
+    def close() -> None:
+        if cur is not None:
+            text = "" if cur[2] else "".join(cur[0])
+            cells.append((clean(text) if text else "", cur[1], 1))
+
+    for el in tbl.iter(_TR, _TC, _GRID_BEFORE, _GRID_SPAN, _VMERGE, _T):
+        tag = el.tag
+        if tag == _T:
+            cur[0].append(el.text or "")
+        elif tag == _TC:
+            close()
+            cur = [[], 1, False]
+        elif tag == _TR:
+            close()
+            cur = None
+            cells = []
+            rows.append(cells)
+        elif tag == _GRID_SPAN and cur is not None:
+            cur[1] = _int(el.get(_VAL), 1)
+        elif tag == _VMERGE and cur is not None:
+            cur[2] = el.get(_VAL, "continue") == "continue"
+        elif tag == _GRID_BEFORE and cells is not None and cur is None and (n := _int(el.get(_VAL), 0)):
+            cells.append(("", n, 1))
+    close()
+    return rows
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _table_nested(tbl) -> list[list[tuple[str, int, int]]]:
+    """A table holding tables: a nested table's text is its cell's text."""
     rows = []
-    for tr in tbl.iterchildren(_TR):  # rows of a nested table belong to its cell's text
+    for tr in tbl.iterchildren(_TR):
         before = _val(tr.find(_TRPR), _GRID_BEFORE, 0)
         cells = [("", before, 1)] if before else []
         for tc in tr.iterchildren(_TC):
@@ -70,7 +114,6 @@ def _table(tbl) -> list[list[tuple[str, int, int]]]:
                 span = _val(props, _GRID_SPAN)
                 vmerge = props.find(_VMERGE)
                 continued = vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
-            # A cell's lines and paragraphs join into one name, so its w:t runs simply concatenate.
             text = "" if continued else "".join(tc.itertext(_T))
             cells.append((clean(text) if text else "", span, 1))
         rows.append(cells)
