@@ -361,6 +361,20 @@ def test_word_table_merges_and_nested_tables():
     ]
 
 
+def test_qizhong_column_kept_when_it_is_the_tables_only_such_column():
+    from ingest.frontends.tabular import Block, extra_columns
+
+    def dropped(title: str, heads: list[str]) -> set[int]:
+        block = Block([[title], ["项目", *heads], ["合计", *["1.00"] * len(heads)]])
+        return extra_columns(block).get(2, set())
+
+    # 02: 其中：一般公共预算财政拨款 breaks down 财政拨款收入 (the fiscal column): left out.
+    assert dropped("收入决算表", ["本年收入合计", "财政拨款收入", "其中：一般公共预算财政拨款"]) == {3}
+    assert dropped("支出决算表", ["本年支出合计", "基本支出", "其中：人员经费"]) == {3}
+    # 04: the only header naming 一般公共预算 is the general column itself: kept.
+    assert dropped("财政拨款收入支出决算总表", ["合计", "其中：一般公共预算财政拨款"]) == set()
+
+
 def test_spreadsheet_numbers_print_as_the_readers_expect():
     from ingest.frontends.tabular import values_block
 

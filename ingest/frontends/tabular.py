@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.grid import Cell, Row, normalize
+from ingest.tables.catalog import COLUMNS, TITLE_PATTERNS
 
 # Columns of the finance system's export that no contract key stands for
 # (其中：教育收费, 其中：人员经费 ...): left out of the grid, so they never reach a line.
@@ -82,22 +83,45 @@ def clean(text: str) -> str:
 
 def extra_columns(block: Block) -> dict[int, set[int]]:
     """Rows → columns to leave out: a header cell 其中：… (and the columns its
-    merge covers) drops that column from its row down to the next table title."""
+    merge covers) drops that column from its row down to the next table title,
+    unless it is the only header naming one of the table's contract columns."""
     spans = {(r0, c0): (c0, c1) for r0, c0, _r1, c1 in block.merges}
     out: dict[int, set[int]] = {}
     active: set[int] = set()
+    start, table = 0, None  # the current table's title row and number
     for r, row in enumerate(block.texts):
         filled = [t for t in row if t]
-        if active and len(filled) == 1 and _TITLE.search(filled[0].replace(" ", "")):
-            active = set()
+        if len(filled) == 1 and _TITLE.search(filled[0].replace(" ", "")):
+            active, start, table = set(), r, _table_of(filled[0])
         starts = [c for c, text in enumerate(row) if text.startswith("其中") and _EXTRA_COLUMN.match(text)]
         if starts and not any(_HAS_AMOUNT.search(t) for t in filled):
+            header = [
+                t for row2 in block.texts[start : r + 4] for t in row2 if t and not t.startswith("其中")
+            ]
             for c in starts:
+                if _names_missing_column(row[c], table, header):
+                    continue
                 c0, c1 = spans.get((r, c), (c, c))
                 active |= set(range(c0, c1 + 1))
         if active:
             out[r] = set(active)
     return out
+
+
+def _table_of(title: str) -> str | None:
+    squashed = title.replace(" ", "")
+    return next((t for t, pattern in TITLE_PATTERNS if pattern.search(squashed)), None)
+
+
+def _names_missing_column(text: str, table: str | None, header: list[str]) -> bool:
+    """其中：一般公共预算财政拨款 in a table whose header names that column nowhere else
+    is the column itself, not a breakdown."""
+    name = _EXTRA_COLUMN.sub("", text)
+    for col in COLUMNS.get(table or "", ()):
+        for kw in col.keywords:
+            if kw in name:
+                return not any(kw in h for h in header)
+    return False
 
 
 def block_rows(block: Block, page: int, y0: int = 0) -> list[Row]:
@@ -130,7 +154,8 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> Block:
         for text, colspan, rowspan in cells:
             while (r, c) in taken:
                 c += 1
-            colspan, rowspan = max(1, colspan), max(1, rowspan)
+            # Bounded: a page may claim colspan="1000" or a rowspan past its last row.
+            colspan, rowspan = min(max(1, colspan), 256), min(max(1, rowspan), len(rows) - r)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken.add((r + dr, c + dc))
