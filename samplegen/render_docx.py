@@ -1,5 +1,6 @@
 """Word renderer: python-docx for headings, paragraphs and page breaks; tables
-as WordprocessingML text with header cells merged as printed. The zip entries get a fixed date so the same seed gives the same bytes."""
+as WordprocessingML text with header cells merged as printed. The zip entries
+get a fixed date so the same seed gives the same bytes."""
 
 from __future__ import annotations
 
