@@ -206,6 +206,21 @@ def test_legacy_xls_fixture_reads_every_cell():
     )
 
 
+def test_legacy_xls_hidden_rows_and_columns_are_not_read(monkeypatch):
+    import ingest.frontends.excel as excel
+
+    path = FIXTURES / "hidden_checks_2024.xls"
+    hidden = excel.xls_hidden_rows_and_columns(path.read_bytes())
+    assert any(rows for rows, _ in hidden.values()) and any(cols for _, cols in hidden.values())
+    want = json.loads((FIXTURES / "hidden_checks_2024.cells.json").read_text(encoding="utf-8"))
+    want = sorted([t, s, label, code, col, round(v, 6)] for t, s, label, code, col, v in want)
+    result = parse_file(path)
+    assert result.document.format == "xls"
+    assert cells(result) == want
+    monkeypatch.setattr(excel, "xls_hidden_rows_and_columns", lambda data: {})
+    assert cells(parse_file(path)) != want  # read, the hidden check cells would become numbers
+
+
 def test_legacy_doc_converted_when_libreoffice_is_installed(tmp_path, corpus):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: .doc files get a conversion message instead")

@@ -11,6 +11,7 @@ import re
 import zipfile
 
 from ingest.frontends.tabular import Block, block_rows, values_block
+from ingest.frontends.xls_hidden import xls_hidden_rows_and_columns
 from ingest.grid import Cell, Grid, Row
 from ingest.record import ParseError
 from ingest.tables.catalog import TITLE_PATTERNS
@@ -101,7 +102,12 @@ def read_excel(data: bytes, path: str) -> Grid:
     import python_calamine as calamine
 
     book = _open(data, path)
-    hidden = hidden_rows_and_columns(data) if data.startswith(b"PK") else {}
+    if data.startswith(b"PK"):
+        hidden = hidden_rows_and_columns(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        hidden = xls_hidden_rows_and_columns(data)
+    else:
+        hidden = {}
     pages: list[list[Row]] = []
     try:
         for meta in book.sheets_metadata:
