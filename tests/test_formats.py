@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -446,6 +447,22 @@ def test_cli_exits_2_without_traceback(tmp_path, corpus):
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and str(path) in proc.stderr
+
+
+def test_calamine_panic_is_one_line_on_stderr():
+    path = FIXTURES / "calamine_panic.xls"
+    proc = subprocess.run(
+        [sys.executable, "-c", "from cli import app; app()", "parse", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**os.environ, "RUST_BACKTRACE": "1"},
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"无法读取文件 {path}：Excel 文件已损坏或格式不正确，无法打开"
+    ]
 
 
 def test_refresh_quarantines_bad_files_of_every_format(tmp_path, corpus):

@@ -7,8 +7,10 @@ that title as its first row so the locator finds it."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
+from contextlib import contextmanager
 
 from ingest.frontends.tabular import Block, block_rows, values_block
 from ingest.frontends.xls_hidden import xls_hidden_rows_and_columns
@@ -20,6 +22,7 @@ from ingest.verify import TABLE_NAMES
 _NUMBERED = re.compile(r"(?:公开|财决|部门决算)?\s*0?([1-9])\s*表|表\s*0?([1-9])(?!\d)|^[A-Z]0?([1-9])(?!\d)")
 _CHINESE_NO = {ch: str(i) for i, ch in enumerate("一二三四五六七八九", start=1)}
 _TITLE = re.compile(r"决算.{0,4}表")
+_MAX_CELLS = 200_000  # all nine tables on one sheet: ~600 rows × 40 columns
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -37,7 +40,12 @@ def sheet_table(name: str) -> str | None:
     return f"0{_CHINESE_NO[m.group(1)]}" if m else None
 
 
-def _values(sheet, hidden: tuple[set[int], set[int]]) -> Block:
+def _values(sheet, hidden: tuple[set[int], set[int]], path: str) -> Block:
+    if sheet.height * sheet.width > _MAX_CELLS:  # a stray cell far out, or a damaged dimension
+        raise ParseError(
+            path,
+            f"工作表“{sheet.name}”过大（{sheet.height} 行 × {sheet.width} 列），请删除表格以外的单元格后再提交",
+        )
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     raw = sheet.to_python(skip_empty_area=False)
     rows, cols = hidden
@@ -87,15 +95,48 @@ def hidden_rows_and_columns(data: bytes) -> dict[str, tuple[set[int], set[int]]]
     return out
 
 
+@contextmanager
+def _rust_panics_quiet():
+    """calamine panics on some damaged files; Rust's panic hook writes the panic
+    (and a backtrace under RUST_BACKTRACE) to stderr before pyo3 turns it into
+    an exception we report in one line. Silence fd 2 meanwhile."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _open(data: bytes, path: str):
     import python_calamine as calamine
 
     try:
-        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with _rust_panics_quiet():
+            return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
-        raise ParseError(path, "Excel 工作簿已设置密码保护，请提供未加密的文件") from None
-    except Exception:  # calamine raises several kinds for damaged files; all mean the same to a user
-        raise ParseError(path, "Excel 文件已损坏或格式不正确，无法打开") from None
+        raise ParseError(path, _PASSWORD) from None
+    except BaseException as exc:  # calamine raises several kinds, and panics, on damaged files
+        _reraise_interrupt(exc)
+        raise ParseError(path, _DAMAGED) from None
+
+
+_PASSWORD = "Excel 工作簿已设置密码保护，请提供未加密的文件"
+_DAMAGED = "Excel 文件已损坏或格式不正确，无法打开"
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """A Rust panic inside calamine arrives as pyo3's PanicException, a
+    BaseException: it means a damaged file. Ctrl-C and exit stay what they are."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def read_excel(data: bytes, path: str) -> Grid:
@@ -113,13 +154,19 @@ def read_excel(data: bytes, path: str) -> Grid:
         for meta in book.sheets_metadata:
             if meta.visible != calamine.SheetVisibleEnum.Visible:
                 continue  # hidden sheets hold helper copies and lookups, not the published tables
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue  # chart, dialog and macro sheets hold no table cells
             try:
-                sheet = book.get_sheet_by_name(meta.name)
-                block = _values(sheet, hidden.get(meta.name, (set(), set())))
+                with _rust_panics_quiet():
+                    sheet = book.get_sheet_by_name(meta.name)
+                    block = _values(sheet, hidden.get(meta.name, (set(), set())), path)
             except calamine.PasswordError:
-                raise ParseError(path, "Excel 工作簿已设置密码保护，请提供未加密的文件") from None
-            except Exception:
-                continue  # a chart or dialog sheet has no cells
+                raise ParseError(path, _PASSWORD) from None
+            except ParseError:
+                raise
+            except BaseException as exc:  # a damaged sheet: say so rather than lose its table
+                _reraise_interrupt(exc)
+                raise ParseError(path, f"Excel 文件已损坏，工作表“{meta.name}”无法读取") from None
             page_no = len(pages) + 1
             rows = block_rows(block, page_no)
             if not rows:
