@@ -11,7 +11,7 @@ import typer
 
 
 def parse(
-    file: Annotated[Path, typer.Argument(help="决算公开文件（txt / pdf）")],
+    file: Annotated[Path, typer.Argument(help="决算公开文件（txt / pdf / xlsx / xls / html / docx / csv）")],
     as_json: Annotated[bool, typer.Option("--json", help="按契约输出 JSON")] = False,
 ) -> None:
     """读取一份决算公开文件，输出九张表的数字、情况说明中的事实和发现的问题。"""

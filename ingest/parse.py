@@ -6,6 +6,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ingest.frontends import detect
+from ingest.frontends.csv import read_csv
+from ingest.frontends.docx import read_doc, read_docx
+from ingest.frontends.excel import read_excel
+from ingest.frontends.html import read_html
 from ingest.frontends.pdf import read_pdf
 from ingest.frontends.text import read_text
 from ingest.grid import Grid
@@ -29,18 +34,21 @@ READERS = {
 }
 
 
-def detect_format(data: bytes) -> str:
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head[:100].lower().startswith((b"<!doctype html", b"<html")):
-        return "html"
-    return "text"
+def detect_format(data: bytes, path: str = "") -> str:
+    return detect.detect_format(data, path)
 
 
-FRONTENDS = {"text": read_text, "pdf": read_pdf}
+FRONTENDS = {
+    "text": read_text,
+    "pdf": read_pdf,
+    "xlsx": read_excel,
+    "xls": read_excel,
+    "ods": read_excel,
+    "html": read_html,
+    "docx": read_docx,
+    "doc": read_doc,
+    "csv": read_csv,
+}
 
 
 def parse_file(path: str | Path) -> ParseResult:
@@ -53,10 +61,10 @@ def parse_file(path: str | Path) -> ParseResult:
 
 
 def parse_bytes(data: bytes, path: str) -> ParseResult:
-    fmt = detect_format(data)
+    fmt = detect_format(data, path)
     frontend = FRONTENDS.get(fmt)
     if frontend is None:
-        raise ParseError(path, f"暂不支持该文件格式（{fmt}）")
+        raise ParseError(path, detect.UNSUPPORTED.get(fmt, f"暂不支持该文件格式（{fmt}）"))
     grid = frontend(data, path)
     return read_grid(grid, path, hashlib.sha256(data).hexdigest())
 

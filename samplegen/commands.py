@@ -15,7 +15,9 @@ def sample(
     ],
     units: Annotated[int, typer.Option("--units", help="单位数量")] = 40,
     years: Annotated[str, typer.Option("--years", help="年度，如 2021-2024 或 2022,2024")] = "2021-2024",
-    formats: Annotated[str, typer.Option("--formats", help="文件格式，逗号分隔：text,pdf")] = "text,pdf",
+    formats: Annotated[
+        str, typer.Option("--formats", help="文件格式：text,pdf,xlsx,caijue,html,docx,csv")
+    ] = "text,pdf",
     faults: Annotated[float, typer.Option("--faults", help="注入错误的文件比例（0–1）")] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="随机种子（同一种子生成完全相同的文件）")] = 7,
 ) -> None:

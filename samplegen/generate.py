@@ -105,6 +105,8 @@ def _safe(name: str) -> str:
 
 def _junk(fmt: str, good: bytes, r: random.Random) -> bytes:
     kind = r.randrange(3)
+    if fmt in ("xlsx", "caijue", "docx") and kind == 0:
+        return good[: len(good) // 3]  # interrupted download: a truncated zip
     if fmt == "pdf":
         if kind == 0:
             return good[: len(good) // 3]  # interrupted download
@@ -243,9 +245,13 @@ def _document(
     rounding_rate: float,
     out: Path,
 ) -> list[dict]:
-    lay = plan.layouts[y]
     fmt = plan.fmt
     renderer = get_renderer(fmt)
+    # The finance system's export is always in 元; workbooks and CSV carry no narrative.
+    lay = renderer.adapt_layout(plan.layouts[y]) if hasattr(renderer, "adapt_layout") else plan.layouts[y]
+    prose = getattr(renderer, "prose", True)
+    if not prose and fault in F.NARRATIVE_FAULTS:
+        fault = None
     r = random.Random(f"{seed}/doc/{u.unit_id}/{y}")
     uy = sims[y]
     prior = sims.get(y - 1)
@@ -356,7 +362,7 @@ def _document(
         "tables": sorted(tid for tid in printed.tables if tid not in printed.missing),
         "layout": {**lay.to_dict(), "format": fmt, "font": getattr(renderer, "font_info", None)},
         "cells": cells(printed),
-        "facts": facts,
+        "facts": facts if prose else [],
         "faults": [],
         "rounding": [],
     }

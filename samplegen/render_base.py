@@ -1,7 +1,8 @@
 """The renderer interface. A renderer turns a `DocModel` (samplegen.present)
-plus its layout spec into the bytes of one file. Text and PDF exist; an Excel
-(财决 workbook) or HTML renderer is added by writing a class with the same three
-members and registering it in `RENDERERS`."""
+plus its layout spec into the bytes of one file: text, PDF, Excel (公开 tables
+and the 财决 export), HTML, Word, CSV (docs/formats.md). A renderer may also
+have `prose = False` (no narrative in the file, so no facts in the truth) and
+`adapt_layout(layout)` (a format that forces part of the layout, e.g. 元)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ class Renderer(Protocol):
 RENDERERS: dict[str, str] = {
     "text": "samplegen.render_text:TextRenderer",
     "pdf": "samplegen.render_pdf:PdfRenderer",
+    "xlsx": "samplegen.render_xlsx:XlsxRenderer",
+    "caijue": "samplegen.render_xlsx:CaijueRenderer",
+    "html": "samplegen.render_html:HtmlRenderer",
+    "docx": "samplegen.render_docx:DocxRenderer",
+    "csv": "samplegen.render_csv:CsvRenderer",
 }
 
 _cache: dict[str, Renderer] = {}
