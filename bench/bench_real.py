@@ -10,9 +10,7 @@ file (pypdfium2 for PDFs, decode + split for text) in the same run.
 from __future__ import annotations
 
 import contextlib
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,18 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLES = ROOT.parent / "shared" / "samples"
 
+from bench_parse import best_of  # noqa: E402  (bench/ is on the path when run as a script)
+
 from ingest.parse import parse_file  # noqa: E402
 from ingest.record import ParseError  # noqa: E402
 
 
-def cpu(fn, n: int = 5) -> float:
-    """Median CPU seconds of n runs (CPU, not wall: the machine is shared)."""
-    times = []
-    for _ in range(n):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return statistics.median(times)
+def cpu(fn) -> float:
+    return best_of(fn, 5)
 
 
 def bare(path: Path) -> None:
