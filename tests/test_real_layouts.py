@@ -285,3 +285,13 @@ def test_economic_header_stacked_over_lines(lines):  # noqa: F811
         "\t".join(spaced(f) if re.fullmatch(r"3\d{4}", f) else f for f in x.split("\t")) for x in out[a:b]
     ]
     assert_golden(parse(out))
+
+
+@pytest.mark.parametrize("mark", ["- 12 -", "—12—", "第 12 页", "第12页 共30页"])
+@pytest.mark.parametrize("table", ["02", "05", "06"])
+def test_page_numbers_inside_a_table_are_not_amounts(lines, mark, table):  # noqa: F811
+    """Class 8: text layers without form feeds put the page number inside a table."""
+    out = list(lines)
+    a, b = section(out, table)
+    out.insert((a + b) // 2, mark)
+    assert_golden(parse(out))

@@ -14,6 +14,12 @@ _UNIT = re.compile(r"单位\s*[:：]?\s*(万元|元)")
 _HEADER_HINT = re.compile(r"项目|科目|预算数|决算数|人员经费|收入|支出")
 _END = re.compile(r"^(注\s*[:：]|注\d|说明\s*[:：]|第[一二三四五六七八九十]+部分)")
 _PAGE_NUMBER = re.compile(r"^[-—\s]*(第\s*)?\d{1,3}(\s*页)?[-—\s]*$")
+# Unmistakable page numbers (`- 12 -`, `—12—`, `第 12 页`, `第12页 共30页`, `12/30`): dropped
+# wherever they stand, since text layers without form feeds put them inside tables.
+_PAGE_MARK = re.compile(
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
+)
 _EMPTY_NOTE = re.compile(r"无.{0,30}(支出|收入|经费|数据)|本表无数据|为空表|空表")
 _UNIT_LINE = re.compile(r"^(部门|单位名称|编制单位|预算单位)\s*[:：]")
 _NOT_TITLE = re.compile(r"说明|情况|目录|反映|注[:：]")
@@ -50,7 +56,8 @@ def _content_rows(grid: Grid) -> list[Row]:
     for page in grid.pages:
         for i, row in enumerate(page):
             edge = i < 2 or i >= len(page) - 2
-            if edge and _PAGE_NUMBER.match(row.text):
+            text = " ".join(c.text for c in row.cells)
+            if (edge and _PAGE_NUMBER.match(row.text)) or _PAGE_MARK.match(text):
                 continue  # page numbers in headers/footers
             rows.append(row)
     return rows
