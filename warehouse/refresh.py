@@ -74,13 +74,15 @@ class RefreshSummary:
     dq_ran: bool = False
     full_rebuild: bool = False
     quarantined: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): not regular files
+    missing: list[str] = field(default_factory=list)  # paths gone from the inbox in this run
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def record(self) -> dict:
         d = asdict(self)
         for k in ("published", "seed_path", "seed_changed", "dq_ran", "full_rebuild", "quarantined", "notes",
-                  "warehouse", "timings"):  # fmt: skip
+                  "warehouse", "timings", "skipped", "missing"):  # fmt: skip
             d.pop(k)
         return d
 
@@ -107,6 +109,28 @@ def _fsync(path: Path, directory: bool = False) -> None:
 def _remove(path: Path) -> None:
     for p in (path, WarehousePaths.wal(path)):
         p.unlink(missing_ok=True)
+
+
+def _cleanup_leftovers(paths: WarehousePaths) -> list[str]:
+    """Files a killed refresh or check may leave (under the same lock, so no live
+    process owns them now). Returns the names removed."""
+    gone = []
+    for p in (paths.build, paths.dir / f".{paths.warehouse.name}.check"):
+        for q in (p, WarehousePaths.wal(p)):
+            if q.exists():
+                q.unlink(missing_ok=True)
+                gone.append(q.name)
+    return gone
+
+
+def _stop_children() -> None:
+    """The GX helper (when the data-quality module started one) ends with the run."""
+    import sys
+
+    runner = sys.modules.get("expectations.runner")
+    if runner is not None and hasattr(runner, "discard"):
+        with contextlib.suppress(Exception):
+            runner.discard()
 
 
 class _Progress:
@@ -213,6 +237,7 @@ def refresh(
     docs: Path | None = None,
     console=None,
     on_summary: Callable[[RefreshSummary], None] | None = None,
+    limits=None,
 ) -> RefreshSummary:
     """Run one refresh. Raises WarehouseLocked when another refresh holds the
     lock and RefreshFailed (carrying the summary) when the run fails; the
@@ -220,6 +245,7 @@ def refresh(
     import duckdb
 
     from warehouse import parsing, rawstore, scan, transform
+    from warehouse.workers import ParseLimits
 
     paths = WarehousePaths(Path(warehouse))
     inbox = Path(inbox)
@@ -227,10 +253,24 @@ def refresh(
     now = datetime.now()
     summary = RefreshSummary(run_id=_new_run_id(now), started_at=now, inbox=str(inbox.resolve()),
                              warehouse=str(paths.warehouse))  # fmt: skip
+    limits = limits or ParseLimits.from_env()
     lock = RefreshLock(paths.lock).acquire()
     con = None
+
+    def beat(step: str) -> None:
+        lock.beat(step)
+        _checkpoint(step)
+
     try:
         runlog.start(paths.journal, summary.run_id, now, summary.inbox)
+        if lock.stale:
+            summary.notes.append(
+                f"上一次刷新（进程 {lock.stale.get('pid', '?')}，开始于 {lock.stale.get('started', '?')}）"
+                "未正常结束：已接管其锁"
+            )
+        leftovers = _cleanup_leftovers(paths)
+        if leftovers:
+            summary.notes.append(f"已清理上次中断留下的文件：{'、'.join(leftovers)}")
         _checkpoint("locked")
         if not inbox.is_dir():
             raise FileNotFoundError(f"收件箱目录不存在：{inbox}")
@@ -256,8 +296,17 @@ def refresh(
         with _Progress(progress, console) as prog:
             # 2. scan the inbox
             prog.start("scan")
-            result = scan.scan(inbox, rawstore.known_files(con))
+            known = rawstore.known_files(con)
+            result = scan.scan(inbox, known, max_bytes=limits.max_file_bytes if limits.max_file_mb else None)
             files = result.files
+            lock.beat("scan")
+            if not files and known:
+                raise RuntimeError(
+                    f"收件箱 {inbox} 中没有任何文件，而上次有 {len(known)} 个：可能未挂载或路径有误；"
+                    "为免误把全部文档标为撤回，本次未执行（数据仓库未改动）"
+                )
+            summary.skipped = [(s.path, s.reason) for s in result.skipped]
+            summary.missing = list(result.missing)
             prog.done("scan")
             summary.files_seen = len(files)
             summary.files_new = result.count("new")
@@ -293,7 +342,9 @@ def refresh(
                 summary.notes.append("未找到单位名录 units.csv：所有单位都将标记为待审核")
 
             dbt_changed = rawstore.get_meta(con, "dbt_fingerprint") != dbt_fp
-            nothing_new = not (fresh or to_parse or moved or summary.seed_changed or dbt_changed)
+            nothing_new = not (
+                fresh or to_parse or moved or result.missing or summary.seed_changed or dbt_changed
+            )
             if nothing_new:
                 con.close()
                 con = None
@@ -313,8 +364,9 @@ def refresh(
                     first_seen[row[0]] = (row[1], row[2])
             batch = rawstore.RawBatch(summary.run_id, now, spec, fingerprint)
             outcomes = parsing.parse_many(
-                [(sha, abspath[rel]) for sha, rel in to_parse.items()], spec, workers=workers,
-                on_done=lambda key, out: (prog.advance("parse"), _checkpoint("parsing")),
+                [(sha, abspath[rel]) for sha, rel in to_parse.items()], spec, workers=workers, limits=limits,
+                on_done=lambda key, out: (prog.advance("parse"), beat("parsing")),
+                on_tick=lambda: lock.beat("parsing"),
             )  # fmt: skip
             summary.parse_seconds = time.perf_counter() - t_parse
             prog.done("parse")
@@ -331,7 +383,7 @@ def refresh(
             summary.quarantined = [(Path(q["source_path"]).name, q["reason"]) for q in batch.quarantine]
             con.execute("begin")
             batch.write(con)
-            rawstore.upsert_files(con, files, summary.run_id, now)
+            rawstore.upsert_files(con, files, summary.run_id, now, missing=result.missing)
             if seed_rows is not None and summary.seed_changed:
                 rawstore.replace_seed(con, seed_rows, seed_path, seed_sha, summary.run_id)
                 rawstore.set_meta(con, "seed_sha256", seed_sha)
@@ -340,7 +392,7 @@ def refresh(
             con.close()
             con = None
             prog.done("load")
-            _checkpoint("loaded")
+            beat("loaded")
 
             # 5. dbt build (the data-quality module may start slow imports meanwhile)
             if checks:
@@ -350,13 +402,13 @@ def refresh(
             stats = transform.build(
                 paths.build, paths.dbt_target, paths.dbt_logs, full_refresh=full_refresh,
                 on_start=lambda n: prog.total("dbt", n),
-                on_node=lambda name: (prog.advance("dbt"), _checkpoint("dbt_running")),
+                on_node=lambda name: (prog.advance("dbt"), beat("dbt_running")),
             )  # fmt: skip
             summary.dbt_seconds = stats.seconds
             summary.timings.update(dbt_parse=stats.parse_seconds, dbt_run=stats.run_seconds,
                                    dbt_test=stats.test_seconds)  # fmt: skip
             prog.done("dbt")
-            _checkpoint("dbt_done")
+            beat("dbt_done")
 
             con = duckdb.connect(str(paths.build), config={"autoinstall_known_extensions": False})
             # 6. data quality, when the rules exist
@@ -370,7 +422,7 @@ def refresh(
                 summary.error = f"数据质量检查出错（{type(exc).__name__}：{exc}），数据已发布但未经检查"
             summary.dq_seconds = time.perf_counter() - t_dq
             prog.done("dq")
-            _checkpoint("dq_done")
+            beat("dq_done")
 
             # 7. counts, run log, publish
             prog.start("publish", total=1)
@@ -394,7 +446,7 @@ def refresh(
             con.execute("checkpoint")
             con.close()
             con = None
-            _checkpoint("before_publish")
+            beat("before_publish")
             _fsync(paths.build)
             os.replace(paths.build, paths.warehouse)
             _fsync(paths.dir, directory=True)
@@ -420,6 +472,7 @@ def refresh(
             raise RefreshFailed(summary) from exc
         raise
     finally:
+        _stop_children()
         lock.release()
 
 
@@ -427,7 +480,8 @@ def _finish(summary: RefreshSummary, paths: WarehousePaths, t0: float, on_summar
     summary.finished_at = summary.finished_at or datetime.now()
     summary.total_seconds = time.perf_counter() - t0
     record = {k: v for k, v in summary.record().items() if k != "started_at"}
-    runlog.end(paths.journal, {**record, "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
+    runlog.end(paths.journal, {**record, "timings": {k: round(v, 3) for k, v in summary.timings.items()},
+                               "skipped": summary.skipped[:200], "missing": summary.missing[:200]})  # fmt: skip
     if on_summary:
         on_summary(summary)
     return summary
