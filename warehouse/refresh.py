@@ -123,6 +123,14 @@ def _cleanup_leftovers(paths: WarehousePaths) -> list[str]:
     return gone
 
 
+def _ack_problems(paths: WarehousePaths) -> list[str]:
+    """Bad lines in the acknowledgements log (skipped by the checks, reported here)."""
+    from warehouse import acks
+
+    log = paths.dir / "dq_acks.jsonl"
+    return [bad.message(log) for bad in acks.read(log).bad]
+
+
 def _stop_children() -> None:
     """The GX helper (when the data-quality module started one) ends with the run."""
     import sys
@@ -421,6 +429,8 @@ def refresh(
                 summary.status = "dq_failed"
                 summary.error = f"数据质量检查出错（{type(exc).__name__}：{exc}），数据已发布但未经检查"
             summary.dq_seconds = time.perf_counter() - t_dq
+            if checks:
+                summary.notes.extend(_ack_problems(paths))
             prog.done("dq")
             beat("dq_done")
 

@@ -31,7 +31,7 @@ select
     documents.file_name,
     coalesce(files.file_paths, [documents.source_path]) as file_paths,
     coalesce(files.n_files, 0) as n_files,
-    coalesce(files.n_files, 0) = 0 and files.document_id is not null as is_withdrawn,
+    coalesce(files.n_files, 0) = 0 as is_withdrawn,
     case when coalesce(files.n_files, 0) = 0 then files.last_removed_at end as withdrawn_at,
     coalesce(files.removed_paths, []) as removed_paths,
     documents.document_format,
