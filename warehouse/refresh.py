@@ -461,6 +461,7 @@ def refresh(
             os.replace(paths.build, paths.warehouse)
             _fsync(paths.dir, directory=True)
             summary.published = True
+            _checkpoint("published")
             prog.done("publish")
         if docs is not None:
             try:
