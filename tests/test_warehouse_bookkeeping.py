@@ -99,7 +99,12 @@ def test_hostile_inbox_then_fixes_deletions_and_corrections(env, tmp_path):
     assert {p for p, _ in s.skipped} == {"pipe.json", "zero.json", "leak.json"}
     assert s.documents_loaded == 3
     info = collect(wh)
-    assert {q["file_name"] for q in info["quarantine"]} == {"hang.json", "boom.json", "huge.json", "u1_2022_cut.json"}
+    assert {q["file_name"] for q in info["quarantine"]} == {
+        "hang.json",
+        "boom.json",
+        "huge.json",
+        "u1_2022_cut.json",
+    }
     assert {p for p, _ in info["skipped"]} == {"pipe.json", "zero.json", "leak.json"}
     # nothing of the outside file was read
     assert not query(wh, "select 1 from raw_files where path like '%leak%'")
@@ -127,7 +132,9 @@ def test_hostile_inbox_then_fixes_deletions_and_corrections(env, tmp_path):
     assert rows["u1_2023_fix.json"] and not rows["u1_2023.json"]
     assert rows["u2_2023.json"] is False  # withdrawn: kept, not current
     assert rows["hang.json"]
-    (withdrawn,) = query(wh, "select is_withdrawn, n_lines > 0 from dim_documents where file_name = 'u2_2023.json'")
+    (withdrawn,) = query(
+        wh, "select is_withdrawn, n_lines > 0 from dim_documents where file_name = 'u2_2023.json'"
+    )
     assert withdrawn == (True, True)
     assert query(wh, "select count(*) from raw_lines join dim_documents using (document_id) "
                      "where file_name = 'u2_2023.json'")[0][0] > 0  # fmt: skip
@@ -136,9 +143,9 @@ def test_hostile_inbox_then_fixes_deletions_and_corrections(env, tmp_path):
     # the file comes back: current again
     write(inbox / "u2_2023.json", doc(2))
     run(inbox, wh)
-    assert query(wh, "select is_current, is_withdrawn from dim_documents where file_name = 'u2_2023.json'") == [
-        (True, False)
-    ]
+    assert query(
+        wh, "select is_current, is_withdrawn from dim_documents where file_name = 'u2_2023.json'"
+    ) == [(True, False)]
 
 
 def test_empty_inbox_is_refused_not_withdrawing_everything(env):
@@ -180,7 +187,17 @@ def test_running_and_stuck_refreshes_are_told_apart(env, monkeypatch):
         assert not busy.value.stuck and "正在进行" in str(busy.value)
         assert collect(wh)["running"]["stuck"] is False
 
-        cmd = [sys.executable, "-m", "warehouse", "refresh", "--inbox", str(inbox), "--warehouse", str(wh), "-q"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "warehouse",
+            "refresh",
+            "--inbox",
+            str(inbox),
+            "--warehouse",
+            str(wh),
+            "-q",
+        ]
         r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert r.returncode == 3, r.stdout + r.stderr
 

@@ -60,12 +60,19 @@ class ParseLimits:
         return int(self.max_file_mb * MB)
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """(resident bytes, peak address-space bytes) of a live process; zeros when gone."""
+    rss = peak = 0
     try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("VmPeak:"):
+                    peak = int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        return 0
+        pass
+    return rss, peak
 
 
 class _Worker:
@@ -88,10 +95,21 @@ class _Worker:
         self.recv = Connection(parent_in, writable=False)
         self.job: tuple[str, str] | None = None
         self.started = 0.0
+        self.base_peak = 0  # address space before the first job
+        self.peak = 0  # the highest address space seen during the current job
 
     def give(self, key: str, path: str) -> None:
         self.job, self.started = (key, path), time.monotonic()
+        self.base_peak = self.base_peak or _memory(self.proc.pid)[1]
+        self.peak = 0
         self.send.send((key, path))
+
+    def died_of_memory(self, limit: int) -> bool:
+        """A worker that died by a signal after its address space grew by more than
+        half the limit ran out of memory: native code (PDF libraries) aborts when
+        an allocation fails under the RLIMIT_AS cap instead of raising MemoryError."""
+        rc = self.proc.poll()
+        return rc is not None and rc < 0 and limit > 0 and self.peak - self.base_peak > limit // 2
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -117,7 +135,7 @@ class WorkerPool:
     """``workers`` parse workers; ``run(items)`` yields (key, outcome) as they finish."""
 
     def __init__(self, spec: str, workers: int = 2, limits: ParseLimits | None = None,
-                 poll_seconds: float = 0.2):  # fmt: skip
+                 poll_seconds: float = 0.05):  # fmt: skip
         self.spec, self.size = spec, max(1, workers)
         self.limits = limits or ParseLimits.from_env()
         self.poll = poll_seconds
@@ -172,7 +190,15 @@ class WorkerPool:
                     try:
                         got_key, outcome = w.recv.recv()
                     except (EOFError, OSError):  # the worker died: native crash or a signal
-                        got_key, outcome = key, parsing.crash_outcome(path, w.proc.poll())
+                        with contextlib.suppress(subprocess.TimeoutExpired):
+                            w.proc.wait(timeout=5)
+                        if w.died_of_memory(limits.memory_mb * MB):
+                            outcome = parsing.memory_outcome(
+                                path, limits.memory_mb * MB, time.monotonic() - w.started
+                            )
+                        else:
+                            outcome = parsing.crash_outcome(path, w.proc.poll())
+                        got_key = key
                         self._replace(w)
                     else:
                         w.job = None
@@ -187,7 +213,10 @@ class WorkerPool:
                     self._replace(w)
                     del busy[id(w)]
                     yield key, parsing.timeout_outcome(path, limits.seconds, elapsed)
-                elif limits.memory_mb and _rss(w.proc.pid) > limits.memory_mb * MB:
+                    continue
+                rss, peak = _memory(w.proc.pid)
+                w.peak = max(w.peak, peak)
+                if limits.memory_mb and rss > limits.memory_mb * MB:
                     self._replace(w)
                     del busy[id(w)]
                     yield key, parsing.memory_outcome(path, limits.memory_mb * MB, elapsed)
