@@ -148,13 +148,15 @@ def main() -> int:
         for v in silent
         if v.kind == "digit_swap" and _delta(v.detail) is not None and _delta(v.detail) <= 0.011
     )
-    lines.insert(
-        lines.index("| measure | count |") + 5,
-        f"| … of which a 0.01 change (inside the 万元 rounding tolerance) | {small} |",
-    )
+    at = next(i for i, x in enumerate(lines) if x.startswith("| silent wrong amounts"))
+    lines.insert(at + 1, f"| … of which a 0.01 change (inside the 万元 rounding tolerance) | {small} |")
     for v in silent[:15]:
         what = "amount" if v.silent_amount else "code"
         lines.append(f"- `{v.name}` ({v.kind}: {v.detail}): silent wrong {what}")
+    stopped = [v for v in rep.verdicts if v.outcome in ("quarantined:timeout", "quarantined:memory_limit")]
+    lines += ["", "Stopped by a limit (killed worker, document quarantined, refresh goes on):", ""]
+    lines += [f"- `{v.name}` ({v.kind}: {v.detail}): {v.outcome.split(':')[1]} after {v.seconds:.1f} s"
+              for v in stopped[:20]] or ["- none"]  # fmt: skip
     lines += [
         "",
         "Reader exceptions (each became a quarantine reason; type, raising line, count, minimal input):",
