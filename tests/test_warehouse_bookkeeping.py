@@ -139,6 +139,14 @@ def test_hostile_inbox_then_fixes_deletions_and_corrections(env, tmp_path):
     assert query(wh, "select count(*) from raw_lines join dim_documents using (document_id) "
                      "where file_name = 'u2_2023.json'")[0][0] > 0  # fmt: skip
     assert not query(wh, "select 1 from fct_unit_year_summary where unit_id = 'U0003' and fiscal_year = 2023")
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    out = CliRunner().invoke(app, ["status", "--warehouse", str(wh)])
+    assert out.exit_code == 0, out.output
+    assert "撤回" in out.output and "u2_2023.json" in out.output
+    assert "跳过" in out.output and "pipe.json" in out.output and "hang.json" not in out.output
 
     # the file comes back: current again
     write(inbox / "u2_2023.json", doc(2))
@@ -212,3 +220,22 @@ def test_running_and_stuck_refreshes_are_told_apart(env, monkeypatch):
         assert r.returncode == 4 and "卡住" in r.stdout, r.stdout + r.stderr
     finally:
         held.release()
+
+
+def test_published_but_unchecked_is_not_exit_0(monkeypatch):
+    """dq_failed (the checks raised) must not look like success to a scheduler."""
+    from datetime import datetime
+
+    from typer.testing import CliRunner
+
+    import warehouse.refresh as wr
+    from cli import app
+
+    def fake(*a, **kw):
+        s = wr.RefreshSummary(run_id="r", started_at=datetime.now(), inbox="i", warehouse="w")
+        s.status, s.error = "dq_failed", "数据质量检查出错"
+        return s
+
+    monkeypatch.setattr(wr, "refresh", fake)
+    out = CliRunner().invoke(app, ["refresh", "--quiet"])
+    assert out.exit_code == 2, out.output
