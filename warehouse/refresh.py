@@ -12,8 +12,6 @@ their raw records come along with the copied file."""
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 import os
 import shutil
 import time
@@ -23,18 +21,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from warehouse import runlog
+from warehouse import quality, runlog
 from warehouse.lock import RefreshLock
 from warehouse.paths import WarehousePaths, default_seed
-
-STEP_NAMES = {
-    "scan": "扫描收件箱",
-    "parse": "解析文件",
-    "load": "写入原始记录",
-    "dbt": "构建数据集市 (dbt)",
-    "dq": "数据质量检查",
-    "publish": "发布",
-}
+from warehouse.progress import Progress
 
 
 class RefreshFailed(RuntimeError):
@@ -123,113 +113,8 @@ def _cleanup_leftovers(paths: WarehousePaths) -> list[str]:
     return gone
 
 
-def _ack_problems(paths: WarehousePaths) -> list[str]:
-    """Bad lines in the acknowledgements log (skipped by the checks, reported here)."""
-    from warehouse import acks
-
-    log = paths.dir / "dq_acks.jsonl"
-    return [bad.message(log) for bad in acks.read(log).bad]
-
-
-def _stop_children() -> None:
-    """The GX helper (when the data-quality module started one) ends with the run."""
-    import sys
-
-    runner = sys.modules.get("expectations.runner")
-    if runner is not None and hasattr(runner, "discard"):
-        with contextlib.suppress(Exception):
-            runner.discard()
-
-
-class _Progress:
-    """A rich progress display (or nothing, when quiet)."""
-
-    def __init__(self, show: bool, console=None):
-        self.show = show
-        self._p = None
-        self._tasks: dict[str, int] = {}
-        if show:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,  # fmt: skip
-            )
-
-            self._p = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                               MofNCompleteColumn(), TimeElapsedColumn(), console=console)  # fmt: skip
-
-    def __enter__(self):
-        if self._p:
-            self._p.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        if self._p:
-            self._p.__exit__(*exc)
-
-    def start(self, step: str, total: int | None = None) -> None:
-        if self._p:
-            self._tasks[step] = self._p.add_task(STEP_NAMES[step], total=total)
-
-    def total(self, step: str, total: int) -> None:
-        if self._p and step in self._tasks:
-            self._p.update(self._tasks[step], total=total)
-
-    def advance(self, step: str, n: int = 1) -> None:
-        if self._p and step in self._tasks:
-            self._p.advance(self._tasks[step], n)
-
-    def done(self, step: str) -> None:
-        if self._p and step in self._tasks:
-            t = self._p.tasks[self._tasks[step]]
-            total = t.total if t.total is not None else max(t.completed, 1)
-            self._p.update(self._tasks[step], total=total, completed=total)
-
-
 def _new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-
-
-def _prepare_quality() -> None:
-    """Let ``expectations.runner.prepare()`` (when present) start work that can
-    overlap with the dbt build (Great Expectations' import, in a child process)."""
-    with contextlib.suppress(Exception):
-        if importlib.util.find_spec("expectations") and importlib.util.find_spec("expectations.runner"):
-            prepare = getattr(importlib.import_module("expectations.runner"), "prepare", None)
-            if prepare is not None:
-                prepare()
-
-
-def _quality(con, run_id: str) -> tuple[bool, int | None]:
-    """Run ``expectations.runner.run_checks(con, run_id)`` when that module exists.
-    Returns (ran, failing findings)."""
-    if (
-        importlib.util.find_spec("expectations") is None
-        or importlib.util.find_spec("expectations.runner") is None
-    ):
-        return False, None
-    runner = importlib.import_module("expectations.runner")
-    if not hasattr(runner, "run_checks"):
-        return False, None
-    result = runner.run_checks(con, run_id)
-    if isinstance(result, bool):
-        result = None
-    if isinstance(result, int):
-        return True, result
-    if isinstance(result, dict):
-        for key in ("failed", "fail", "findings"):
-            if isinstance(result.get(key), int):
-                return True, result[key]
-    try:
-        n = con.execute(
-            "select count(*) from dq_findings where run_id = ? and outcome = 'fail'", [run_id]
-        ).fetchone()
-        return True, int(n[0])
-    except Exception:
-        return True, None
 
 
 def refresh(
@@ -252,7 +137,7 @@ def refresh(
     published warehouse is untouched in both cases."""
     import duckdb
 
-    from warehouse import parsing, rawstore, scan, transform
+    from warehouse import parsing, rawstore, scan, seed, transform
     from warehouse.workers import ParseLimits
 
     paths = WarehousePaths(Path(warehouse))
@@ -301,7 +186,7 @@ def refresh(
         if schema not in (None, rawstore.SCHEMA_VERSION):
             raise RuntimeError(f"数据仓库结构版本 {schema} 与当前程序不符，请使用 --rebuild 重建")
 
-        with _Progress(progress, console) as prog:
+        with Progress(progress, console) as prog:
             # 2. scan the inbox
             prog.start("scan")
             known = rawstore.known_files(con)
@@ -343,7 +228,7 @@ def refresh(
             if seed_path is not None:
                 if not seed_path.is_file():
                     raise FileNotFoundError(f"单位名录不存在：{seed_path}")
-                seed_rows, seed_sha = rawstore.read_seed(seed_path)
+                seed_rows, seed_sha = seed.read_seed(seed_path)
                 summary.seed_path = str(seed_path)
                 summary.seed_changed = seed_sha != rawstore.get_meta(con, "seed_sha256")
             elif not con.execute("select count(*) from raw_unit_seed").fetchone()[0]:
@@ -393,7 +278,7 @@ def refresh(
             batch.write(con)
             rawstore.upsert_files(con, files, summary.run_id, now, missing=result.missing)
             if seed_rows is not None and summary.seed_changed:
-                rawstore.replace_seed(con, seed_rows, seed_path, seed_sha, summary.run_id)
+                seed.replace_seed(con, seed_rows, seed_path, seed_sha, summary.run_id)
                 rawstore.set_meta(con, "seed_sha256", seed_sha)
             rawstore.set_meta(con, "schema_version", rawstore.SCHEMA_VERSION)
             con.execute("commit")
@@ -404,7 +289,7 @@ def refresh(
 
             # 5. dbt build (the data-quality module may start slow imports meanwhile)
             if checks:
-                _prepare_quality()
+                quality.prepare()
             prog.start("dbt")
             full_refresh = fresh or dbt_changed
             stats = transform.build(
@@ -424,13 +309,13 @@ def refresh(
             t_dq = time.perf_counter()
             try:
                 if checks:
-                    summary.dq_ran, summary.findings = _quality(con, summary.run_id)
+                    summary.dq_ran, summary.findings = quality.run(con, summary.run_id)
             except Exception as exc:
                 summary.status = "dq_failed"
                 summary.error = f"数据质量检查出错（{type(exc).__name__}：{exc}），数据已发布但未经检查"
             summary.dq_seconds = time.perf_counter() - t_dq
             if checks:
-                summary.notes.extend(_ack_problems(paths))
+                summary.notes.extend(quality.ack_problems(paths))
             prog.done("dq")
             beat("dq_done")
 
@@ -483,7 +368,7 @@ def refresh(
             raise RefreshFailed(summary) from exc
         raise
     finally:
-        _stop_children()
+        quality.stop_children()
         lock.release()
 
 
