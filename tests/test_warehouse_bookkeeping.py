@@ -109,6 +109,13 @@ def test_hostile_inbox_then_fixes_deletions_and_corrections(env, tmp_path):
     # nothing of the outside file was read
     assert not query(wh, "select 1 from raw_files where path like '%leak%'")
 
+    # unchanged files are not read again, except those stopped by a limit once the limits change
+    assert run(inbox, wh).status == "unchanged"
+    s1 = refresh(
+        inbox, wh, parser=HOSTILE, checks=False, limits=ParseLimits(seconds=2, memory_mb=400, max_file_mb=1)
+    )
+    assert s1.documents_parsed == 2 and dict(s1.quarantined).keys() == {"hang.json", "huge.json"}
+
     # fixes: the hung file replaced by a good document leaves quarantine; a deleted
     # file withdraws its document (kept); an undated correction (arrives later) and
     # a month-only correction become current

@@ -246,7 +246,7 @@ class RawBatch:
             "source_path": path,
             "file_name": Path(path).name,
             "parser": self.parser,
-            "parser_fingerprint": self.fingerprint,
+            "parser_fingerprint": outcome.get("fingerprint", self.fingerprint),
             "parse_seconds": outcome.get("seconds"),
             "first_seen_run_id": first_seen[0],
             "first_seen_at": first_seen[1],

@@ -212,10 +212,12 @@ def refresh(
             abspath = {f.path: f.abspath for f in files}
             for f in files:
                 first_path.setdefault(f.sha256, f.path)
+            # a document stopped by a limit is read again once the limits change
+            limited_fp = f"{fingerprint}|limits={limits.seconds:g}/{limits.memory_mb}/{limits.max_file_mb:g}"
             to_parse = {
                 sha: path
                 for sha, path in first_path.items()
-                if reparse or sha not in known_docs or known_docs[sha][1] != fingerprint
+                if reparse or sha not in known_docs or known_docs[sha][1] not in (fingerprint, limited_fp)
             }
             moved = [f for f in files if f.state != "unchanged"]
             summary.files_duplicate = sum(
@@ -261,6 +263,9 @@ def refresh(
                 on_done=lambda key, out: (prog.advance("parse"), beat("parsing")),
                 on_tick=lambda: lock.beat("parsing"),
             )  # fmt: skip
+            for out in outcomes.values():
+                if out.get("code") in ("timeout", "memory_limit", "too_large"):
+                    out["fingerprint"] = limited_fp
             summary.parse_seconds = time.perf_counter() - t_parse
             prog.done("parse")
 
