@@ -29,7 +29,7 @@ LIMITS = ParseLimits(seconds=10, memory_mb=1024, max_file_mb=20)
 # reader's own gaps (codes not checked against names/parents, cells no identity
 # covers, 0.01 changes inside the rounding tolerance). A ratchet: lower it when
 # the reader improves; the goal is 0.
-KNOWN_SILENT_AMOUNTS = 12
+KNOWN_SILENT_AMOUNTS = 9
 KNOWN_SILENT_CODES = 12
 
 
