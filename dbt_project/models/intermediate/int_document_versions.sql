@@ -34,7 +34,7 @@ dated as (
     where publication_date is not null and coalesce(publication_precision, 'day') = 'day'
 ),
 
-prior as (
+earlier as (
     -- for each document without a full date: the latest date of the dated
     -- versions that arrived strictly before it
     select
@@ -45,7 +45,7 @@ prior as (
         on
             undated.unit_id = dated.unit_id
             and undated.fiscal_year = dated.fiscal_year
-            and dated.first_seen_at < undated.first_seen_at
+            and undated.first_seen_at > dated.first_seen_at
     where undated.publication_date is null or undated.publication_precision in ('month', 'year')
     group by undated.document_id
 ),
@@ -54,21 +54,21 @@ keyed as (
     select
         documents.*,
         case
-            when documents.publication_date is null then prior.prior_date
+            when documents.publication_date is null then earlier.prior_date
             when documents.publication_precision = 'month'
                 then least(
                     last_day(documents.publication_date),
-                    greatest(documents.publication_date, coalesce(prior.prior_date, documents.publication_date))
+                    greatest(documents.publication_date, coalesce(earlier.prior_date, documents.publication_date))
                 )
             when documents.publication_precision = 'year'
                 then least(
                     make_date(year(documents.publication_date), 12, 31),
-                    greatest(documents.publication_date, coalesce(prior.prior_date, documents.publication_date))
+                    greatest(documents.publication_date, coalesce(earlier.prior_date, documents.publication_date))
                 )
             else documents.publication_date
         end as order_date
     from documents
-    left join prior on documents.document_id = prior.document_id
+    left join earlier on documents.document_id = earlier.document_id
 ),
 
 ranked as (
