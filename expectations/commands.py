@@ -57,6 +57,12 @@ def check(
         if scratch.exists():
             scratch.unlink()
     _print_summary(console, wh, result, Table)
+    from expectations.runner import acks_path
+    from warehouse.acks import read as read_acks
+
+    path = acks_path(wh)
+    for bad in read_acks(path).bad:  # reported, never fatal
+        console.print(f"[yellow]{bad.message(path)}[/yellow]")
     raise typer.Exit(1 if result["failed"] else 0)
 
 
@@ -107,12 +113,11 @@ def ack(
 ) -> None:
     """确认一条核对结果：记录谁、何时、为什么；文件未变时刷新后仍保持确认。"""
     import getpass
-    import json
-    from datetime import datetime
 
     import duckdb
 
     from expectations.runner import acks_path
+    from warehouse import acks
 
     wh = _warehouse(warehouse)
     if not wh.is_file():
@@ -133,12 +138,6 @@ def ack(
         typer.echo(f"找不到核对结果 {finding}（请用 juesuan check 查看编号）", err=True)
         raise typer.Exit(1)
     fid, doc, rule, table, location, outcome = rows[0]
-    record = {
-        "finding_id": fid, "document_id": doc, "rule_id": rule, "table_id": table, "location": location,
-        "note": note, "acked_by": by or getpass.getuser(), "acked_at": datetime.now().isoformat(timespec="seconds"),
-    }  # fmt: skip
-    path = acks_path(wh)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    row = {"finding_id": fid, "document_id": doc, "rule_id": rule, "table_id": table, "location": location}
+    acks.acknowledge(acks_path(wh), row, note, by=by or getpass.getuser())  # locked, durable append
     typer.echo(f"已确认 {fid}（{rule} {location}，{outcome}）：{note}；下次 check/refresh 时写入仓库")

@@ -18,6 +18,9 @@ IDLE_SECONDS = 900
 
 
 def main() -> int:
+    from warehouse.children import die_with_parent
+
+    die_with_parent()  # a killed refresh must not leave this helper behind
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TQDM_DISABLE", "1")
     try:

@@ -145,14 +145,10 @@ def acks_path(db: Path | None) -> Path:
 
 
 def read_acks(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    latest: dict[str, dict] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            latest[rec["finding_id"]] = rec  # the last note on a finding wins
-    return list(latest.values())
+    # tolerant: a bad line is skipped (and reported by warehouse.acks.read), never fatal
+    from warehouse.acks import read_acks as read
+
+    return read(path)
 
 
 _WORKER: subprocess.Popen | None = None

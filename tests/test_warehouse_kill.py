@@ -119,3 +119,100 @@ def test_sigkill_at_any_point_leaves_previous_warehouse(setup, tmp_path):
             r[0] for r in con.execute("select status from refresh_runs order by started_at").fetchall()
         ]
     assert statuses == ["success"] + ["interrupted"] * len(POINTS) + ["success"]
+
+
+# ------------------------------------------------- 20 random SIGKILLs
+
+RANDOM_POINTS = ["locked", "copied", "parsing", "loaded", "dbt_running", "dbt_done", "dq_done",
+                 "before_publish", "published"]  # fmt: skip
+KILLS = int(os.environ.get("JUESUAN_KILL_ROUNDS", "20"))  # CI runs all 20 (about 2-4 min on 2 busy cores)
+
+
+def session_processes(sid: int) -> list[int]:
+    """Live processes of a session (the killed refresh ran in its own)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            out.append(int(d.name))
+    return out
+
+
+def leftovers(wh: Path) -> list[str]:
+    expected = {wh.name, wh.name + ".lock", wh.name + ".runs.jsonl", f".{wh.name}.dbt", "dq_acks.jsonl",
+                "dq_docs"}  # fmt: skip
+    return sorted(p.name for p in wh.parent.iterdir() if p.name not in expected)
+
+
+def test_twenty_random_sigkills(tmp_path):
+    """Each round adds a document, starts a refresh (with the data-quality step,
+    so the GX helper is running too) and SIGKILLs it at a random checkpoint or
+    after a random delay. Every time: the published warehouse is the old or the
+    new one (complete, same answers as one of them), no process of the killed
+    refresh survives, and the next refresh succeeds and leaves no leftover file."""
+    import random
+
+    rng = random.Random(15)
+    inbox = tmp_path / "inbox"
+    synth.write_corpus(inbox, n_units=3, years=(2022,))
+    wh = tmp_path / "data" / "warehouse.duckdb"
+    refresh(inbox, wh, parser=PARSER, checks=False)
+    outcomes = []
+    for tag in range(KILLS):
+        old_digest, old_answers = digest(wh), answers(wh)
+        doc = synth.make_document(synth.unit_rows(3)[tag % 3]["canonical_name"], 2040 + tag, seed=tag)
+        (inbox / f"k{tag}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        env = dict(os.environ, JUESUAN_PARSER=PARSER, DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+                   JUESUAN_DQ_GX="0")  # fmt: skip
+        marker = tmp_path / f"m{tag}"
+        by_point = rng.random() < 0.6
+        if by_point:
+            point = rng.choice(RANDOM_POINTS)
+            env.update(JUESUAN_TEST_PAUSE_AT=point, JUESUAN_TEST_PAUSE_MARKER=str(marker))
+            if point in ("dbt_running", "dbt_done"):
+                env["JUESUAN_DQ_GX"] = "1"  # the GX helper is importing now: it must die too
+        else:
+            point = f"after {rng.uniform(0.2, 6.0):.2f} s"
+        cmd = [sys.executable, "-m", "warehouse", "refresh", "--inbox", str(inbox), "--warehouse", str(wh),
+               "--quiet", "--workers", "2"]  # fmt: skip
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            if by_point:
+                deadline = time.monotonic() + 120
+                while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert marker.exists(), f"round {tag}: never reached {point}"
+            else:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=float(point.split()[1]))
+            finished = proc.poll() is not None
+            if not finished:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            # no process of the killed refresh (parse workers, GX helper) outlives it
+            deadline = time.monotonic() + 10
+            while session_processes(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert session_processes(proc.pid) == [], f"round {tag} ({point}): children survived"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        now = answers(wh)
+        is_old = digest(wh) == old_digest
+        assert is_old or len(now) == len(old_answers) + 1, f"round {tag} ({point})"
+        if is_old:
+            assert now == old_answers
+        assert lock_holder(wh.parent / "warehouse.duckdb.lock") is None
+        s = refresh(inbox, wh, parser=PARSER, checks=False)
+        assert s.status in ("success", "unchanged"), (tag, point, s.error)
+        assert len(answers(wh)) == len(old_answers) + 1
+        assert leftovers(wh) == [], f"round {tag} ({point})"
+        outcomes.append((point, "old" if is_old else "new", finished))
+    assert len(outcomes) == KILLS
+    assert sum(1 for _, state, fin in outcomes if not fin) >= KILLS // 2  # most rounds were really killed

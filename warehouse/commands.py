@@ -21,6 +21,8 @@ UnitsOpt = Annotated[
     typer.Option("--units", help="单位名录 units.csv（默认：收件箱中的 units.csv，否则 data/units.csv）"),
 ]
 
+EXIT_DQ_FAILED, EXIT_LOCKED, EXIT_STUCK = 2, 3, 4
+
 STATUS_ZH = {
     "success": "成功",
     "unchanged": "无变化",
@@ -51,7 +53,9 @@ def print_summary(s, console=None) -> None:
     if s.files_duplicate:
         t.add_row("重复内容（同一文档）", str(s.files_duplicate))
     if s.files_missing:
-        t.add_row("收件箱中已移除（数据保留）", str(s.files_missing))
+        t.add_row("收件箱中已移除（文档标记为撤回，数据保留）", str(s.files_missing))
+    if s.skipped:
+        t.add_row("跳过的非普通文件", str(len(s.skipped)))
     t.add_row("解析文档", str(s.documents_parsed))
     t.add_row("入库文档", str(s.documents_loaded))
     t.add_row("隔离文档", str(s.documents_quarantined))
@@ -68,6 +72,10 @@ def print_summary(s, console=None) -> None:
         console.print(f"  [yellow]隔离[/yellow] {name}：{reason}")
     if len(s.quarantined) > 20:
         console.print(f"  … 另有 {len(s.quarantined) - 20} 个隔离文件（见 juesuan status）")
+    for path in s.missing[:20]:
+        console.print(f"  [yellow]已移除[/yellow] {path}：其文档标记为撤回（不再是当前版本，数据保留）")
+    for path, reason in s.skipped[:20]:
+        console.print(f"  [yellow]跳过[/yellow] {path}：{reason}")
     for note in s.notes:
         console.print(note)
     if s.error:
@@ -88,23 +96,40 @@ def refresh(
         Path | None, typer.Option("--docs", help="发布后生成 dbt 文档（离线可用的单个 HTML）到此目录")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+    parse_timeout: Annotated[
+        float | None, typer.Option("--parse-timeout", help="每个文件的解析时限（秒，默认 300）")
+    ] = None,
+    parse_memory: Annotated[
+        int | None, typer.Option("--parse-memory", help="每个解析进程的内存上限（MB，默认 2048）")
+    ] = None,
+    max_file_mb: Annotated[
+        float | None, typer.Option("--max-file-mb", help="文件大小上限（MB，默认 200；更大的文件不读取）")
+    ] = None,
 ) -> None:
-    """刷新数据仓库：入库新增和变更的文件，构建数据集市，检查数据质量，原子发布。"""
+    """刷新数据仓库：入库新增和变更的文件，构建数据集市，检查数据质量，原子发布。
+
+    退出状态：0 已发布或无变化；1 失败（数据仓库保持原样）；2 已发布但数据质量检查出错；
+    3 另一个刷新正在进行；4 另一个刷新似乎卡住（长时间没有进展）。"""
     from warehouse.lock import WarehouseLocked
     from warehouse.refresh import RefreshFailed
     from warehouse.refresh import refresh as run
+    from warehouse.workers import ParseLimits
 
     console = _console()
+    limits = ParseLimits.from_env(seconds=parse_timeout, memory_mb=parse_memory, max_file_mb=max_file_mb)
     try:
         s = run(inbox, warehouse, units=units, reparse=reparse, rebuild=rebuild, checks=checks, docs=docs,
-                workers=workers, progress=not quiet and console.is_terminal, console=console)  # fmt: skip
+                workers=workers, progress=not quiet and console.is_terminal, console=console,
+                limits=limits)  # fmt: skip
     except WarehouseLocked as exc:
         console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(3) from None
+        raise typer.Exit(EXIT_STUCK if exc.stuck else EXIT_LOCKED) from None
     except RefreshFailed as exc:
         print_summary(exc.summary, console)
         raise typer.Exit(1) from None
     print_summary(s, console)
+    if s.status == "dq_failed":
+        raise typer.Exit(EXIT_DQ_FAILED)
 
 
 def status(
@@ -123,8 +148,24 @@ def status(
         print(json.dumps(info, ensure_ascii=False, default=str, indent=1))
         return
     console = _console()
-    if info["running"]:
-        console.print(f"[yellow]刷新正在进行（进程 {info['running'].get('pid', '?')}）[/yellow]")
+    run = info["running"]
+    if run and run.get("stuck"):
+        quiet = run.get("quiet_seconds")
+        console.print(
+            f"[red]刷新似乎卡住：进程 {run.get('pid', '?')}（开始于 {run.get('started', '?')}）"
+            + (f"已 {int(quiet // 60)} 分钟没有进展" if quiet is not None else "没有进展记录")
+            + (f"，停在「{run['step']}」" if run.get("step") else "")
+            + "[/red]"
+        )
+    elif run:
+        console.print(
+            f"[yellow]刷新正在进行（进程 {run.get('pid', '?')}，步骤「{run.get('step') or '—'}」）[/yellow]"
+        )
+    dead = [r for r in info["recent_runs"] if r.get("status") == "interrupted"]
+    if dead and dead[-1] is info["recent_runs"][-1]:
+        console.print(
+            f"[red]上一次刷新（运行 {dead[-1]['run_id']}）未正常结束（进程已不在）：下次刷新会清理并重做[/red]"
+        )
     if not info["exists"]:
         console.print(f"数据仓库 {info['warehouse']} 尚不存在：请先运行 juesuan refresh")
     last = info["last_run"]
@@ -158,6 +199,25 @@ def status(
         console.print(t)
     else:
         console.print("隔离文件：无")
+    if info.get("withdrawn"):
+        t = Table(title=f"已从收件箱移除的文档（撤回，数据保留；共 {info['withdrawn_total']} 个）")
+        for col in ("文件", "单位", "年度", "移除时间"):
+            t.add_column(col)
+        for w in info["withdrawn"]:
+            t.add_row(
+                w["file_name"],
+                w["unit_name_printed"] or "",
+                str(w["fiscal_year"] or "—"),
+                str(w["withdrawn_at"] or "—"),
+            )
+        console.print(t)
+    if info.get("skipped"):
+        t = Table(title=f"收件箱中跳过的文件（共 {len(info['skipped'])} 个）")
+        t.add_column("路径")
+        t.add_column("原因")
+        for path, reason in info["skipped"][:50]:
+            t.add_row(path, reason)
+        console.print(t)
     if info["units_needing_review"]:
         console.print(f"待审核单位名称：{len(info['units_needing_review'])} 个（dim_units.needs_review）")
         for u in info["units_needing_review"][:10]:

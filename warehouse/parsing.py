@@ -1,5 +1,6 @@
-"""Parse documents in worker processes (both cores) and turn each outcome into a
-plain dict: the parse contract (``ParseResult.to_dict()``) or a quarantine reason.
+"""Turn each parse into a plain dict: the parse contract (``ParseResult.to_dict()``)
+as columns, or a quarantine reason. The parse itself runs in a worker process
+(``warehouse.workers``) under a time and memory limit.
 
 The parser is named by a ``"module:function"`` spec so worker processes can import
 it; the default is the reader, ``ingest.parse:parse_file``. ``$JUESUAN_PARSER``
@@ -12,13 +13,12 @@ import hashlib
 import importlib
 import importlib.util
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+from warehouse import completeness
 
 DEFAULT_PARSER = "ingest.parse:parse_file"
 
@@ -96,37 +96,74 @@ def columnar(result: dict) -> dict:
 
 
 def parse_one(path: str, spec: str) -> dict:
-    """Run the parser on one file; never raises. A readable document comes back
+    """Run the parser on one file; never raises (this is the worker boundary:
+    any exception becomes a quarantine reason). A readable document comes back
     as ``records`` (see columnar)."""
     t0 = time.perf_counter()
     try:
         result = load_parser(spec)(path)
         data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-        return {"ok": True, "records": columnar(data), "seconds": time.perf_counter() - t0}
-    except Exception as exc:  # the rest of the batch must go on
-        if type(exc).__name__ == "ParseError" and hasattr(exc, "reason"):
-            return {
-                "ok": False,
-                "code": "unreadable",
-                "reason": str(exc.reason),
-                "message": getattr(exc, "message", str(exc)),
-                "seconds": time.perf_counter() - t0,
-            }
-        return {
-            "ok": False,
-            "code": "parser_error",
-            "reason": f"解析程序出错（{type(exc).__name__}：{exc}）",
-            "message": f"解析程序出错：{path}（{type(exc).__name__}：{exc}）",
-            "seconds": time.perf_counter() - t0,
-        }
+        records = columnar(data)
+        missing = completeness.missing_tables(data)
+    except MemoryError:
+        return memory_outcome(path, None, time.perf_counter() - t0)
+    except BaseException as exc:  # the rest of the batch must go on
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return _error_outcome(path, exc, time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    if missing:
+        reason = completeness.reason(missing)
+        return _outcome("incomplete", reason, f"{Path(path).name}：{reason}", seconds)
+    return {"ok": True, "records": records, "seconds": seconds}
 
 
-def _pool(workers: int, spec: str) -> ProcessPoolExecutor:
-    # forkserver, not fork: the parent holds the refresh lock and a DuckDB
-    # connection with its threads; neither must leak into the workers.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([spec.partition(":")[0]])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+def _outcome(code: str, reason: str, message: str, seconds: float = 0.0) -> dict:
+    return {"ok": False, "code": code, "reason": reason, "message": message, "seconds": seconds}
+
+
+def _error_outcome(path: str, exc: BaseException, seconds: float) -> dict:
+    if type(exc).__name__ == "ParseError" and hasattr(exc, "reason"):
+        return _outcome("unreadable", str(exc.reason), getattr(exc, "message", str(exc)), seconds)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f"，位置 {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    text = str(exc)[:200]
+    return _outcome(
+        "parser_error",
+        f"解析程序出错（{type(exc).__name__}：{text}），文件未入库",
+        f"解析程序出错：{path}（{type(exc).__name__}：{text}{where}）",
+        seconds,
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def timeout_outcome(path: str, limit: float, elapsed: float) -> dict:
+    reason = f"超时：解析超过 {limit:g} 秒仍未完成，已中止（文件可能过于复杂或已损坏）"
+    return _outcome("timeout", reason, f"{Path(path).name}：{reason}", elapsed)
+
+
+def memory_outcome(path: str, limit: int | None, elapsed: float = 0.0) -> dict:
+    limit_text = f"超过 {_mb(limit)}" if limit else "超过上限"
+    reason = f"内存超限：解析占用内存{limit_text}，已中止（文件可能已损坏或是压缩炸弹）"
+    return _outcome("memory_limit", reason, f"{Path(path).name}：{reason}", elapsed)
+
+
+def too_large_outcome(path: str, size: int, limit: int) -> dict:
+    reason = f"文件过大：{_mb(size)}，超过上限 {_mb(limit)}，未读取"
+    return _outcome("too_large", reason, f"{Path(path).name}：{reason}")
+
+
+def crash_outcome(path: str, returncode: int | None) -> dict:
+    how = f"（信号 {-returncode}）" if returncode is not None and returncode < 0 else ""
+    reason = f"解析进程异常退出{how}，文件可能已损坏"
+    return _outcome("parser_crash", reason, f"解析进程异常退出：{path}{how}")
 
 
 def parse_many(
@@ -134,47 +171,20 @@ def parse_many(
     spec: str,
     workers: int = 2,
     on_done: Callable[[str, dict], None] | None = None,
-    in_process_below: int = 3,
+    limits=None,
+    on_tick: Callable[[], None] | None = None,
 ) -> dict[str, dict]:
-    """``items``: (key, path). Returns key -> outcome. Small batches are parsed
-    in this process (a worker pool costs more than it saves)."""
-    items = list(items)
+    """``items``: (key, path). Returns key -> outcome. Every document is read in
+    a worker process under ``limits`` (``warehouse.workers.ParseLimits``)."""
+    from warehouse.workers import WorkerPool
+
     out: dict[str, dict] = {}
-
-    def done(key: str, outcome: dict) -> None:
-        out[key] = outcome
-        if on_done:
-            on_done(key, outcome)
-
-    if len(items) < in_process_below or workers <= 1:
-        for key, path in items:
-            done(key, parse_one(path, spec))
+    items = list(items)
+    if not items:
         return out
-
-    pending = dict(items)
-    try:
-        with _pool(min(workers, len(items)), spec) as pool:
-            futures = {pool.submit(parse_one, path, spec): key for key, path in pending.items()}
-            for fut in as_completed(futures):
-                key = futures[fut]
-                done(key, fut.result())
-                pending.pop(key, None)
-    except BrokenProcessPool:
-        # A worker died (e.g. a native crash inside a PDF library). Find the
-        # culprit by parsing the rest one at a time, each in a fresh worker.
-        for key, path in list(pending.items()):
-            try:
-                with _pool(1, spec) as pool:
-                    done(key, pool.submit(parse_one, path, spec).result())
-            except BrokenProcessPool:
-                done(
-                    key,
-                    {
-                        "ok": False,
-                        "code": "parser_crash",
-                        "reason": "解析进程异常退出，文件可能已损坏",
-                        "message": f"解析进程异常退出：{path}",
-                        "seconds": 0.0,
-                    },
-                )
+    with WorkerPool(spec, workers=min(workers, len(items)), limits=limits) as pool:
+        for key, outcome in pool.run(items, on_tick=on_tick):
+            out[key] = outcome
+            if on_done:
+                on_done(key, outcome)
     return out

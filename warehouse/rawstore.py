@@ -6,9 +6,7 @@ Python writes these tables; dbt only reads them (``source('raw', ...)``)."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -81,10 +79,17 @@ create table if not exists raw_files (
     first_seen_at timestamp,
     last_seen_run_id varchar
 );
+alter table raw_documents add column if not exists publication_precision varchar;  -- day | month | year
+alter table raw_files add column if not exists ctime_ns bigint;
+alter table raw_files add column if not exists inode bigint;
+alter table raw_files add column if not exists present boolean;      -- in the inbox at the last scan
+alter table raw_files add column if not exists removed_run_id varchar;
+alter table raw_files add column if not exists removed_at timestamp;
 create table if not exists raw_quarantine (
     document_id varchar not null,
     source_path varchar,
-    reason_code varchar not null,     -- unreadable | parser_error | parser_crash | no_unit | no_year
+    reason_code varchar not null,     -- unreadable | parser_error | parser_crash | timeout | memory_limit
+                                      -- | too_large | incomplete | no_unit | no_year
     reason varchar not null,          -- Chinese, for the finance officer
     message varchar,
     run_id varchar,
@@ -157,9 +162,12 @@ def set_meta(con, key: str, value: str) -> None:
     con.execute("insert into warehouse_meta values (?, ?, now())", [key, value])
 
 
-def known_files(con) -> dict[str, tuple[str, int, int]]:
-    rows = con.execute("select path, document_id, size, mtime_ns from raw_files").fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+def known_files(con) -> dict[str, tuple]:
+    """Paths in the inbox at the last scan -> (sha256, size, mtime_ns, ctime_ns, inode)."""
+    rows = con.execute(
+        "select path, document_id, size, mtime_ns, ctime_ns, inode from raw_files where present is not false"
+    ).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def known_documents(con) -> dict[str, tuple[str, str]]:
@@ -177,13 +185,34 @@ def plausible_unit_name(name: str) -> bool:
     return len(name) >= 4 and name not in GENERIC_NAMES
 
 
+_PARTIAL_DATE = re.compile(
+    r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?)?\s*年?\s*$"
+)
+
+
 def _iso_date(value) -> date | None:
+    return _publication(value)[0]
+
+
+def _publication(value) -> tuple[date | None, str | None]:
+    """(date, precision): "2024-05-20" -> day; "2024-05" / "2024年5月" -> month
+    (the 1st); "2024" -> year (1 January). Versions without a day are ordered
+    by arrival within their month or year (int_document_versions)."""
     if not value:
-        return None
+        return None, None
+    text = str(value)
     try:
-        return date.fromisoformat(str(value)[:10])
+        return date.fromisoformat(text[:10]), "day"
     except ValueError:
-        return None
+        pass
+    m = _PARTIAL_DATE.match(text)
+    if not m:
+        return None, None
+    try:
+        y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+        return date(y, mo, d), "day" if m.group(3) else "month" if m.group(2) else "year"
+    except ValueError:
+        return None, None
 
 
 def _year(value) -> int | None:
@@ -217,7 +246,7 @@ class RawBatch:
             "source_path": path,
             "file_name": Path(path).name,
             "parser": self.parser,
-            "parser_fingerprint": self.fingerprint,
+            "parser_fingerprint": outcome.get("fingerprint", self.fingerprint),
             "parse_seconds": outcome.get("seconds"),
             "first_seen_run_id": first_seen[0],
             "first_seen_at": first_seen[1],
@@ -234,6 +263,7 @@ class RawBatch:
         lines, facts, problems = rec["lines"], rec["facts"], rec["problems"]
         n_lines, n_facts, n_problems = len(lines["table"]), len(facts["kind"]), len(problems["code"])
         year = _year(doc.get("fiscal_year"))
+        published, precision = _publication(doc.get("publication_date"))
         unit_name = (doc.get("unit_name") or "").strip() or None
         status = "loaded"
         if unit_name is None or not plausible_unit_name(unit_name):
@@ -250,7 +280,8 @@ class RawBatch:
             "unit_name": unit_name,
             "fiscal_year": year,
             "amount_unit": doc.get("amount_unit"),
-            "publication_date": _iso_date(doc.get("publication_date")),
+            "publication_date": published,
+            "publication_precision": precision,
             "tables": list(doc.get("tables") or []),
             "content_hash": rec["content_hash"],
             "status": status,
@@ -298,6 +329,7 @@ _DOC_SCHEMA = pa.schema([
     ("parser_fingerprint", pa.string()), ("parse_seconds", pa.float64()),
     ("first_seen_run_id", pa.string()), ("first_seen_at", pa.timestamp("us")),
     ("loaded_run_id", pa.string()), ("loaded_at", pa.timestamp("us")),
+    ("publication_precision", pa.string()),
 ])  # fmt: skip
 _LINE_SCHEMA = pa.schema([
     ("document_id", pa.string()), ("line_no", pa.int32()), ("table", pa.string()), ("side", pa.string()),
@@ -340,8 +372,20 @@ def _insert_columns(con, table: str, columns: dict[str, list], schema: pa.Schema
     _insert_arrow(con, table, pa.Table.from_pydict(columns, schema=schema))
 
 
-def upsert_files(con, files, run_id: str, now: datetime) -> None:
-    """Record every file seen in this scan (path -> document, stat)."""
+def upsert_files(con, files, run_id: str, now: datetime, missing: list[str] = ()) -> None:
+    """Record every file seen in this scan (path -> document, stat); paths no
+    longer in the inbox stay, marked ``present = false`` (their documents are
+    withdrawn, never deleted)."""
+    if missing:
+        con.register("_gone", pa.table({"path": pa.array(list(missing), pa.string())}))
+        try:
+            con.execute(
+                "update raw_files set present = false, removed_run_id = ?, removed_at = ? "
+                "where path in (select path from _gone) and present is not false",
+                [run_id, now],
+            )
+        finally:
+            con.unregister("_gone")
     if not files:
         return
     tbl = pa.table({
@@ -349,13 +393,15 @@ def upsert_files(con, files, run_id: str, now: datetime) -> None:
         "document_id": [f.sha256 for f in files],
         "size": pa.array([f.size for f in files], pa.int64()),
         "mtime_ns": pa.array([f.mtime_ns for f in files], pa.int64()),
+        "ctime_ns": pa.array([f.ctime_ns for f in files], pa.int64()),
+        "inode": pa.array([f.inode for f in files], pa.int64()),
     })  # fmt: skip
     con.register("_scan", tbl)
     try:
         con.execute(
             """
             create or replace temp table _scan_files as
-            select s.path, s.document_id, s.size, s.mtime_ns,
+            select s.path, s.document_id, s.size, s.mtime_ns, s.ctime_ns, s.inode,
                    case when f.document_id = s.document_id then f.first_seen_run_id else ? end as first_seen_run_id,
                    case when f.document_id = s.document_id then f.first_seen_at else ? end as first_seen_at
             from _scan as s left join raw_files as f using (path)
@@ -364,69 +410,11 @@ def upsert_files(con, files, run_id: str, now: datetime) -> None:
         )
         con.execute("delete from raw_files where path in (select path from _scan_files)")
         con.execute(
-            "insert into raw_files select path, document_id, size, mtime_ns, first_seen_run_id, "
-            "first_seen_at, ? from _scan_files",
+            "insert into raw_files (path, document_id, size, mtime_ns, first_seen_run_id, first_seen_at, "
+            "last_seen_run_id, ctime_ns, inode, present) select path, document_id, size, mtime_ns, "
+            "first_seen_run_id, first_seen_at, ?, ctime_ns, inode, true from _scan_files",
             [run_id],
         )
         con.execute("drop table _scan_files")
     finally:
         con.unregister("_scan")
-
-
-# ---------------------------------------------------------------- unit seed
-
-SEED_COLUMNS = ("unit_id", "canonical_name", "aliases", "department", "unit_type", "region",
-                "staff_count", "expected_years")  # fmt: skip
-
-
-class SeedError(ValueError):
-    pass
-
-
-def read_seed(path: Path) -> tuple[list[dict], str]:
-    raw = Path(path).read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    text = raw.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("unit_id", "canonical_name") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise SeedError(f"单位名录 {path} 缺少列：{'、'.join(missing)}")
-    rows, seen = [], set()
-    for n, rec in enumerate(reader, start=2):
-        uid = (rec.get("unit_id") or "").strip()
-        name = (rec.get("canonical_name") or "").strip()
-        if not uid or not name:
-            raise SeedError(f"单位名录 {path} 第 {n} 行缺少 unit_id 或 canonical_name")
-        if uid in seen:
-            raise SeedError(f"单位名录 {path} 第 {n} 行：unit_id {uid} 重复")
-        seen.add(uid)
-        staff = (rec.get("staff_count") or "").strip()
-        try:
-            staff_n = int(float(staff)) if staff else None
-        except ValueError:
-            raise SeedError(f"单位名录 {path} 第 {n} 行：staff_count「{staff}」不是数字") from None
-        rows.append({
-            "unit_id": uid, "canonical_name": name,
-            "aliases": (rec.get("aliases") or "").strip() or None,
-            "department": (rec.get("department") or "").strip() or None,
-            "unit_type": (rec.get("unit_type") or "").strip() or None,
-            "region": (rec.get("region") or "").strip() or None,
-            "staff_count": staff_n,
-            "expected_years": (rec.get("expected_years") or "").strip() or None,
-            "seed_row": n,
-        })  # fmt: skip
-    return rows, digest
-
-
-_SEED_SCHEMA = pa.schema([
-    ("unit_id", pa.string()), ("canonical_name", pa.string()), ("aliases", pa.string()),
-    ("department", pa.string()), ("unit_type", pa.string()), ("region", pa.string()),
-    ("staff_count", pa.int32()), ("expected_years", pa.string()), ("seed_row", pa.int32()),
-    ("seed_path", pa.string()), ("seed_sha256", pa.string()), ("loaded_run_id", pa.string()),
-])  # fmt: skip
-
-
-def replace_seed(con, rows: list[dict], path: Path, digest: str, run_id: str) -> None:
-    con.execute("delete from raw_unit_seed")
-    extra = {"seed_path": str(path), "seed_sha256": digest, "loaded_run_id": run_id}
-    _insert_rows(con, "raw_unit_seed", [{**r, **extra} for r in rows], _SEED_SCHEMA)

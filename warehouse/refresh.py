@@ -12,8 +12,6 @@ their raw records come along with the copied file."""
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 import os
 import shutil
 import time
@@ -23,18 +21,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from warehouse import runlog
+from warehouse import quality, runlog
 from warehouse.lock import RefreshLock
 from warehouse.paths import WarehousePaths, default_seed
-
-STEP_NAMES = {
-    "scan": "扫描收件箱",
-    "parse": "解析文件",
-    "load": "写入原始记录",
-    "dbt": "构建数据集市 (dbt)",
-    "dq": "数据质量检查",
-    "publish": "发布",
-}
+from warehouse.progress import Progress
 
 
 class RefreshFailed(RuntimeError):
@@ -74,13 +64,15 @@ class RefreshSummary:
     dq_ran: bool = False
     full_rebuild: bool = False
     quarantined: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): not regular files
+    missing: list[str] = field(default_factory=list)  # paths gone from the inbox in this run
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def record(self) -> dict:
         d = asdict(self)
         for k in ("published", "seed_path", "seed_changed", "dq_ran", "full_rebuild", "quarantined", "notes",
-                  "warehouse", "timings"):  # fmt: skip
+                  "warehouse", "timings", "skipped", "missing"):  # fmt: skip
             d.pop(k)
         return d
 
@@ -109,95 +101,20 @@ def _remove(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-class _Progress:
-    """A rich progress display (or nothing, when quiet)."""
-
-    def __init__(self, show: bool, console=None):
-        self.show = show
-        self._p = None
-        self._tasks: dict[str, int] = {}
-        if show:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,  # fmt: skip
-            )
-
-            self._p = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                               MofNCompleteColumn(), TimeElapsedColumn(), console=console)  # fmt: skip
-
-    def __enter__(self):
-        if self._p:
-            self._p.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        if self._p:
-            self._p.__exit__(*exc)
-
-    def start(self, step: str, total: int | None = None) -> None:
-        if self._p:
-            self._tasks[step] = self._p.add_task(STEP_NAMES[step], total=total)
-
-    def total(self, step: str, total: int) -> None:
-        if self._p and step in self._tasks:
-            self._p.update(self._tasks[step], total=total)
-
-    def advance(self, step: str, n: int = 1) -> None:
-        if self._p and step in self._tasks:
-            self._p.advance(self._tasks[step], n)
-
-    def done(self, step: str) -> None:
-        if self._p and step in self._tasks:
-            t = self._p.tasks[self._tasks[step]]
-            total = t.total if t.total is not None else max(t.completed, 1)
-            self._p.update(self._tasks[step], total=total, completed=total)
+def _cleanup_leftovers(paths: WarehousePaths) -> list[str]:
+    """Files a killed refresh or check may leave (under the same lock, so no live
+    process owns them now). Returns the names removed."""
+    gone = []
+    for p in (paths.build, paths.dir / f".{paths.warehouse.name}.check"):
+        for q in (p, WarehousePaths.wal(p)):
+            if q.exists():
+                q.unlink(missing_ok=True)
+                gone.append(q.name)
+    return gone
 
 
 def _new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-
-
-def _prepare_quality() -> None:
-    """Let ``expectations.runner.prepare()`` (when present) start work that can
-    overlap with the dbt build (Great Expectations' import, in a child process)."""
-    with contextlib.suppress(Exception):
-        if importlib.util.find_spec("expectations") and importlib.util.find_spec("expectations.runner"):
-            prepare = getattr(importlib.import_module("expectations.runner"), "prepare", None)
-            if prepare is not None:
-                prepare()
-
-
-def _quality(con, run_id: str) -> tuple[bool, int | None]:
-    """Run ``expectations.runner.run_checks(con, run_id)`` when that module exists.
-    Returns (ran, failing findings)."""
-    if (
-        importlib.util.find_spec("expectations") is None
-        or importlib.util.find_spec("expectations.runner") is None
-    ):
-        return False, None
-    runner = importlib.import_module("expectations.runner")
-    if not hasattr(runner, "run_checks"):
-        return False, None
-    result = runner.run_checks(con, run_id)
-    if isinstance(result, bool):
-        result = None
-    if isinstance(result, int):
-        return True, result
-    if isinstance(result, dict):
-        for key in ("failed", "fail", "findings"):
-            if isinstance(result.get(key), int):
-                return True, result[key]
-    try:
-        n = con.execute(
-            "select count(*) from dq_findings where run_id = ? and outcome = 'fail'", [run_id]
-        ).fetchone()
-        return True, int(n[0])
-    except Exception:
-        return True, None
 
 
 def refresh(
@@ -213,13 +130,15 @@ def refresh(
     docs: Path | None = None,
     console=None,
     on_summary: Callable[[RefreshSummary], None] | None = None,
+    limits=None,
 ) -> RefreshSummary:
     """Run one refresh. Raises WarehouseLocked when another refresh holds the
     lock and RefreshFailed (carrying the summary) when the run fails; the
     published warehouse is untouched in both cases."""
     import duckdb
 
-    from warehouse import parsing, rawstore, scan, transform
+    from warehouse import parsing, rawstore, scan, seed, transform
+    from warehouse.workers import ParseLimits
 
     paths = WarehousePaths(Path(warehouse))
     inbox = Path(inbox)
@@ -227,10 +146,24 @@ def refresh(
     now = datetime.now()
     summary = RefreshSummary(run_id=_new_run_id(now), started_at=now, inbox=str(inbox.resolve()),
                              warehouse=str(paths.warehouse))  # fmt: skip
+    limits = limits or ParseLimits.from_env()
     lock = RefreshLock(paths.lock).acquire()
     con = None
+
+    def beat(step: str) -> None:
+        lock.beat(step)
+        _checkpoint(step)
+
     try:
         runlog.start(paths.journal, summary.run_id, now, summary.inbox)
+        if lock.stale:
+            summary.notes.append(
+                f"上一次刷新（进程 {lock.stale.get('pid', '?')}，开始于 {lock.stale.get('started', '?')}）"
+                "未正常结束：已接管其锁"
+            )
+        leftovers = _cleanup_leftovers(paths)
+        if leftovers:
+            summary.notes.append(f"已清理上次中断留下的文件：{'、'.join(leftovers)}")
         _checkpoint("locked")
         if not inbox.is_dir():
             raise FileNotFoundError(f"收件箱目录不存在：{inbox}")
@@ -253,11 +186,20 @@ def refresh(
         if schema not in (None, rawstore.SCHEMA_VERSION):
             raise RuntimeError(f"数据仓库结构版本 {schema} 与当前程序不符，请使用 --rebuild 重建")
 
-        with _Progress(progress, console) as prog:
+        with Progress(progress, console) as prog:
             # 2. scan the inbox
             prog.start("scan")
-            result = scan.scan(inbox, rawstore.known_files(con))
+            known = rawstore.known_files(con)
+            result = scan.scan(inbox, known, max_bytes=limits.max_file_bytes if limits.max_file_mb else None)
             files = result.files
+            lock.beat("scan")
+            if not files and known:
+                raise RuntimeError(
+                    f"收件箱 {inbox} 中没有任何文件，而上次有 {len(known)} 个：可能未挂载或路径有误；"
+                    "为免误把全部文档标为撤回，本次未执行（数据仓库未改动）"
+                )
+            summary.skipped = [(s.path, s.reason) for s in result.skipped]
+            summary.missing = list(result.missing)
             prog.done("scan")
             summary.files_seen = len(files)
             summary.files_new = result.count("new")
@@ -270,10 +212,12 @@ def refresh(
             abspath = {f.path: f.abspath for f in files}
             for f in files:
                 first_path.setdefault(f.sha256, f.path)
+            # a document stopped by a limit is read again once the limits change
+            limited_fp = f"{fingerprint}|limits={limits.seconds:g}/{limits.memory_mb}/{limits.max_file_mb:g}"
             to_parse = {
                 sha: path
                 for sha, path in first_path.items()
-                if reparse or sha not in known_docs or known_docs[sha][1] != fingerprint
+                if reparse or sha not in known_docs or known_docs[sha][1] not in (fingerprint, limited_fp)
             }
             moved = [f for f in files if f.state != "unchanged"]
             summary.files_duplicate = sum(
@@ -286,14 +230,16 @@ def refresh(
             if seed_path is not None:
                 if not seed_path.is_file():
                     raise FileNotFoundError(f"单位名录不存在：{seed_path}")
-                seed_rows, seed_sha = rawstore.read_seed(seed_path)
+                seed_rows, seed_sha = seed.read_seed(seed_path)
                 summary.seed_path = str(seed_path)
                 summary.seed_changed = seed_sha != rawstore.get_meta(con, "seed_sha256")
             elif not con.execute("select count(*) from raw_unit_seed").fetchone()[0]:
                 summary.notes.append("未找到单位名录 units.csv：所有单位都将标记为待审核")
 
             dbt_changed = rawstore.get_meta(con, "dbt_fingerprint") != dbt_fp
-            nothing_new = not (fresh or to_parse or moved or summary.seed_changed or dbt_changed)
+            nothing_new = not (
+                fresh or to_parse or moved or result.missing or summary.seed_changed or dbt_changed
+            )
             if nothing_new:
                 con.close()
                 con = None
@@ -313,9 +259,13 @@ def refresh(
                     first_seen[row[0]] = (row[1], row[2])
             batch = rawstore.RawBatch(summary.run_id, now, spec, fingerprint)
             outcomes = parsing.parse_many(
-                [(sha, abspath[rel]) for sha, rel in to_parse.items()], spec, workers=workers,
-                on_done=lambda key, out: (prog.advance("parse"), _checkpoint("parsing")),
+                [(sha, abspath[rel]) for sha, rel in to_parse.items()], spec, workers=workers, limits=limits,
+                on_done=lambda key, out: (prog.advance("parse"), beat("parsing")),
+                on_tick=lambda: lock.beat("parsing"),
             )  # fmt: skip
+            for out in outcomes.values():
+                if out.get("code") in ("timeout", "memory_limit", "too_large"):
+                    out["fingerprint"] = limited_fp
             summary.parse_seconds = time.perf_counter() - t_parse
             prog.done("parse")
 
@@ -331,32 +281,32 @@ def refresh(
             summary.quarantined = [(Path(q["source_path"]).name, q["reason"]) for q in batch.quarantine]
             con.execute("begin")
             batch.write(con)
-            rawstore.upsert_files(con, files, summary.run_id, now)
+            rawstore.upsert_files(con, files, summary.run_id, now, missing=result.missing)
             if seed_rows is not None and summary.seed_changed:
-                rawstore.replace_seed(con, seed_rows, seed_path, seed_sha, summary.run_id)
+                seed.replace_seed(con, seed_rows, seed_path, seed_sha, summary.run_id)
                 rawstore.set_meta(con, "seed_sha256", seed_sha)
             rawstore.set_meta(con, "schema_version", rawstore.SCHEMA_VERSION)
             con.execute("commit")
             con.close()
             con = None
             prog.done("load")
-            _checkpoint("loaded")
+            beat("loaded")
 
             # 5. dbt build (the data-quality module may start slow imports meanwhile)
             if checks:
-                _prepare_quality()
+                quality.prepare()
             prog.start("dbt")
             full_refresh = fresh or dbt_changed
             stats = transform.build(
                 paths.build, paths.dbt_target, paths.dbt_logs, full_refresh=full_refresh,
                 on_start=lambda n: prog.total("dbt", n),
-                on_node=lambda name: (prog.advance("dbt"), _checkpoint("dbt_running")),
+                on_node=lambda name: (prog.advance("dbt"), beat("dbt_running")),
             )  # fmt: skip
             summary.dbt_seconds = stats.seconds
             summary.timings.update(dbt_parse=stats.parse_seconds, dbt_run=stats.run_seconds,
                                    dbt_test=stats.test_seconds)  # fmt: skip
             prog.done("dbt")
-            _checkpoint("dbt_done")
+            beat("dbt_done")
 
             con = duckdb.connect(str(paths.build), config={"autoinstall_known_extensions": False})
             # 6. data quality, when the rules exist
@@ -364,13 +314,15 @@ def refresh(
             t_dq = time.perf_counter()
             try:
                 if checks:
-                    summary.dq_ran, summary.findings = _quality(con, summary.run_id)
+                    summary.dq_ran, summary.findings = quality.run(con, summary.run_id)
             except Exception as exc:
                 summary.status = "dq_failed"
                 summary.error = f"数据质量检查出错（{type(exc).__name__}：{exc}），数据已发布但未经检查"
             summary.dq_seconds = time.perf_counter() - t_dq
+            if checks:
+                summary.notes.extend(quality.ack_problems(paths))
             prog.done("dq")
-            _checkpoint("dq_done")
+            beat("dq_done")
 
             # 7. counts, run log, publish
             prog.start("publish", total=1)
@@ -394,11 +346,12 @@ def refresh(
             con.execute("checkpoint")
             con.close()
             con = None
-            _checkpoint("before_publish")
+            beat("before_publish")
             _fsync(paths.build)
             os.replace(paths.build, paths.warehouse)
             _fsync(paths.dir, directory=True)
             summary.published = True
+            _checkpoint("published")
             prog.done("publish")
         if docs is not None:
             try:
@@ -420,6 +373,7 @@ def refresh(
             raise RefreshFailed(summary) from exc
         raise
     finally:
+        quality.stop_children()
         lock.release()
 
 
@@ -427,7 +381,8 @@ def _finish(summary: RefreshSummary, paths: WarehousePaths, t0: float, on_summar
     summary.finished_at = summary.finished_at or datetime.now()
     summary.total_seconds = time.perf_counter() - t0
     record = {k: v for k, v in summary.record().items() if k != "started_at"}
-    runlog.end(paths.journal, {**record, "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
+    runlog.end(paths.journal, {**record, "timings": {k: round(v, 3) for k, v in summary.timings.items()},
+                               "skipped": summary.skipped[:200], "missing": summary.missing[:200]})  # fmt: skip
     if on_summary:
         on_summary(summary)
     return summary

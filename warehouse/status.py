@@ -48,7 +48,13 @@ def collect(warehouse: Path, quarantine_limit: int = 50) -> dict:
         "quarantine_total": 0,
         "units_needing_review": [],
         "recent_runs": journal[-10:],
+        "withdrawn": [],
+        "withdrawn_total": 0,
+        "skipped": [],
     }
+    ended = [r for r in journal if r.get("status") not in ("running", "interrupted")]
+    if ended:  # what the last finished scan skipped (FIFOs, devices, links leaving the inbox)
+        out["skipped"] = [tuple(x) for x in ended[-1].get("skipped") or []]
     if not out["exists"]:
         return out
     out["published_at"] = datetime.fromtimestamp(paths.warehouse.stat().st_mtime)
@@ -87,18 +93,38 @@ def collect(warehouse: Path, quarantine_limit: int = 50) -> dict:
                 for r in out["documents_by_year"]:
                     c = cov.get(r["fiscal_year"], {})
                     r["expected"], r["missing"] = c.get("expected", 0), c.get("missing", 0)
+            cols = {r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_name = 'dim_documents'"
+            ).fetchall()}  # fmt: skip
+            # quarantine of the files in the inbox now: a fixed (replaced) or removed file leaves it
+            active = "document_status = 'quarantined'" + (
+                " and not is_withdrawn" if "is_withdrawn" in cols else ""
+            )
             out["quarantine"] = _rows(
                 con,
-                """
+                f"""
                 select file_name, fiscal_year, quarantine_code, quarantine_reason, loaded_at
-                from dim_documents where document_status = 'quarantined'
+                from dim_documents where {active}
                 order by loaded_at desc, file_name limit ?
                 """,
                 [quarantine_limit],
             )
             out["quarantine_total"] = con.execute(
-                "select count(*) from dim_documents where document_status = 'quarantined'"
+                f"select count(*) from dim_documents where {active}"
             ).fetchone()[0]
+            if "is_withdrawn" in cols:
+                out["withdrawn"] = _rows(
+                    con,
+                    """
+                    select file_name, unit_name_printed, fiscal_year, withdrawn_at, removed_paths
+                    from dim_documents where is_withdrawn and document_status = 'loaded'
+                    order by withdrawn_at desc, file_name limit ?
+                    """,
+                    [quarantine_limit],
+                )
+                out["withdrawn_total"] = con.execute(
+                    "select count(*) from dim_documents where is_withdrawn and document_status = 'loaded'"
+                ).fetchone()[0]
         if "dim_units" in tables:
             out["units_needing_review"] = _rows(
                 con,

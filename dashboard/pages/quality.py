@@ -4,8 +4,6 @@ data-quality step has produced it)."""
 from __future__ import annotations
 
 import getpass
-import json
-from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
@@ -47,26 +45,16 @@ def render() -> None:
     _ack_form(f)
 
 
-def acknowledge(row: dict, note: str, by: str) -> Path:
+def acknowledge(row: dict, note: str, by: str, user: str | None = None) -> Path:
     """Record an acknowledgement exactly as ``juesuan ack`` does (a line in the
-    acks file next to the warehouse); the next check/refresh writes it into
-    the warehouse. Returns the acks file."""
+    acks file next to the warehouse, appended under its lock); the next
+    check/refresh writes it into the warehouse. ``user``: the logged-in user
+    (then the acknowledging user). Returns the acks file."""
     from expectations.runner import acks_path
+    from warehouse import acks
 
-    record = {
-        "finding_id": row["finding_id"],
-        "document_id": row.get("document_id"),
-        "rule_id": row.get("rule_id"),
-        "table_id": row.get("table_id"),
-        "location": row.get("location"),
-        "note": note,
-        "acked_by": by,
-        "acked_at": datetime.now().isoformat(timespec="seconds"),
-    }
     path = acks_path(queries.warehouse_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    acks.acknowledge(path, row, note, by=by, user=user)
     return path
 
 

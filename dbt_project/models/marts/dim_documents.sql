@@ -1,11 +1,15 @@
 -- The document registry: every distinct file content ever seen, its unit and
 -- year, its place in the version chain (a republished document supersedes the
 -- previous one; both stay queryable), or why it is in quarantine.
+-- A document none of whose files is in the inbox any more is withdrawn: kept
+-- here and in the raw tables, but no longer a version (nor current).
 with files as (
     select
         document_id,
-        list(file_path order by file_path) as file_paths,
-        count(*) as n_files
+        list(file_path order by file_path) filter (where is_present) as file_paths,
+        count(*) filter (where is_present) as n_files,
+        list(file_path order by file_path) filter (where not is_present) as removed_paths,
+        max(removed_at) as last_removed_at
     from {{ ref('stg_files') }}
     group by document_id
 )
@@ -27,9 +31,13 @@ select
     documents.file_name,
     coalesce(files.file_paths, [documents.source_path]) as file_paths,
     coalesce(files.n_files, 0) as n_files,
+    coalesce(files.n_files, 0) = 0 as is_withdrawn,
+    case when coalesce(files.n_files, 0) = 0 then files.last_removed_at end as withdrawn_at,
+    coalesce(files.removed_paths, []) as removed_paths,
     documents.document_format,
     documents.amount_unit,
     documents.publication_date,
+    documents.publication_precision,
     documents.tables_present,
     documents.content_hash,
     documents.n_lines,

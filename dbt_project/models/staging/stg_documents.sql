@@ -7,6 +7,7 @@ select
     fiscal_year,
     amount_unit,
     publication_date,
+    publication_precision,
     "tables" as tables_present,
     content_hash,
     status as document_status,

@@ -5,5 +5,8 @@ select
     mtime_ns,
     first_seen_run_id,
     first_seen_at,
-    last_seen_run_id
+    last_seen_run_id,
+    coalesce(present, true) as is_present,
+    removed_run_id,
+    removed_at
 from {{ source('raw', 'raw_files') }}
