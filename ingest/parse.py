@@ -129,6 +129,7 @@ def _read_tables(regions, doc_unit: str | None) -> tuple[dict[str, TableReading]
         readings[region.table] = reading
         name = f"公开{region.table}表（{TABLE_NAMES[region.table]}）"
         problems.extend(Problem("warning", region.table, "reader_note", name + n) for n in reading.notes)
+        problems.extend(Problem("error", region.table, "table_unclear", name + w) for w in region.warnings)
     return readings, problems
 
 

@@ -295,3 +295,24 @@ def test_page_numbers_inside_a_table_are_not_amounts(lines, mark, table):  # noq
     a, b = section(out, table)
     out.insert((a + b) // 2, mark)
     assert_golden(parse(out))
+
+
+@pytest.mark.parametrize(("table", "cut"), [("05", 10), ("07", 10), ("06", 13), ("04", 6)])
+def test_title_wrapped_onto_two_lines(lines, table, cut):  # noqa: F811
+    """A long title wrapped in two: the second line alone names a less specific table
+    (`预算财政拨款支出决算表` reads as 03); joined, it is the table it is."""
+    out = list(lines)
+    i = out.index(TITLES[table])
+    out[i : i + 1] = [out[i][:cut], out[i][cut:]]
+    assert_golden(parse(out))
+
+
+def test_a_different_title_is_not_a_continuation(lines):  # noqa: F811
+    """A title that maps to a table already read but does not repeat its words is not
+    its 续表: its rows are not added to that table, and it is said."""
+    out = list(lines)
+    a, _ = section(out, "05")
+    out[a] = "2023年度一般公共预算财政拨款项目支出决算表"  # reads as 03 by its keywords
+    r = parse(out)
+    assert ("03", "table_unclear") in [(p.table, p.code) for p in r.problems]
+    assert [c for c in cells(r) if c[0] == "03"] == [c for c in load(GOLDEN) if c[0] == "03"]

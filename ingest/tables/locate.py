@@ -32,6 +32,8 @@ class Region:
     rows: list[Row] = field(default_factory=list)
     unit: str | None = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the locator left out, said on the table
+    title_text: str = ""
 
     @property
     def empty_note(self) -> bool:
@@ -39,7 +41,10 @@ class Region:
 
 
 def _title_of(row: Row) -> str | None:
-    text = row.text
+    return _title_of_text(row.text)
+
+
+def _title_of_text(text: str) -> str | None:
     if "表" not in text or "决算" not in text:
         return None
     text = text.replace(" ", "")
@@ -63,10 +68,42 @@ def _content_rows(grid: Grid) -> list[Row]:
     return rows
 
 
+_SPECIFICITY = {t: i for i, (t, _p) in enumerate(TITLE_PATTERNS)}
+_FRAGMENT = re.compile(r"^(\d{4}\s*年度?)?[^\d]{0,24}$")
+
+
+def _titles(rows: list[Row]) -> list[tuple[int, str]]:
+    """(row index, table) of each title; a title wrapped onto two lines (`2023年度一般公共`
+    / `预算财政拨款支出决算表`) is read joined, where the join names a more specific table."""
+    out: list[tuple[int, str]] = []
+    for i, row in enumerate(rows):
+        alone = _title_of(row)
+        prev = rows[i - 1] if i else None
+        if prev is not None and prev.page == row.page and (not out or out[-1][0] < i - 2):
+            text = prev.text.replace(" ", "")
+            if text and _FRAGMENT.match(text) and _title_of(prev) is None:
+                joined = _title_of_text(prev.text + row.text)
+                if joined and (alone is None or _SPECIFICITY[joined] < _SPECIFICITY[alone]):
+                    out.append((i - 1, joined))
+                    continue
+        if alone:
+            out.append((i, alone))
+    return out
+
+
+def _same_title(a: str, b: str) -> bool:
+    """A repeated title continues its table: the same words (year, 续表 and spaces aside)."""
+
+    def norm(t: str) -> str:
+        return re.sub(r"\s|\d{4}\s*年度?|[（(]?续表?\d*[)）]?", "", t)
+
+    return norm(a) == norm(b) or "续" in b
+
+
 def locate(grid: Grid) -> tuple[list[Region], str | None]:
     """Return the table regions and the document-level amount unit."""
     rows = _content_rows(grid)
-    titles = [(i, t) for i, row in enumerate(rows) if (t := _title_of(row))]
+    titles = _titles(rows)
     doc_unit = None
     regions: dict[str, Region] = {}
     for n, (start, table) in enumerate(titles):
@@ -76,7 +113,8 @@ def locate(grid: Grid) -> tuple[list[Region], str | None]:
             continue  # a table-of-contents entry, not a table
         body, unit, notes = [], None, []
         ended = False
-        for row in rows[start + 1 : stop]:
+        first = start + 2 if _title_of_text(rows[start].text) != table else start + 1  # a wrapped title
+        for row in rows[first:stop]:
             text = row.text.replace(" ", "")
             if ended:
                 notes.append(text)
@@ -95,11 +133,18 @@ def locate(grid: Grid) -> tuple[list[Region], str | None]:
                 continue
             body.append(row)
         if table in regions and regions[table].rows:
+            title = rows[start].text + (rows[start + 1].text if first == start + 2 else "")
+            if not _same_title(regions[table].title_text, title):
+                regions[table].warnings.append(
+                    f"第 {rows[start].page} 页另有一张表“{title.strip()[:40]}”，标题与本表相近但不同，未读取，请核对原件"
+                )
+                continue
             # Same title again: a continuation (续表) of the table; its header is repeated.
             regions[table].rows.extend(_without_header(body))
             regions[table].notes.extend(notes)
             continue
-        regions[table] = Region(table, rows[start], body, unit, notes)
+        title = rows[start].text + (rows[start + 1].text if first == start + 2 else "")
+        regions[table] = Region(table, rows[start], body, unit, notes, title_text=title)
         doc_unit = doc_unit or unit
     return list(regions.values()), doc_unit
 
