@@ -71,7 +71,8 @@ def parse_bytes(data: bytes, path: str) -> ParseResult:
 
 def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     pages = grid.page_texts()
-    regions, doc_unit = locate(grid)
+    located = locate(grid)
+    regions, doc_unit = located.regions, located.unit
     if not regions:
         if looks_like_budget(pages):
             raise ParseError(path, "这是部门预算文件，不是部门决算公开，未读取")
@@ -114,6 +115,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         format=grid.format,
         sha256=sha256,
         tables=[t for t in TABLE_IDS if t in readings],
+        tables_promised=located.promised,
         publication_date=publication_date(pages),
         source_path=path,
     )

@@ -55,6 +55,7 @@ class Document:
     tables: list[str] = field(default_factory=list)
     publication_date: str | None = None  # ISO date when printed
     source_path: str | None = None
+    tables_promised: list[str] = field(default_factory=list)  # listed in its own table of contents
 
 
 @dataclass

@@ -316,3 +316,16 @@ def test_a_different_title_is_not_a_continuation(lines):  # noqa: F811
     r = parse(out)
     assert ("03", "table_unclear") in [(p.table, p.code) for p in r.problems]
     assert [c for c in cells(r) if c[0] == "03"] == [c for c in load(GOLDEN) if c[0] == "03"]
+
+
+@pytest.mark.parametrize(
+    "name", ["000_d00643376496db49.txt", "putuo_2024_guihuaziran.pdf", "putuo_2024_shehuigongzuobu.pdf"]
+)
+def test_tables_promised_by_the_table_of_contents(name):
+    r = parse_file(need_shared(REAL / name))
+    assert r.document.tables_promised == [f"0{i}" for i in range(1, 10)]
+
+
+def test_truncated_document_promises_what_it_lacks(lines):  # noqa: F811
+    r = parse(lines[: int(len(lines) * 0.4)])
+    assert set(r.document.tables_promised) - set(r.document.tables)  # the warehouse quarantines it

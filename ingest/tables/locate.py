@@ -100,16 +100,26 @@ def _same_title(a: str, b: str) -> bool:
     return norm(a) == norm(b) or "续" in b
 
 
-def locate(grid: Grid) -> tuple[list[Region], str | None]:
-    """Return the table regions and the document-level amount unit."""
+@dataclass
+class Located:
+    regions: list[Region]
+    unit: str | None  # the document's amount unit
+    promised: list[str]  # tables its table of contents lists
+
+
+def locate(grid: Grid) -> Located:
+    """The table regions, the document-level amount unit, and the tables the
+    document's own table of contents promises."""
     rows = _content_rows(grid)
     titles = _titles(rows)
     doc_unit = None
     regions: dict[str, Region] = {}
+    promised: set[str] = set()
     for n, (start, table) in enumerate(titles):
         stop = titles[n + 1][0] if n + 1 < len(titles) else len(rows)
         window = rows[start + 1 : min(stop, start + 12)]
         if not any(_UNIT.search(r.text) or _HEADER_HINT.search(r.text) for r in window):
+            promised.add(table)
             continue  # a table-of-contents entry, not a table
         body, unit, notes = [], None, []
         ended = False
@@ -143,10 +153,12 @@ def locate(grid: Grid) -> tuple[list[Region], str | None]:
             regions[table].rows.extend(_without_header(body))
             regions[table].notes.extend(notes)
             continue
+        if table in regions:
+            promised.add(table)  # the first one had no rows: a table-of-contents entry
         title = rows[start].text + (rows[start + 1].text if first == start + 2 else "")
         regions[table] = Region(table, rows[start], body, unit, notes, title_text=title)
         doc_unit = doc_unit or unit
-    return list(regions.values()), doc_unit
+    return Located(list(regions.values()), doc_unit, sorted(promised))
 
 
 _BODY_CELL = re.compile(r"^(\d{3}(\d{2}){0,2}|[-\d,]+\.\d+|[一二三四五六七八九十]+、.*|合计|总计)$")
