@@ -1,0 +1,3 @@
+"""What the narrative claims (filled below)."""
+
+STEPS: tuple = ()
