@@ -1,3 +1,321 @@
-"""What the narrative claims (filled below)."""
+"""What the layout of the document states: headings and their numbers, the years and
+dates it prints, the unit names in its headings, placeholders, template leftovers,
+typography, and the notes that say a table is empty.
 
-STEPS: tuple = ()
+These steps read the page *lines* (a heading is a line), not the joined text.
+Every fact carries the line or sentence it came from (docs/facts.md):
+
+- `section_no` / `section_rank`: a 第三部分 section heading (一、……): its printed number
+  and its place in the template order (by title; null when the title is not known);
+- `heading_no`: a numbered heading or list item inside 第三部分 or 名词解释 (（一）, 1.,
+  1、); `subject_code` names the list it belongs to, so the rules check each list runs
+  1, 2, 3 …;
+- `heading_year`: a 年度 printed in the title, a part heading or a table title;
+- `period_end`: 截至YYYY年MM月DD日 (as YYYYMMDD); `publication_date`: the cover date;
+- `heading_unit`: a unit name printed in a part heading or a table's 部门： line, with
+  its similarity (0–100) to the unit name of the cover title;
+- `placeholder`, `template_text`, `punctuation`: one fact per occurrence (value 1);
+- `empty_note` (under the tables) / `none_stated` (in the narrative): a sentence saying
+  the unit has no 政府性基金 (07), 国有资本经营 (08) or 三公 (09) money; `label` is the table.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from ingest.meta import publication_date, unit_and_year
+from ingest.narrative.text import _Collector, _Doc, _normalize
+
+_CN = "一二三四五六七八九十"
+_CN_VALUE = {c: i for i, c in enumerate(_CN, start=1)}
+
+
+def cn_number(s: str) -> int | None:
+    """一 … 九十九 as an integer."""
+    if not s or any(c not in _CN_VALUE for c in s):
+        return None
+    if len(s) == 1:
+        return _CN_VALUE[s]
+    if s[0] == "十":
+        return 10 + (_CN_VALUE[s[1]] if len(s) > 1 else 0)
+    if len(s) == 2 and s[1] == "十":
+        return _CN_VALUE[s[0]] * 10
+    if len(s) == 3 and s[1] == "十":
+        return _CN_VALUE[s[0]] * 10 + _CN_VALUE[s[2]]
+    return None
+
+
+_RE_PART_LINE = re.compile(r"^第([一二三四五六七八九十]+)部分")
+_HEADING_STYLES = (
+    ("一、", re.compile(r"^([一二三四五六七八九十]{1,3})、(.*)")),
+    ("（一）", re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)](.*)")),
+    ("1.", re.compile(r"^(\d{1,2})[.．](?![\d%])(.*)")),
+    ("1、", re.compile(r"^(\d{1,2})、(.*)")),
+    ("(1)", re.compile(r"^[（(](\d{1,2})[）)](.*)")),
+)
+
+# the 第三部分 sections in template order, by title; sections of one rank may come in either
+# order (三公 is 七 in Shanghai and 九 in Wuhan; 预算绩效 is last in some regions only)
+_SECTION_RANKS = (
+    (1, ("收入支出决算总体",)),
+    (2, ("收入决算",)),
+    (3, ("支出决算",)),
+    (4, ("财政拨款收入支出决算总体",)),
+    (5, ("一般公共预算财政拨款支出决算",)),
+    (6, ("一般公共预算财政拨款基本支出",)),
+    (7, ("三公", "政府性基金", "国有资本经营")),
+    (8, ("机关运行经费", "政府采购", "国有资产", "预算绩效", "绩效", "其他重要事项", "其他需要说明")),
+)
+
+
+def section_rank(title: str) -> int | None:
+    """The template rank of a 第三部分 section title (longest titles first:
+    财政拨款收入支出决算总体 before 收入支出决算总体, 基本支出 before 支出)."""
+    t = title.replace("“", "").replace("”", "").replace('"', "")
+    if "一般公共预算财政拨款基本支出" in t:
+        return 6
+    if "一般公共预算财政拨款支出" in t:
+        return 5
+    if "财政拨款收入支出决算总体" in t or "财政拨款收支" in t:
+        return 4
+    if "收入支出决算总体" in t:
+        return 1
+    for rank, keys in sorted(_SECTION_RANKS, reverse=True):
+        if any(k in t for k in keys):
+            return rank
+    return None
+
+
+_RE_YEAR = re.compile(r"(20\d{2})年度")
+_RE_TABLE_TITLE = re.compile(r"^(20\d{2})年度.{2,40}表$")
+_RE_PERIOD_END = re.compile(r"截至(20\d{2})年(?:(\d{1,2})月(\d{1,2})日|(年底|年末|末))")
+_RE_PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z])(?:XX|xx|ＸＸ)+(?![A-Za-z])|××+|xx(?=[\u4e00-\u9fff])|＊＊+|\*\*+|某某|"
+    r"(?<![一二三四五六七八九十〇零])〇〇+(?![一二三四五六七八九十〇零])|○○+|【\s*】|（\s*）|\(\s*\)|“\s*”"
+)
+_RE_TEMPLATE = re.compile(r"作下述说明|仍保留该表格式|此处填写|请填写|按实际情况填写|填写说明")
+_RE_DOUBLE_PUNCT = re.compile(r"([。，、；：！？,;])\1+|[，,][。]|[。][，,]")
+_PUNCT_ONLY = re.compile(r"^[。，、；：！？,.;:!?…—\-·]+$")
+_END_OK = tuple('。：:；;！？!?…）)”"、，,》】')
+_RE_NONE = re.compile(
+    r"(?:无|没有|未发生|未安排|不涉及)[^。；;]{0,24}?(?P<k>政府性基金|国有资本经营|三公)"
+    r"|(?P<k2>政府性基金|国有资本经营|三公)[^。；;]{0,30}?(?:本表无数据|为空表|无数据|均为0|为零|空表)"
+)
+_NONE_TABLE = {"政府性基金": "07", "国有资本经营": "08", "三公": "09"}
+_RE_UNIT_LINE = re.compile(r"^(?:部门|单位|编制单位)[:：](.{2,40}?)(?:金额单位.*|单位[:：].*)?$")
+_RE_PART_UNIT = re.compile(
+    r"^第[一二三四五六七八九十]+部分([^\d]{4,40}?)(?:20\d{2}年度?|概况)"
+)
+
+
+class _Lines:
+    """Page lines (whitespace removed) with page numbers and positions in the joined text."""
+
+    def __init__(self, doc: _Doc, pages: list[str]):
+        self.rows: list[tuple[int, str, int]] = []  # (page, line, pos)
+        text = doc.text
+        for i, page in enumerate(pages):
+            pos = doc.starts[i] if i < len(doc.starts) else len(text)
+            for raw in (page or "").splitlines():
+                line = _normalize(raw)
+                if not line:
+                    continue
+                hit = text.find(line, pos, pos + len(line) + 8)  # a removed page number is not found
+                if hit >= 0:
+                    pos = hit
+                self.rows.append((i + 1, line, pos))
+                if hit >= 0:
+                    pos += len(line)
+
+    def part_spans(self) -> dict[int, list[tuple[int, int]]]:
+        """Part number -> [(first row, end row)] for every 第X部分 heading line."""
+        marks = []
+        for j, (_, line, _) in enumerate(self.rows):
+            m = _RE_PART_LINE.match(line)
+            if m and cn_number(m.group(1)):
+                marks.append((j, cn_number(m.group(1))))
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for k, (j, n) in enumerate(marks):
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(self.rows)
+            spans.setdefault(n, []).append((j, end))
+        return spans
+
+
+def _body_span(lines: _Lines, want) -> tuple[int, int] | None:
+    """The last (body, not table of contents) span of the part `want` picks."""
+    best = None
+    for n, spans in lines.part_spans().items():
+        for a, b in spans:
+            if want(n, lines.rows[a][1]) and b - a > 3:
+                best = (a, b) if best is None or a > best[0] else best
+    return best
+
+
+def _heading(line: str) -> tuple[str, int, str] | None:
+    for style, rx in _HEADING_STYLES:
+        m = rx.match(line)
+        if m:
+            n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
+            if n:
+                return style, n, m.group(2)
+    return None
+
+
+_UNITS = {"heading_year": "年", "period_end": "日期", "publication_date": "日期", "heading_unit": "%"}
+
+
+def _add(col: _Collector, kind: str, value: float, row: tuple[int, str, int], *, label: str, **kw) -> None:
+    _page, line, pos = row
+    key = kw.pop("key", (label, pos))
+    unit = kw.pop(
+        "unit", _UNITS.get(kind, "处" if kind in ("placeholder", "template_text", "punctuation") else "序号")
+    )
+    col.add(
+        kind, float(value), None, label=label, pos=pos, text=kw.pop("text", line), key=key, unit=unit, **kw
+    )
+
+
+def _numbering(lines: _Lines, span: tuple[int, int], col: _Collector, part: str) -> None:
+    """Headings of one part; each list is keyed by the headings above it."""
+    stack: list[tuple[str, str]] = []  # (style, "style n") from the outermost list down
+    for row in lines.rows[span[0] + 1 : span[1]]:
+        h = _heading(row[1])
+        if h is None:
+            continue
+        style, n, title = h
+        styles = [s for s, _ in stack]
+        if style in styles:
+            stack = stack[: styles.index(style)]
+        key = "/".join([part, *(k for _, k in stack)])
+        stack.append((style, f"{style}{n}"))
+        label = f"{row[1][:30]}"
+        if part == "第三部分" and style == "一、":
+            _add(col, "section_no", n, row, label=label)
+            rank = section_rank(title)
+            if rank is not None:
+                _add(col, "section_rank", rank, row, label=label)
+        _add(col, "heading_no", n, row, label=label, code=f"{key}|{style}")
+
+
+def _structure(doc: _Doc, col: _Collector, lines: _Lines) -> None:
+    narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
+    if narrative:
+        _numbering(lines, narrative, col, "第三部分")
+    glossary = _body_span(lines, lambda n, line: "名词解释" in line)
+    if glossary:
+        _numbering(lines, glossary, col, "名词解释")
+
+
+def _typography(doc: _Doc, col: _Collector, lines: _Lines) -> None:
+    narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
+    if not narrative:
+        return
+    rows = lines.rows[narrative[0] : narrative[1]]
+    for j, row in enumerate(rows):
+        line = row[1]
+        for m in _RE_DOUBLE_PUNCT.finditer(line):
+            _add(col, "punctuation", 1, row, label=f"标点重复“{m.group()}”", key=("p", row[2] + m.start()))
+        if _PUNCT_ONLY.match(line):
+            _add(col, "punctuation", 1, row, label="只有标点的一行", key=("l", row[2]))
+        ends_paragraph = j + 1 < len(rows) and _heading(rows[j + 1][1]) and not _heading(line)
+        if ends_paragraph and _is_prose(line) and not line.endswith(_END_OK):
+            _add(col, "punctuation", 1, row, label="句末缺少句号", key=("e", row[2]))
+
+
+def _is_prose(line: str) -> bool:
+    """A paragraph line (not a caption, a table row, a title or a bare number)."""
+    if len(line) < 12 or line.startswith(("图", "表", "注", "单位", "金额单位", "说明")):
+        return False
+    if _RE_PART_LINE.match(line) or line.endswith(("表", "情况", "说明", "明细", "单位")):
+        return False
+    cjk = sum(1 for c in line if "\u4e00" <= c <= "\u9fff")
+    return cjk >= 10 and "，" in line
+
+
+def _years_and_dates(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]) -> None:
+    rows = lines.rows
+    for row in rows[:3]:  # the cover title
+        m = _RE_YEAR.search(row[1])
+        if m and "决算" in row[1]:
+            _add(col, "heading_year", int(m.group(1)), row, label="封面标题")
+            break
+    for row in rows:
+        line = row[1]
+        if _RE_PART_LINE.match(line):
+            for m in _RE_YEAR.finditer(line):
+                _add(
+                    col, "heading_year", int(m.group(1)), row, label="部分标题", key=("y", row[2] + m.start())
+                )
+        else:
+            m = _RE_TABLE_TITLE.match(line)
+            if m and "决算" in line:
+                _add(col, "heading_year", int(m.group(1)), row, label="表格标题")
+    for m in _RE_PERIOD_END.finditer(doc.text):
+        if not doc.allowed(m.start()):
+            continue
+        y = int(m.group(1))
+        value = y * 10000 + (int(m.group(2)) * 100 + int(m.group(3)) if m.group(2) else 1231)
+        col.add("period_end", float(value), m, label="截至日期", unit="日期", key=("d", m.start()))
+    date = publication_date(pages)
+    if date:
+        value = float(date.replace("-", ""))
+        for row in rows[:12]:
+            if date[:4] in row[1] and "月" in row[1] and "日" in row[1]:
+                _add(col, "publication_date", value, row, label="发布日期", unit="日期")
+                break
+
+
+def _units(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]) -> None:
+    unit, _year = unit_and_year(pages)
+    if not unit:
+        return
+    want = _normalize(unit)
+    for row in lines.rows:
+        m = _RE_PART_UNIT.match(row[1]) or _RE_UNIT_LINE.match(row[1])
+        if not m:
+            continue
+        name = m.group(1).strip("：:")
+        if len(name) < 4 or name.startswith(("部门", "单位")):
+            continue
+        score = round(100 * SequenceMatcher(None, want, name).ratio())
+        _add(col, "heading_unit", score, row, label=name, unit="%")
+
+
+def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
+    for row in lines.rows:
+        for m in _RE_PLACEHOLDER.finditer(row[1]):
+            _add(col, "placeholder", 1, row, label=f"占位符“{m.group()}”", key=("x", row[2] + m.start()))
+        for m in _RE_TEMPLATE.finditer(row[1]):
+            _add(col, "template_text", 1, row, label=f"模板说明“{m.group()}”", key=("t", row[2] + m.start()))
+
+
+def _empty_notes(doc: _Doc, col: _Collector, lines: _Lines) -> None:
+    narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
+    start = lines.rows[narrative[0]][2] if narrative else len(doc.text)
+    for m in _RE_NONE.finditer(doc.text):
+        if not doc.allowed(m.start()) or _RE_TEMPLATE.search(doc.sentence(m.start(), m.end())):
+            continue
+        t = _NONE_TABLE[m["k"] or m["k2"]]
+        kind = "empty_note" if m.start() < start else "none_stated"
+        col.add(kind, 1.0, m, label=t, unit="条", key=(t,))
+
+
+def _run(step):
+    def run(doc: _Doc, col: _Collector, _resolver) -> None:
+        pages = getattr(doc, "raw_pages", None) or []
+        lines = getattr(doc, "lines", None)
+        if lines is None:
+            lines = doc.lines = _Lines(doc, pages)
+        if step in (_years_and_dates, _units):
+            step(doc, col, lines, pages)
+        else:
+            step(doc, col, lines)
+
+    return run
+
+
+STEPS = tuple(
+    (f.__name__.strip("_"), _run(f))
+    for f in (_structure, _typography, _years_and_dates, _units, _placeholders, _empty_notes)
+)

@@ -149,6 +149,13 @@ class _Doc:
         hit = self._sentences.get(key)
         if hit is not None:
             return hit
+        s = self.sentence_start(start)
+        e = self.text.find("。", end, end + _MAX_FWD)
+        e = end if e < 0 else e + 1
+        self._sentences[key] = out = self.text[s:e]
+        return out
+
+    def sentence_start(self, start: int) -> int:
         text = self.text
         lo = max(0, start - _MAX_BACK)
         s = text.rfind("。", lo, start) + 1 or lo
@@ -156,10 +163,7 @@ class _Doc:
             heads = _RE_HEAD.findall(text, s, start)
             if heads:
                 s = text.rindex(heads[-1], s, start) + len(heads[-1])
-        e = text.find("。", end, end + _MAX_FWD)
-        e = end if e < 0 else e + 1
-        self._sentences[key] = out = text[s:e]
-        return out
+        return s
 
 
 def _num(s: str) -> float:
