@@ -49,7 +49,8 @@ class Doc:
     tables: set[str] = field(default_factory=set)  # tables printed in the document
     unreadable: set[str] = field(default_factory=set)  # found but could not be read
     rows: dict[tuple[str, str | None], list[Row]] = field(default_factory=dict)
-    facts: dict[str, list[tuple[str | None, str, float, int | None]]] = field(default_factory=dict)
+    # kind -> [(subject_code, label, value, page, text)] in document order
+    facts: dict[str, list[tuple[str | None, str, float, int | None, str]]] = field(default_factory=dict)
     _index: dict = field(default_factory=dict, repr=False)
 
     def rows_of(self, t: str, side: str | None) -> tuple[list[Row], dict[str, Row], dict[str, Row]]:
@@ -75,7 +76,7 @@ class Doc:
     @classmethod
     def build(cls, document_id, unit_id, fiscal_year, tables, unreadable, lines, facts) -> Doc:
         """``lines``: dicts with table, side, row_label, subject_code, column, amount, page, row.
-        ``facts``: dicts with kind, subject_code, label, value, page."""
+        ``facts``: dicts with kind, subject_code, label, value, page, text (in document order)."""
         doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []))
         index: dict[tuple, Row] = {}
         for ln in lines:
@@ -99,7 +100,13 @@ class Doc:
             rows.sort(key=lambda r: r.row_no)
         for f in facts:
             doc.facts.setdefault(f["kind"], []).append(
-                (f.get("subject_code"), f.get("label") or "", float(f["value"]), f.get("page"))
+                (
+                    f.get("subject_code"),
+                    f.get("label") or "",
+                    float(f["value"]),
+                    f.get("page"),
+                    f.get("text") or "",
+                )
             )
         return doc
 
@@ -114,6 +121,8 @@ class Value:
     table: str | None = None
     row_label: str | None = None
     page: int | None = None
+    text: str | None = None  # the sentence a stated value came from
+    missing: bool = False  # a named row of a table that holds amounts was not found
 
 
 def finding_id(document_id: str, rule_id: str, table: str | None, where: str) -> str:
@@ -142,7 +151,7 @@ def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
         if not items:
             return None
         f = items[0]
-        return Value(sign * f[2], 1 if f[2] else 0, None, f[1], f[3])
+        return Value(sign * f[2], 1 if f[2] else 0, None, f[1], f[3], f[4])
     if "count" in term:
         items = ctx.doc.facts.get(term["count"], [])
         return Value(sign * len(items), 1, None, None, items[0][3]) if items else None
@@ -150,7 +159,14 @@ def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
         items = ctx.doc.facts.get(term["facts"], [])
         if not items:
             return None
-        return Value(sign * sum(f[2] for f in items), sum(1 for f in items if f[2]), None, None, items[0][3])
+        return Value(
+            sign * sum(f[2] for f in items),
+            sum(1 for f in items if f[2]),
+            None,
+            None,
+            items[0][3],
+            items[0][4],
+        )
     doc = ctx.prior if term.get("year") == "prior" else ctx.doc
     if doc is None:
         return None
@@ -173,12 +189,14 @@ def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
         picked = [r for r in rows if stop is not None and r.row_no < stop]
     vals = [r.vals.get(col, 0.0) for r in picked]
     first = picked[0] if picked else None
+    named = term.get("row") == "total" or "label" in term
     return Value(
         sign * sum(vals),
         sum(1 for v in vals if v),
         t,
         first.label if first else term.get("label"),
         first.page if first else None,
+        missing=named and not picked and bool(rows),
     )
 
 
@@ -222,7 +240,17 @@ class _Out:
         self.doc, self.rule, self.rows = doc, rule, []
 
     def add(
-        self, outcome, table, where, expected=None, actual=None, tol=None, excess=None, page=None, label=None
+        self,
+        outcome,
+        table,
+        where,
+        expected=None,
+        actual=None,
+        tol=None,
+        excess=None,
+        page=None,
+        label=None,
+        evidence=None,
     ):
         diff = None if expected is None or actual is None else actual - expected
         self.rows.append(
@@ -242,6 +270,7 @@ class _Out:
                 "row_label": label if label is not None else where,
                 "location": where,
                 "page_no": page,
+                "evidence": evidence,
             }
         )
 
@@ -269,6 +298,17 @@ def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rh
         return
     if not _has_fact_terms(lhs + rhs) and not any(ctx.doc.has_lines(t) for t in tables):
         return  # every table involved is empty: reported as zero, nothing to check
+    said = next((v for v in lv + rv if v.text), None)
+    if _has_fact_terms(lhs + rhs) and any(v.missing for v in lv + rv):
+        # a stated total against a table row the reader did not find: not "0 = 0"
+        out.add(
+            "insufficient_data",
+            table,
+            where,
+            page=said.page if said else None,
+            evidence=said.text if said else None,
+        )
+        return
     actual, expected = sum(v.value for v in lv), sum(v.value for v in rv)
     n = max(sum(v.addends for v in lv), sum(v.addends for v in rv), 1)
     outcome, tol, excess = _judge(actual - expected, n, policy, check.get("op", "eq"))
@@ -280,8 +320,9 @@ def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rh
         actual,
         tol,
         excess,
-        loc.page if loc else None,
+        said.page if said else (loc.page if loc else None),
         loc.row_label if loc else None,
+        said.text if said else None,
     )
 
 
@@ -398,7 +439,7 @@ def _per_subject(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
 
 def _per_fact(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
     right = check["right"]
-    for code, label, value, page in ctx.doc.facts.get(check["fact"], []):
+    for code, label, value, page, text in ctx.doc.facts.get(check["fact"], []):
         if not code:
             continue
         gate = _gate(ctx.doc, {right["t"]})
@@ -407,14 +448,14 @@ def _per_fact(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
             continue
         rv = _term(ctx, {**right, "code": code})
         outcome, tol, excess = _judge(value - rv.value, 1, policy)
-        out.add(outcome, right["t"], f"{code} {label}", rv.value, value, tol, excess, page, label)
+        out.add(outcome, right["t"], f"{code} {label}", rv.value, value, tol, excess, page, label, text)
 
 
 def _ratio(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
     facts = ctx.doc.facts.get(check["fact"], [])
     if not check.get("per_subject"):
         facts = facts[:1]
-    for code, label, stated, page in facts:
+    for code, label, stated, page, text in facts:
         if check.get("per_subject") and not code:
             continue
         terms = check["num"] + check["den"]
@@ -432,7 +473,7 @@ def _ratio(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
             continue
         expected = 100.0 * sum(v.value for v in num) / d
         outcome, tol, excess = _judge(stated - expected, 1, "percent", stated_decimals=_decimals(stated))
-        out.add(outcome, None, where, expected, stated, tol, excess, page, label)
+        out.add(outcome, None, where, expected, stated, tol, excess, page, label, text)
 
 
 def _equation(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
@@ -499,3 +540,10 @@ def doc_from_parse(result, unit_id: str | None = None) -> Doc:
         d.get("lines", []),
         d.get("facts", []),
     )
+
+
+# the shapes that read what the narrative says (comparisons, years, structure, text):
+# their own module, registered here so that `evaluate` sees one table of shapes
+from expectations import narrative_shapes  # noqa: E402
+
+SHAPES.update(narrative_shapes.SHAPES)

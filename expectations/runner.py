@@ -49,6 +49,7 @@ FINDING_ID_SQL = "substr(md5(f.document_id || '|' || f.rule_id || '|' || coalesc
 FINDING_COLUMNS = [
     "run_id", "finding_id", "document_id", "unit_id", "fiscal_year", "rule_id", "severity", "outcome",
     "expected", "actual", "difference", "tolerance", "excess", "table_id", "row_label", "location", "page_no",
+    "evidence",
 ]  # fmt: skip
 
 
@@ -81,9 +82,10 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
             ).df()
             facts = con.execute(
                 """select document_id, fact_kind as kind, subject_code, fact_label as label,
-                          fact_value as value, page_no as page
+                          fact_value as value, page_no as page, source_text as "text"
                    from int_current_facts"""
                 + where
+                + " order by document_id, fact_no"
             ).df()
         finally:
             if ids is not None:
@@ -98,7 +100,10 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
         lines = con.execute(
             'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" from raw_lines'
         ).df()
-        facts = con.execute("select document_id, kind, subject_code, label, value, page from raw_facts").df()
+        facts = con.execute(
+            'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
+            "order by document_id, fact_no"
+        ).df()
     by_doc_lines = _group(lines)
     by_doc_facts = _group(facts)
     return [
@@ -289,7 +294,7 @@ def rules_fingerprint() -> str:
     """What the findings depend on besides the data: the catalogue, the code and the
     dbt project (the models the rules read)."""
     h = hashlib.sha256()
-    for name in ("rules.yml", "engine.py", "runner.py"):
+    for name in ("rules.yml", "engine.py", "narrative_shapes.py", "runner.py"):
         h.update((Path(__file__).with_name(name)).read_bytes())
     with contextlib.suppress(Exception):
         from warehouse.transform import project_fingerprint
@@ -473,6 +478,7 @@ def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict], carry_over: 
                       try_cast(f.tolerance as double) as tolerance, try_cast(f.excess as double) as excess,
                       f.table_id::varchar as table_id, f.row_label::varchar as row_label,
                       f.location::varchar as location, try_cast(f.page_no as integer) as page_no,
+                      f.evidence::varchar as evidence,
                       a.finding_id is not null as acknowledged, a.note as ack_note,
                       a.acked_by, a.acked_at
                from (select {cols}, {FINDING_ID_SQL} as finding_id from _dq_frame as f {carried}) as f

@@ -5,10 +5,11 @@ A *claim* is a group of facts stated in one sentence, with the same `label`,
 `page` and `text` (the rules pair them that way, docs/facts.md):
 
 - `cmp_current` / `cmp_base`: the two amounts compared (决算 and 预算; this year and,
-  when stated, last year);
+  when stated, last year); `cmp_base_alt`: the 全年预算 when the word does not say which
+  预算 ("决算数小于预算数" after both 年初 and 全年 are stated);
 - `cmp_word`: the comparison word as a direction (+1 大于/高于/超过/增加, −1 小于/
   少于/低于/减少, 0 等于/持平);
-- `cmp_rate`: a stated 完成预算的 x% (= 100 × current / base);
+- `cmp_rate`: a stated 完成预算的 x% and `cmp_rate_base` the 预算 it is of (年初 or 全年);
 - `cmp_change` / `cmp_change_pct`: a stated change and percent, signed by their own
   words (增加 +, 减少 −), vs the previous year;
 - `cmp_prior_year`: the year a change is compared with ("与2022年度相比").
@@ -86,13 +87,25 @@ def _budget_claims(doc: _Doc, col: _Collector) -> None:
         sentence = doc.sentence(m.start(), end)
         base_m, base_u = m["b"], m["b_u"]
         qual = (w["wq"] or w["eq"]) if w else None
-        if m["f"] is not None and (qual in ("全年", "调整", "调整后") or (qual is None and m["bq"] is None)):
+        alt = None
+        if m["f"] is not None and qual in ("全年", "调整", "调整后"):
             base_m, base_u = m["f"], m["f_u"]
+        elif m["f"] is not None and qual is None:
+            alt = _to_wan(m["f"], m["f_u"])  # "决算数小于预算数": of 年初 or of 全年, either reading
         common = {"label": label, "key": (label, m.start()), "text": sentence, "pos": m.start()}
         col.add("cmp_current", _to_wan(m["a"], m["a_u"]), m, **common)
         col.add("cmp_base", _to_wan(base_m, base_u), m, **common)
-        if m["r"] is not None and not (m["f"] is not None and (m["rq"] or "").startswith(("全年", "调整"))):
+        if alt is not None:
+            col.add("cmp_base_alt", alt, m, **common)
+        if m["r"] is not None:
             col.add("cmp_rate", _num(m["r"]), m, unit="%", **common)
+            rq = m["rq"] or ""
+            rate_base = (
+                (m["f"], m["f_u"])
+                if m["f"] is not None and rq.startswith(("全年", "调整"))
+                else (m["b"], m["b_u"])
+            )
+            col.add("cmp_rate_base", _to_wan(*rate_base), m, **common)
         if w:
             sign = 0 if w["flat"] is not None or w["w"] == "等于" else _WORD_SIGN[w["w"]]
             col.add("cmp_word", float(sign), m, unit="方向", **common)

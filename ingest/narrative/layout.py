@@ -14,7 +14,9 @@ Every fact carries the line or sentence it came from (docs/facts.md):
 - `period_end`: 截至YYYY年MM月DD日 (as YYYYMMDD); `publication_date`: the cover date;
 - `heading_unit`: a unit name printed in a part heading or a table's 部门： line, with
   its similarity (0–100) to the unit name of the cover title;
-- `placeholder`, `template_text`, `punctuation`: one fact per occurrence (value 1);
+- `placeholder`, `template_text`, `punct_double` (。。), `punct_line` (a line of
+  punctuation only), `punct_end` (a paragraph before a heading that does not end with 。):
+  one fact per occurrence (value 1);
 - `empty_note` (under the tables) / `none_stated` (in the narrative): a sentence saying
   the unit has no 政府性基金 (07), 国有资本经营 (08) or 三公 (09) money; `label` is the table.
 """
@@ -104,9 +106,7 @@ _RE_NONE = re.compile(
 )
 _NONE_TABLE = {"政府性基金": "07", "国有资本经营": "08", "三公": "09"}
 _RE_UNIT_LINE = re.compile(r"^(?:部门|单位|编制单位)[:：](.{2,40}?)(?:金额单位.*|单位[:：].*)?$")
-_RE_PART_UNIT = re.compile(
-    r"^第[一二三四五六七八九十]+部分([^\d]{4,40}?)(?:20\d{2}年度?|概况)"
-)
+_RE_PART_UNIT = re.compile(r"^第[一二三四五六七八九十]+部分([^\d]{4,40}?)(?:20\d{2}年度?|概况)")
 
 
 class _Lines:
@@ -169,7 +169,7 @@ def _add(col: _Collector, kind: str, value: float, row: tuple[int, str, int], *,
     _page, line, pos = row
     key = kw.pop("key", (label, pos))
     unit = kw.pop(
-        "unit", _UNITS.get(kind, "处" if kind in ("placeholder", "template_text", "punctuation") else "序号")
+        "unit", _UNITS.get(kind, "处" if kind.startswith(("placeholder", "template", "punct")) else "序号")
     )
     col.add(
         kind, float(value), None, label=label, pos=pos, text=kw.pop("text", line), key=key, unit=unit, **kw
@@ -215,12 +215,12 @@ def _typography(doc: _Doc, col: _Collector, lines: _Lines) -> None:
     for j, row in enumerate(rows):
         line = row[1]
         for m in _RE_DOUBLE_PUNCT.finditer(line):
-            _add(col, "punctuation", 1, row, label=f"标点重复“{m.group()}”", key=("p", row[2] + m.start()))
+            _add(col, "punct_double", 1, row, label=f"标点重复“{m.group()}”", key=("p", row[2] + m.start()))
         if _PUNCT_ONLY.match(line):
-            _add(col, "punctuation", 1, row, label="只有标点的一行", key=("l", row[2]))
+            _add(col, "punct_line", 1, row, label="只有标点的一行", key=("l", row[2]))
         ends_paragraph = j + 1 < len(rows) and _heading(rows[j + 1][1]) and not _heading(line)
         if ends_paragraph and _is_prose(line) and not line.endswith(_END_OK):
-            _add(col, "punctuation", 1, row, label="句末缺少句号", key=("e", row[2]))
+            _add(col, "punct_end", 1, row, label="句末缺少句号", key=("e", row[2]))
 
 
 def _is_prose(line: str) -> bool:
@@ -286,16 +286,20 @@ def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
     for row in lines.rows:
         for m in _RE_PLACEHOLDER.finditer(row[1]):
             _add(col, "placeholder", 1, row, label=f"占位符“{m.group()}”", key=("x", row[2] + m.start()))
-        for m in _RE_TEMPLATE.finditer(row[1]):
-            _add(col, "template_text", 1, row, label=f"模板说明“{m.group()}”", key=("t", row[2] + m.start()))
+        m = _RE_TEMPLATE.search(row[1])  # one per line
+        if m:
+            _add(col, "template_text", 1, row, label=f"模板说明“{m.group()}”", key=("t", row[2]))
 
 
 def _empty_notes(doc: _Doc, col: _Collector, lines: _Lines) -> None:
     narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
     start = lines.rows[narrative[0]][2] if narrative else len(doc.text)
     for m in _RE_NONE.finditer(doc.text):
-        if not doc.allowed(m.start()) or _RE_TEMPLATE.search(doc.sentence(m.start(), m.end())):
-            continue
+        # (not doc.allowed: a note under a table may sit in a span the fact patterns skip)
+        sentence = doc.sentence(m.start(), m.end())
+        own = sentence[sentence.rfind("：", 0, max(0, sentence.find(m.group()))) + 1 :]
+        if _RE_TEMPLATE.search(own):
+            continue  # the template's own instruction ("无……的，……作下述说明：")
         t = _NONE_TABLE[m["k"] or m["k2"]]
         kind = "empty_note" if m.start() < start else "none_stated"
         col.add(kind, 1.0, m, label=t, unit="条", key=(t,))
