@@ -177,28 +177,20 @@ def _sequence(out: _Out, ctx, check: dict, policy: str) -> None:
 
 
 def _order(out: _Out, ctx, check: dict, policy: str) -> None:
-    """Values (template ranks) never go down in document order."""
+    """Values (template ranks) never go down in document order; a rank in `unique`
+    (a section the template has once) does not come twice."""
     items = ctx.doc.facts.get(check["fact"], [])
     if len(items) < 2:
         return
-    top = 0.0
-    bad = 0
+    unique = {float(u) for u in check.get("unique", [])}
+    top, bad, seen = 0.0, 0, set()
     for _code, label, value, page, text in items:
-        if value + _EPS < top:
+        if value + _EPS < top or (value in unique and value in seen):
             bad += 1
-            out.add(
-                "fail",
-                None,
-                f"{check.get('where', '')} {label}",
-                top,
-                value,
-                0.0,
-                top - value,
-                page,
-                label,
-                text,
-            )
+            where = f"{check.get('where', '')} {label}"
+            out.add("fail", None, where, top, value, 0.0, max(top - value, 1.0), page, label, text)
         top = max(top, value)
+        seen.add(value)
     if not bad:
         out.add("pass", None, check.get("where", ""), None, None, 0.0, -1.0, items[0][3], None, items[0][4])
 

@@ -218,7 +218,7 @@ def _typography(doc: _Doc, col: _Collector, lines: _Lines) -> None:
             _add(col, "punct_double", 1, row, label=f"标点重复“{m.group()}”", key=("p", row[2] + m.start()))
         if _PUNCT_ONLY.match(line):
             _add(col, "punct_line", 1, row, label="只有标点的一行", key=("l", row[2]))
-        ends_paragraph = j + 1 < len(rows) and _heading(rows[j + 1][1]) and not _heading(line)
+        ends_paragraph = j + 1 < len(rows) and _heading(rows[j + 1][1])
         if ends_paragraph and _is_prose(line) and not line.endswith(_END_OK):
             _add(col, "punct_end", 1, row, label="句末缺少句号", key=("e", row[2]))
 
