@@ -11,7 +11,7 @@ A check whose input the reader did not find does not pass: it emits nothing
 
 from __future__ import annotations
 
-from expectations.engine import _EPS, Doc, _decimals, _gate, _judge, _Out
+from expectations.model import _EPS, Doc, _decimals, _gate, _judge, _Out
 
 
 def _has_amounts(doc: Doc) -> bool:
@@ -79,8 +79,8 @@ def _claim(out: _Out, ctx, check: dict, policy: str) -> None:
                 label,
                 text,
             )
-        elif test == "change_pct" and "change" in c and "change_pct" in c and cur:
-            prior = cur[2] - c["change"][2]
+        elif test == "change_pct" and "change" in c and "change_pct" in c and (cur or base):
+            prior = base[2] if base else cur[2] - c["change"][2]
             if abs(prior) < _EPS:
                 continue
             expected, stated = 100.0 * c["change"][2] / prior, c["change_pct"][2]
@@ -228,8 +228,11 @@ def _empty_note(out: _Out, ctx, check: dict, policy: str) -> None:
             if gate:
                 out.add(gate, t, f"{t}表")
             continue
-        if not doc.has_lines(t):
-            note = notes.get(t)
+        cols = (check.get("columns") or {}).get(t)
+        rows = doc.rows_of(t, None)[0]
+        has = any(abs(v) > _EPS for r in rows for c, v in r.vals.items() if cols is None or c in cols)
+        if not has:
+            note = notes.get(t) or (said.get(t) if t in check.get("narrative_counts", []) else None)
             outcome = "pass" if note else "fail"
             out.add(outcome, t, f"{t}表 空表说明", 1.0, 1.0 if note else 0.0, 0.0, -1.0 if note else 1.0,
                     note[3] if note else None, None, note[4] if note else None)  # fmt: skip

@@ -294,7 +294,7 @@ def rules_fingerprint() -> str:
     """What the findings depend on besides the data: the catalogue, the code and the
     dbt project (the models the rules read)."""
     h = hashlib.sha256()
-    for name in ("rules.yml", "engine.py", "narrative_shapes.py", "runner.py"):
+    for name in ("rules.yml", "engine.py", "model.py", "narrative_shapes.py", "runner.py"):
         h.update((Path(__file__).with_name(name)).read_bytes())
     with contextlib.suppress(Exception):
         from warehouse.transform import project_fingerprint

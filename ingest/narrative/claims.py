@@ -54,6 +54,15 @@ _RE_YOY = re.compile(
     + _pct("p")
     + ")?"
 )
+# "2022年度收支总计为P，本年度减少C万元，下降P%": the amount before is last year's
+_RE_YOY_PRIOR = re.compile(
+    r"\d{4}年度?[^。；;\d]{0,20}?(?:为|是)"
+    + _amt("b")
+    + r"[，,](?:本年度?|同比)(?P<d>增加|减少)了?"
+    + _amt("c")
+    + r"[，,](?P<pd>增长|下降|增幅|降幅)(?:了|为)?"
+    + _pct("p")
+)
 # any change against a named year ("比2022年度决算数增加", "与2022年度相比，……增加")
 _RE_VS_YEAR = re.compile(
     r"(?:与|比|较)(?P<y>\d{4})年度?(?:决算数?)?(?:相比)?[，,]?[^。；;\d]{0,24}?(?:增加|减少|增长|下降|持平|基本持平)"
@@ -71,7 +80,12 @@ def _label_before(doc: _Doc, pos: int) -> str:
         return m.group(1)
     seg = re.sub(r"^\d+[、.]|^[（(][一二三四五六七八九十\d]+[）)]", "", seg)
     seg = seg.rstrip("，,。的")
-    return seg[-24:] or "预算与决算"
+    return seg[-24:]
+
+
+def _label(doc: _Doc, pos: int, what: str) -> str:
+    head = _label_before(doc, pos)
+    return f"{head}：{what}" if head else what
 
 
 def _budget_claims(doc: _Doc, col: _Collector) -> None:
@@ -79,7 +93,7 @@ def _budget_claims(doc: _Doc, col: _Collector) -> None:
     for m in _RE_BUDGET_VS_ACTUAL.finditer(text):
         if not doc.allowed(m.start()):
             continue
-        label = _label_before(doc, m.start()) + "：决算与预算"
+        label = _label(doc, m.start(), "决算与预算")
         w = _RE_WORD.search(text, m.end(), m.end() + _WORD_WINDOW)
         if w and text.find("预算为", m.end(), w.start()) >= 0:
             w = None  # the word belongs to the next item
@@ -116,7 +130,7 @@ def _yoy_claims(doc: _Doc, col: _Collector) -> None:
     for m in _RE_YOY.finditer(text):
         if not doc.allowed(m.start()):
             continue
-        label = _label_before(doc, m.start()) + "：本年与上年"
+        label = _label(doc, m.start(), "本年与上年")
         common = {
             "label": label,
             "key": (label, m.start()),
@@ -131,6 +145,25 @@ def _yoy_claims(doc: _Doc, col: _Collector) -> None:
             col.add("cmp_change_pct", psign * _num(m["p"]), m, unit="%", **common)
 
 
+def _yoy_prior_claims(doc: _Doc, col: _Collector) -> None:
+    text = doc.text
+    for m in _RE_YOY_PRIOR.finditer(text):
+        if not doc.allowed(m.start()):
+            continue
+        label = _label(doc, m.start(), "上年与本年")
+        common = {
+            "label": label,
+            "key": (label, m.start()),
+            "text": doc.sentence(m.start(), m.end()),
+            "pos": m.start(),
+        }
+        col.add("cmp_base", _to_wan(m["b"], m["b_u"]), m, **common)
+        sign = 1 if m["d"] in _UP_CHANGE else -1
+        col.add("cmp_change", sign * _to_wan(m["c"], m["c_u"]), m, **common)
+        psign = 1 if m["pd"] in _UP_CHANGE else -1
+        col.add("cmp_change_pct", psign * _num(m["p"]), m, unit="%", **common)
+
+
 def _prior_years(doc: _Doc, col: _Collector) -> None:
     for m in _RE_VS_YEAR.finditer(doc.text):
         if doc.allowed(m.start()):
@@ -140,5 +173,6 @@ def _prior_years(doc: _Doc, col: _Collector) -> None:
 STEPS = (
     ("budget_claims", lambda d, c, r: _budget_claims(d, c)),
     ("yoy_claims", lambda d, c, r: _yoy_claims(d, c)),
+    ("yoy_prior_claims", lambda d, c, r: _yoy_prior_claims(d, c)),
     ("prior_years", lambda d, c, r: _prior_years(d, c)),
 )

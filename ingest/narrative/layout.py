@@ -267,19 +267,30 @@ def _years_and_dates(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]
 
 
 def _units(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]) -> None:
+    """Unit names in part headings and 部门： lines. A document spells its unit in
+    several ways (short title name, full name, with or without 区): a name counts as
+    the unit's when it is like the title's or like another name the document prints."""
     unit, _year = unit_and_year(pages)
-    if not unit:
-        return
-    want = _normalize(unit)
+    found = []
     for row in lines.rows:
         m = _RE_PART_UNIT.match(row[1]) or _RE_UNIT_LINE.match(row[1])
-        if not m:
+        if m:
+            name = m.group(1).strip("：:")
+            if len(name) >= 4 and not name.startswith(("部门", "单位")):
+                found.append((row, name))
+    names = [_normalize(unit)] if unit else []
+    for i, (row, name) in enumerate(found):
+        others = names + [n for j, (_r, n) in enumerate(found) if j != i]
+        if not others:
             continue
-        name = m.group(1).strip("：:")
-        if len(name) < 4 or name.startswith(("部门", "单位")):
-            continue
-        score = round(100 * SequenceMatcher(None, want, name).ratio())
+        score = max(_similar(name, o) for o in others)
         _add(col, "heading_unit", score, row, label=name, unit="%")
+
+
+def _similar(a: str, b: str) -> int:
+    if a in b or b in a:
+        return 100
+    return round(100 * SequenceMatcher(None, a, b).ratio())
 
 
 def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
