@@ -14,6 +14,14 @@ from __future__ import annotations
 from expectations.model import _EPS, Doc, _decimals, _gate, _judge, _Out
 
 
+def _add(out: _Out, outcome, table, where, *args, **kw) -> None:
+    """out.add with a location unique within the rule and document (finding ids are
+    md5 of document, rule, table and location): a repeated one gets "（2）", "（3）"."""
+    seen = out.__dict__.setdefault("_where_seen", {})
+    n = seen[(table, where)] = seen.get((table, where), 0) + 1
+    out.add(outcome, table, where if n == 1 else f"{where}（{n}）", *args, **kw)
+
+
 def _has_amounts(doc: Doc) -> bool:
     """A blank template (tables without a single amount) is not a disclosure to check."""
     return any(doc.rows.values())
@@ -56,18 +64,19 @@ def _claim(out: _Out, ctx, check: dict, policy: str) -> None:
             bases = [base] + ([c["base_alt"]] if "base_alt" in c else [])
             over = min(_word_excess(word, cur[2] - b[2]) for b in bases)  # either reading of 预算
             outcome = "fail" if over > _EPS else "pass"
-            out.add(outcome, None, where, base[2], cur[2], 0.0, over, page, label, text)
+            _add(out, outcome, None, where, base[2], cur[2], 0.0, over, page, label, text)
         elif test == "rate" and "rate" in c and cur:
             den = c.get("rate_base") or base
             if den is None or abs(den[2]) < _EPS:
                 continue
             expected, stated = 100.0 * cur[2] / den[2], c["rate"][2]
             outcome, tol, excess = _judge(stated - expected, 1, "percent", stated_decimals=_decimals(stated))
-            out.add(outcome, None, where, expected, stated, tol, excess, page, label, text)
+            _add(out, outcome, None, where, expected, stated, tol, excess, page, label, text)
         elif test == "change_words" and "change" in c and "change_pct" in c:
             a, p = c["change"][2], c["change_pct"][2]
             contradict = a * p < 0
-            out.add(
+            _add(
+                out,
                 "fail" if contradict else "pass",
                 None,
                 where,
@@ -87,7 +96,7 @@ def _claim(out: _Out, ctx, check: dict, policy: str) -> None:
             outcome, tol, excess = _judge(
                 abs(stated) - abs(expected), 1, "percent", stated_decimals=_decimals(stated)
             )
-            out.add(outcome, None, where, abs(expected), abs(stated), tol, excess, page, label, text)
+            _add(out, outcome, None, where, abs(expected), abs(stated), tol, excess, page, label, text)
 
 
 def _expected(doc: Doc, spec: dict) -> float | None:
@@ -129,9 +138,9 @@ def _fact_value(out: _Out, ctx, check: dict, policy: str) -> None:
     for _code, label, value, page, text in items:
         over = _OPS[check.get("op", "eq")](value, expected)
         outcome = "fail" if over > _EPS else "pass"
-        out.add(outcome, t, f"{where} {label}".strip(), expected, value, 0.0, over, page, label, text)
+        _add(out, outcome, t, f"{where} {label}".strip(), expected, value, 0.0, over, page, label, text)
     if not items and check.get("absent") == "pass" and _narrative_read(doc):
-        out.add("pass", None, f"{where}（未发现）", page=None, excess=-1.0, tol=0.0)
+        _add(out, "pass", None, f"{where}（未发现）", page=None, excess=-1.0, tol=0.0)
 
 
 def _sequence(out: _Out, ctx, check: dict, policy: str) -> None:
@@ -147,7 +156,8 @@ def _sequence(out: _Out, ctx, check: dict, policy: str) -> None:
         for _code, label, value, page, text in items:
             if abs(value - (prev + 1)) > _EPS:
                 breaks += 1
-                out.add(
+                _add(
+                    out,
                     "fail",
                     None,
                     f"{check.get('where', '')} {key or ''} {label}".strip(),
@@ -162,7 +172,8 @@ def _sequence(out: _Out, ctx, check: dict, policy: str) -> None:
             prev = value
         if not breaks:
             first = items[0]
-            out.add(
+            _add(
+                out,
                 "pass",
                 None,
                 f"{check.get('where', '')} {key or ''}".strip(),
@@ -188,11 +199,11 @@ def _order(out: _Out, ctx, check: dict, policy: str) -> None:
         if value + _EPS < top or (value in unique and value in seen):
             bad += 1
             where = f"{check.get('where', '')} {label}"
-            out.add("fail", None, where, top, value, 0.0, max(top - value, 1.0), page, label, text)
+            _add(out, "fail", None, where, top, value, 0.0, max(top - value, 1.0), page, label, text)
         top = max(top, value)
         seen.add(value)
     if not bad:
-        out.add("pass", None, check.get("where", ""), None, None, 0.0, -1.0, items[0][3], None, items[0][4])
+        _add(out, "pass", None, check.get("where", ""), None, None, 0.0, -1.0, items[0][3], None, items[0][4])
 
 
 def _share_sum(out: _Out, ctx, check: dict, policy: str) -> None:
@@ -211,7 +222,7 @@ def _share_sum(out: _Out, ctx, check: dict, policy: str) -> None:
     diff = abs(total - 100.0)
     outcome = "pass" if diff < 0.005 else ("rounding" if diff <= tol + _EPS else "fail")
     first = shares[0]
-    out.add(outcome, None, check.get("where", ""), 100.0, total, tol, diff - tol, first[3], None, first[4])
+    _add(out, outcome, None, check.get("where", ""), 100.0, total, tol, diff - tol, first[3], None, first[4])
 
 
 def _empty_note(out: _Out, ctx, check: dict, policy: str) -> None:
@@ -226,7 +237,7 @@ def _empty_note(out: _Out, ctx, check: dict, policy: str) -> None:
         gate = _gate(doc, {t})
         if gate or (doc.tables and t not in doc.tables):
             if gate:
-                out.add(gate, t, f"{t}表")
+                _add(out, gate, t, f"{t}表")
             continue
         cols = (check.get("columns") or {}).get(t)
         rows = doc.rows_of(t, None)[0]
@@ -234,12 +245,12 @@ def _empty_note(out: _Out, ctx, check: dict, policy: str) -> None:
         if not has:
             note = notes.get(t) or (said.get(t) if t in check.get("narrative_counts", []) else None)
             outcome = "pass" if note else "fail"
-            out.add(outcome, t, f"{t}表 空表说明", 1.0, 1.0 if note else 0.0, 0.0, -1.0 if note else 1.0,
+            _add(out, outcome, t, f"{t}表 空表说明", 1.0, 1.0 if note else 0.0, 0.0, -1.0 if note else 1.0,
                     note[3] if note else None, None, note[4] if note else None)  # fmt: skip
         else:
             claim = said.get(t) or notes.get(t)
             outcome = "fail" if claim else "pass"
-            out.add(outcome, t, f"{t}表 有数", 0.0, 1.0 if claim else 0.0, 0.0, 1.0 if claim else -1.0,
+            _add(out, outcome, t, f"{t}表 有数", 0.0, 1.0 if claim else 0.0, 0.0, 1.0 if claim else -1.0,
                     claim[3] if claim else None, None, claim[4] if claim else None)  # fmt: skip
 
 
@@ -254,7 +265,7 @@ def _coverage(out: _Out, ctx, check: dict, policy: str) -> None:
         return
     gate = _gate(doc, {t})
     if gate:
-        out.add(gate, t, f"{t}表")
+        _add(out, gate, t, f"{t}表")
         return
     rows = doc.rows_of(t, None)[2]
     col = check.get("col", "total")
@@ -279,20 +290,32 @@ def _coverage(out: _Out, ctx, check: dict, policy: str) -> None:
         missing = sorted(set(leaves) - claimed)
         for code in missing:
             r = leaves[code]
-            out.add("fail", t, f"{code} {r.label}", None, r.vals.get(col), 0.0, 1.0, r.page, r.label)
+            _add(out, "fail", t, f"{code} {r.label}", None, r.vals.get(col), 0.0, 1.0, r.page, r.label)
         renamed = [(f, code) for f, code in matched if code and f[0] not in rows]
         for f, code in renamed:  # the narrative names the 项 otherwise than the table
             r = leaves[code]
-            out.add(
-                "fail", t, f"{code} {r.label}（说明中为“{f[1]}”）", None, f[2], 0.0, 1.0, f[3], f[1], f[4]
+            _add(
+                out,
+                "fail",
+                t,
+                f"{code} {r.label}（说明中为“{f[1]}”）",
+                None,
+                f[2],
+                0.0,
+                1.0,
+                f[3],
+                f[1],
+                f[4],
             )
         if not missing and not renamed:
-            out.add("pass", t, f"{t}表 各项", None, None, 0.0, -1.0)
+            _add(out, "pass", t, f"{t}表 各项", None, None, 0.0, -1.0)
         return
     for (fcode, label, value, page, text), code in matched:
         ok = code is not None
         where = f"{code or fcode or '未找到'} {label}"
-        out.add("pass" if ok else "fail", t, where, None, value, 0.0, -1.0 if ok else 1.0, page, label, text)
+        _add(
+            out, "pass" if ok else "fail", t, where, None, value, 0.0, -1.0 if ok else 1.0, page, label, text
+        )
 
 
 SHAPES = {

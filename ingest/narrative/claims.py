@@ -72,6 +72,10 @@ _UP_CHANGE = frozenset({"增加", "增长", "增幅"})
 
 def _label_before(doc: _Doc, pos: int) -> str:
     """A short name for what is compared: the 项 name or the words that start the sentence."""
+    back = doc.text[max(0, pos - 90) : pos]
+    m = re.search(r"[）)]([^（()）。]{1,30})[（(]项[）)][^预]*$", back)  # the 项 this sentence is about
+    if m:
+        return m.group(1)
     seg = doc.text[doc.sentence_start(pos) : pos]
     cut = max(seg.rfind(c) for c in "。；;：:")
     seg = seg[cut + 1 :]

@@ -29,6 +29,14 @@ from difflib import SequenceMatcher
 from ingest.meta import publication_date, unit_and_year
 from ingest.narrative.text import _Collector, _Doc, _normalize
 
+LAYOUT_KINDS = frozenset(
+    {
+        "section_no", "section_rank", "heading_no", "heading_year", "period_end", "publication_date",
+        "heading_unit", "placeholder", "template_text", "punct_double", "punct_line", "punct_end",
+        "empty_note", "none_stated",
+    }
+)  # fmt: skip
+
 _CN = "一二三四五六七八九十"
 _CN_VALUE = {c: i for i, c in enumerate(_CN, start=1)}
 
