@@ -43,13 +43,13 @@ def _claims(doc: Doc, prefix: str) -> list[dict[str, tuple]]:
     return list(groups.values())
 
 
-def _word_excess(word: float, diff: float) -> float:
+def _word_excess(word: float, diff: float, base: float) -> float:
     """> 0 when the word contradicts current − base."""
     if word > 0:
         return 0.005 - diff  # 大于: the difference must be positive at two decimals
     if word < 0:
         return 0.005 + diff
-    return abs(diff) - 0.01  # 持平/等于: within rounding
+    return abs(diff) - max(0.01, 0.005 * abs(base))  # 持平/等于: within rounding (0.5% of large amounts)
 
 
 def _claim(out: _Out, ctx, check: dict, policy: str) -> None:
@@ -62,15 +62,20 @@ def _claim(out: _Out, ctx, check: dict, policy: str) -> None:
         if test == "direction" and "word" in c and cur and base:
             word = c["word"][2]
             bases = [base] + ([c["base_alt"]] if "base_alt" in c else [])
-            over = min(_word_excess(word, cur[2] - b[2]) for b in bases)  # either reading of 预算
+            over = min(_word_excess(word, cur[2] - b[2], b[2]) for b in bases)  # either reading of 预算
             outcome = "fail" if over > _EPS else "pass"
             _add(out, outcome, None, where, base[2], cur[2], 0.0, over, page, label, text)
         elif test == "rate" and "rate" in c and cur:
-            den = c.get("rate_base") or base
-            if den is None or abs(den[2]) < _EPS:
+            dens = [d for d in (c.get("rate_base") or base, c.get("rate_base_alt")) if d and abs(d[2]) > _EPS]
+            if not dens:
                 continue
-            expected, stated = 100.0 * cur[2] / den[2], c["rate"][2]
-            outcome, tol, excess = _judge(stated - expected, 1, "percent", stated_decimals=_decimals(stated))
+            stated = c["rate"][2]
+            judged = [
+                (_judge(stated - 100.0 * cur[2] / d[2], 1, "percent", stated_decimals=_decimals(stated)), d)
+                for d in dens
+            ]
+            (outcome, tol, excess), den = min(judged, key=lambda j: j[0][2])  # the reading that fits best
+            expected = 100.0 * cur[2] / den[2]
             _add(out, outcome, None, where, expected, stated, tol, excess, page, label, text)
         elif test == "change_words" and "change" in c and "change_pct" in c:
             a, p = c["change"][2], c["change_pct"][2]
@@ -221,8 +226,16 @@ def _share_sum(out: _Out, ctx, check: dict, policy: str) -> None:
     tol = 0.01 + sum(0.5 * 10 ** (-_decimals(f[2])) for f in shares)
     diff = abs(total - 100.0)
     outcome = "pass" if diff < 0.005 else ("rounding" if diff <= tol + _EPS else "fail")
+    if outcome == "fail" and _one_denominator(parts, shares):
+        outcome = "pass"  # every share is of one other total (e.g. 本年支出合计): consistent, not a breakdown
     first = shares[0]
     _add(out, outcome, None, check.get("where", ""), 100.0, total, tol, diff - tol, first[3], None, first[4])
+
+
+def _one_denominator(parts: list[tuple], shares: list[tuple]) -> bool:
+    """The shares are each part over one and the same denominator (within 1%)."""
+    dens = [100.0 * p[2] / s[2] for p, s in zip(parts, shares, strict=False) if s[2] > 0.05 and p[2] > 0]
+    return len(dens) == len(shares) and max(dens) - min(dens) <= 0.01 * max(dens)
 
 
 def _empty_note(out: _Out, ctx, check: dict, policy: str) -> None:
@@ -270,6 +283,8 @@ def _coverage(out: _Out, ctx, check: dict, policy: str) -> None:
     rows = doc.rows_of(t, None)[2]
     col = check.get("col", "total")
     leaves = {code: r for code, r in rows.items() if len(code) == 7 and abs(r.vals.get(col, 0.0)) > _EPS}
+    other = doc.rows_of(check["also_in"], None)[2] if check.get("also_in") else {}
+    items = [f for f in items if not (f[0] and f[0] not in rows and f[0] in other)]  # e.g. a 政府性基金 项
     claimed = {f[0] for f in items if f[0] in rows}
     matched: list[tuple[tuple, str | None]] = []
     for f in items:
@@ -285,6 +300,8 @@ def _coverage(out: _Out, ctx, check: dict, policy: str) -> None:
             )
             if code:
                 claimed.add(code)
+            elif any(len(c) == 7 and abs(r.vals.get(col, 0.0) - f[2]) < 0.005 for c, r in other.items()):
+                continue  # a 项 of other funds (table 03), not of 一般公共预算
         matched.append((f, code))
     if check.get("reverse"):
         missing = sorted(set(leaves) - claimed)

@@ -9,7 +9,8 @@ A *claim* is a group of facts stated in one sentence, with the same `label`,
   预算 ("决算数小于预算数" after both 年初 and 全年 are stated);
 - `cmp_word`: the comparison word as a direction (+1 大于/高于/超过/增加, −1 小于/
   少于/低于/减少, 0 等于/持平);
-- `cmp_rate`: a stated 完成预算的 x% and `cmp_rate_base` the 预算 it is of (年初 or 全年);
+- `cmp_rate`: a stated 完成预算的 x% and `cmp_rate_base` the 预算 it is of (年初 or 全年;
+  `cmp_rate_base_alt`: the 全年预算 when "年初" is printed but both are stated);
 - `cmp_change` / `cmp_change_pct`: a stated change and percent, signed by their own
   words (增加 +, 减少 −), vs the previous year;
 - `cmp_prior_year`: the year a change is compared with ("与2022年度相比").
@@ -40,7 +41,7 @@ _RE_BUDGET_VS_ACTUAL = re.compile(
 # "(支出)决算数大于年初预算数" / "决算数同预算数持平" / "决算数与年初预算数持平"
 _RE_WORD = re.compile(
     r"决算(?:数)?(?:(?P<w>" + _UP + "|" + _DOWN + r"|等于)(?P<wq>年初|全年|调整后?)?预算"
-    r"|(?P<flat>同|与|和)(?P<eq>年初|全年|调整后?)?预算(?:数)?(?:基本)?持平)"
+    r"|(?P<flat>同|与|和)(?P<eq>年初|全年|调整后?)?预算(?:数)?(?P<roughly>基本)?持平)"
 )
 _WORD_WINDOW = 60
 
@@ -124,15 +125,32 @@ def _budget_claims(doc: _Doc, col: _Collector) -> None:
                 else (m["b"], m["b_u"])
             )
             col.add("cmp_rate_base", _to_wan(*rate_base), m, **common)
+            if m["f"] is not None and not rq.startswith(("全年", "调整")):
+                col.add(
+                    "cmp_rate_base_alt", _to_wan(m["f"], m["f_u"]), m, **common
+                )  # "年初" printed for 全年
         if w:
             sign = 0 if w["flat"] is not None or w["w"] == "等于" else _WORD_SIGN[w["w"]]
-            col.add("cmp_word", float(sign), m, unit="方向", **common)
+            if not w["roughly"]:  # 基本持平: roughly equal, no tolerance to hold it to
+                col.add("cmp_word", float(sign), m, unit="方向", **common)
+
+
+def _same_subject(before: str, after: str) -> bool:
+    """The change is about the amount before it: "收入合计X，与上年相比，收入增加…" yes,
+    "项目支出X。与上年相比，基本支出增加…" no. An unnamed change ("……相比，增加") is."""
+    after = after.strip("，,、各均").replace("、", "")
+    before = before.replace("、", "")
+    return not after or after[:2] in before
 
 
 def _yoy_claims(doc: _Doc, col: _Collector) -> None:
     text = doc.text
     for m in _RE_YOY.finditer(text):
         if not doc.allowed(m.start()):
+            continue
+        rel = text[m.end("y") : m.start("d")]
+        after = rel.split("相比")[-1] if "相比" in rel else rel.replace("决算数", "").replace("决算", "")
+        if not _same_subject(text[max(0, m.start() - 24) : m.start()], after):
             continue
         label = _label(doc, m.start(), "本年与上年")
         common = {

@@ -57,6 +57,7 @@ def cn_number(s: str) -> int | None:
 
 
 _RE_PART_LINE = re.compile(r"^第([一二三四五六七八九十]+)部分")
+_RE_OTHER_PART = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:名词解释|附件|附表)[：:]?$")
 _HEADING_STYLES = (
     ("一、", re.compile(r"^([一二三四五六七八九十]{1,3})、(.*)")),
     ("（一）", re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)](.*)")),
@@ -65,33 +66,31 @@ _HEADING_STYLES = (
     ("(1)", re.compile(r"^[（(](\d{1,2})[）)](.*)")),
 )
 
-# the 第三部分 sections in template order, by title; sections of one rank may come in either
-# order (三公 is 七 in Shanghai and 九 in Wuhan; 预算绩效 is last in some regions only)
+# the later 第三部分 sections, by title; sections of one rank may come in either order
+# (三公 is 七 in Shanghai and 九 in Wuhan; 预算绩效 is last in some regions only)
 _SECTION_RANKS = (
-    (1, ("收入支出决算总体",)),
-    (2, ("收入决算",)),
-    (3, ("支出决算",)),
-    (4, ("财政拨款收入支出决算总体",)),
-    (5, ("一般公共预算财政拨款支出决算",)),
-    (6, ("一般公共预算财政拨款基本支出",)),
     (7, ("三公", "政府性基金", "国有资本经营")),
     (8, ("机关运行经费", "政府采购", "国有资产", "预算绩效", "绩效", "其他重要事项", "其他需要说明")),
 )
 
 
 def section_rank(title: str) -> int | None:
-    """The template rank of a 第三部分 section title (longest titles first:
-    财政拨款收入支出决算总体 before 收入支出决算总体, 基本支出 before 支出)."""
+    """The template rank of a 第三部分 section title; None when the title is not one the
+    template names (an unknown title is not placed). Ranks 1–6 by how the title starts
+    (财政拨款收入支出决算总体 is not 收入支出决算总体, 基本支出 is not 支出)."""
     t = title.replace("“", "").replace("”", "").replace('"', "")
-    if "一般公共预算财政拨款基本支出" in t:
-        return 6
-    if "一般公共预算财政拨款支出" in t:
-        return 5
-    if "财政拨款收入支出决算总体" in t or "财政拨款收支" in t:
-        return 4
-    if "收入支出决算总体" in t:
-        return 1
-    for rank, keys in sorted(_SECTION_RANKS, reverse=True):
+    t = re.sub(r"^(?:本?部门|本?单位)", "", t)
+    for rank, starts in (
+        (6, ("一般公共预算财政拨款基本支出",)),
+        (5, ("一般公共预算财政拨款支出",)),
+        (4, ("财政拨款收入支出决算总体", "财政拨款收支决算总体", "财政拨款收支总体")),
+        (1, ("收入支出决算总体", "收支决算总体")),
+        (2, ("收入决算",)),
+        (3, ("支出决算",)),
+    ):
+        if t.startswith(starts):
+            return rank
+    for rank, keys in _SECTION_RANKS:
         if any(k in t for k in keys):
             return rank
     return None
@@ -102,8 +101,10 @@ _RE_TABLE_TITLE = re.compile(r"^(20\d{2})年度.{2,40}表$")
 _RE_PERIOD_END = re.compile(r"截至(20\d{2})年(?:(\d{1,2})月(\d{1,2})日|(年底|年末|末))")
 _RE_PLACEHOLDER = re.compile(
     r"(?<![A-Za-z])(?:XX|xx|ＸＸ)+(?![A-Za-z])|××+|xx(?=[\u4e00-\u9fff])|＊＊+|\*\*+|某某|"
-    r"(?<![一二三四五六七八九十〇零])〇〇+(?![一二三四五六七八九十〇零])|○○+|【\s*】|（\s*）|\(\s*\)|“\s*”"
+    r"(?<![一二三四五六七八九十〇零])〇〇+(?![一二三四五六七八九十〇零])|○○+|【\s*】|（\s*）|\(\s*\)"
 )
+_RE_STOCK = re.compile(r"车辆|资产|实有人员|在职人员|共有|编制")
+_RE_DATE_LINE = re.compile(r"^20\d{2}年\d{1,2}月\d{1,2}日$")
 _RE_TEMPLATE = re.compile(r"作下述说明|仍保留该表格式|此处填写|请填写|按实际情况填写|填写说明")
 _RE_DOUBLE_PUNCT = re.compile(r"([。，、；：！？,;])\1+|[，,][。]|[。][，,]")
 _PUNCT_ONLY = re.compile(r"^[。，、；：！？,.;:!?…—\-·]+$")
@@ -151,13 +152,20 @@ class _Lines:
 
 
 def _body_span(lines: _Lines, want) -> tuple[int, int] | None:
-    """The last (body, not table of contents) span of the part `want` picks."""
+    """The last (body, not table of contents) span of the part `want` picks; it ends
+    at the next part, or at a 名词解释 / 附件 heading printed without a part number."""
     best = None
     for n, spans in lines.part_spans().items():
         for a, b in spans:
             if want(n, lines.rows[a][1]) and b - a > 3:
                 best = (a, b) if best is None or a > best[0] else best
-    return best
+    if best is None:
+        return None
+    a, b = best
+    if "名词解释" not in lines.rows[a][1]:
+        stop = next((j for j in range(a + 1, b) if _RE_OTHER_PART.match(lines.rows[j][1])), b)
+        b = stop
+    return a, b
 
 
 def _heading(line: str) -> tuple[str, int, str] | None:
@@ -250,7 +258,7 @@ def _years_and_dates(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]
             break
     for row in rows:
         line = row[1]
-        if _RE_PART_LINE.match(line):
+        if _RE_PART_LINE.match(line) and ("决算" in line or "概况" in line):  # not "2024年度工作计划"
             for m in _RE_YEAR.finditer(line):
                 _add(
                     col, "heading_year", int(m.group(1)), row, label="部分标题", key=("y", row[2] + m.start())
@@ -260,8 +268,8 @@ def _years_and_dates(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]
             if m and "决算" in line:
                 _add(col, "heading_year", int(m.group(1)), row, label="表格标题")
     for m in _RE_PERIOD_END.finditer(doc.text):
-        if not doc.allowed(m.start()):
-            continue
+        if not doc.allowed(m.start()) or not _RE_STOCK.search(doc.text, m.end(), m.end() + 60):
+            continue  # only the stock-taking sentence (车辆, 资产, 人员): "截至次年3月，已整改" is not
         y = int(m.group(1))
         value = y * 10000 + (int(m.group(2)) * 100 + int(m.group(3)) if m.group(2) else 1231)
         col.add("period_end", float(value), m, label="截至日期", unit="日期", key=("d", m.start()))
@@ -269,7 +277,7 @@ def _years_and_dates(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]
     if date:
         value = float(date.replace("-", ""))
         for row in rows[:12]:
-            if date[:4] in row[1] and "月" in row[1] and "日" in row[1]:
+            if _RE_DATE_LINE.match(row[1]) and date[:4] in row[1]:  # a line that is only the date
                 _add(col, "publication_date", value, row, label="发布日期", unit="日期")
                 break
 
@@ -310,15 +318,37 @@ def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
             _add(col, "template_text", 1, row, label=f"模板说明“{m.group()}”", key=("t", row[2]))
 
 
+_TABLE_KEYS = (("07", "政府性基金"), ("08", "国有资本经营"), ("09", "三公"))
+_RE_TABLE_TITLE_LINE = re.compile(r"决算(?:明细)?表$")
+_RE_REGION_NOTE = re.compile(r"无|没有|未发生|不涉及|空表|无数据|为0|为零")
+
+
 def _empty_notes(doc: _Doc, col: _Collector, lines: _Lines) -> None:
+    """Notes that a unit has no 政府性基金 / 国有资本经营 / 三公 money: under the table
+    (`empty_note`: any such note between the table's title and the next title) or in the
+    narrative (`none_stated`)."""
     narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
     start = lines.rows[narrative[0]][2] if narrative else len(doc.text)
+    rows = [r for r in lines.rows if r[2] < start]
+    titles = [j for j, r in enumerate(rows) if _RE_TABLE_TITLE_LINE.search(r[1]) and len(r[1]) <= 40]
+    for k, j in enumerate(titles):
+        table = next((t for t, key in _TABLE_KEYS if key in rows[j][1]), None)
+        end = titles[k + 1] if k + 1 < len(titles) else len(rows)
+        for row in rows[j + 1 : end]:
+            if table and _RE_REGION_NOTE.search(row[1]) and not _RE_TEMPLATE.search(row[1]):
+                col.add(
+                    "empty_note", 1.0, None, label=table, unit="条", key=(table,), pos=row[2], text=row[1]
+                )
+                break
     for m in _RE_NONE.finditer(doc.text):
         # (not doc.allowed: a note under a table may sit in a span the fact patterns skip)
         sentence = doc.sentence(m.start(), m.end())
         own = sentence[sentence.rfind("：", 0, max(0, sentence.find(m.group()))) + 1 :]
         if _RE_TEMPLATE.search(own):
             continue  # the template's own instruction ("无……的，……作下述说明：")
+        tail = doc.text[m.end() : m.end() + 16]
+        if ("结转" in tail or "结余" in tail) and not ("收入" in tail or "支出" in tail):
+            continue  # "无政府性基金结转结余" says nothing about the year's money
         t = _NONE_TABLE[m["k"] or m["k2"]]
         kind = "empty_note" if m.start() < start else "none_stated"
         col.add(kind, 1.0, m, label=t, unit="条", key=(t,))
