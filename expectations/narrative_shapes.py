@@ -33,6 +33,9 @@ def _narrative_read(doc: Doc) -> bool:
 
 def _claims(doc: Doc, prefix: str) -> list[dict[str, tuple]]:
     """Facts of one claim share label, page and sentence: {kind suffix: fact}."""
+    hit = doc._index.get(("claims", prefix))
+    if hit is not None:
+        return hit
     groups: dict[tuple, dict[str, tuple]] = {}
     for kind, items in doc.facts.items():
         if not kind.startswith(prefix):
@@ -40,7 +43,8 @@ def _claims(doc: Doc, prefix: str) -> list[dict[str, tuple]]:
         part = kind[len(prefix) :]
         for f in items:
             groups.setdefault((f[1], f[3], f[4]), {}).setdefault(part, f)
-    return list(groups.values())
+    out = doc._index[("claims", prefix)] = list(groups.values())
+    return out
 
 
 def _word_excess(word: float, diff: float, base: float) -> float:

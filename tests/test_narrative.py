@@ -439,11 +439,13 @@ def test_fast_enough(name):
     pages = list(_pages(name))
     extract_facts(pages)
     runs = 20
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the shared machine's load does not count
     for _ in range(runs):
         extract_facts(pages)
-    per_doc_ms = (time.perf_counter() - start) / runs * 1000
-    assert per_doc_ms < 20, f"{per_doc_ms:.1f} ms per document"  # measured ≈ 2–3 ms
+    per_doc_ms = (time.process_time() - start) / runs * 1000
+    # a guard against a pathological pattern, not a benchmark (docs/benchmarks.md):
+    # measured 6–8 ms CPU with the claims and layout steps (2–3 ms before them)
+    assert per_doc_ms < 40, f"{per_doc_ms:.1f} ms CPU per document"
 
 
 # ---------------------------------------------------------------------------

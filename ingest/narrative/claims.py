@@ -30,7 +30,7 @@ _WORD_SIGN = {w: 1 for w in _UP.split("|")} | {w: -1 for w in _DOWN.split("|")}
 
 # "年初预算为A，[全年预算为F，]支出决算为B，[完成年初预算的R%]"
 _RE_BUDGET_VS_ACTUAL = re.compile(
-    r"(?P<bq>年初|全年|调整后?)?预算(?:数)?为" + _amt("b") + r"[，,。；;]?"
+    r"预算(?:数)?为" + _amt("b") + r"[，,。；;]?"
     r"(?:(?:全年|调整后?)预算(?:数)?为" + _amt("f") + r"[，,。；;]?)?"
     r"(?:支出)?决算(?:数)?为"
     + _amt("a")
@@ -46,8 +46,7 @@ _RE_WORD = re.compile(
 _WORD_WINDOW = 60
 
 # "A万元。与2022年度相比，……增加C万元，增长P%" / "A万元，比上年减少C万元，下降P%"
-_RE_YOY = re.compile(
-    _amt("a") + r"[。，,]?(?:[（(][^）)]{0,12}[）)])?"
+_RE_YOY = re.compile(  # scanned from its literal 与/比/较; the amount before it is matched backwards
     r"(?:与|比|较)(?P<y>\d{4}年度?|上年度?|上一年度?)(?:决算数?)?(?:相比)?[，,]?"
     r"[^。；;\d%]{0,24}?(?P<d>增加|减少|增长|下降)了?"
     + _amt("c")
@@ -55,6 +54,7 @@ _RE_YOY = re.compile(
     + _pct("p")
     + ")?"
 )
+_RE_AMOUNT_BEFORE = re.compile(_amt("a") + r"[。，,]?(?:[（(][^）)]{0,12}[）)])?$")
 # "2022年度收支总计为P，本年度减少C万元，下降P%": the amount before is last year's
 _RE_YOY_PRIOR = re.compile(
     r"\d{4}年度?[^。；;\d]{0,20}?(?:为|是)"
@@ -146,20 +146,17 @@ def _same_subject(before: str, after: str) -> bool:
 def _yoy_claims(doc: _Doc, col: _Collector) -> None:
     text = doc.text
     for m in _RE_YOY.finditer(text):
-        if not doc.allowed(m.start()):
+        before = _RE_AMOUNT_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if before is None or not doc.allowed(before.start()):
             continue
         rel = text[m.end("y") : m.start("d")]
         after = rel.split("相比")[-1] if "相比" in rel else rel.replace("决算数", "").replace("决算", "")
-        if not _same_subject(text[max(0, m.start() - 24) : m.start()], after):
+        pos = before.start()
+        if not _same_subject(text[max(0, pos - 24) : pos], after):
             continue
-        label = _label(doc, m.start(), "本年与上年")
-        common = {
-            "label": label,
-            "key": (label, m.start()),
-            "text": doc.sentence(m.start(), m.end()),
-            "pos": m.start(),
-        }
-        col.add("cmp_current", _to_wan(m["a"], m["a_u"]), m, **common)
+        label = _label(doc, pos, "本年与上年")
+        common = {"label": label, "key": (label, pos), "text": doc.sentence(pos, m.end()), "pos": pos}
+        col.add("cmp_current", _to_wan(before["a"], before["a_u"]), m, **common)
         sign = 1 if m["d"] in _UP_CHANGE else -1
         col.add("cmp_change", sign * _to_wan(m["c"], m["c_u"]), m, **common)
         if m["p"] is not None:

@@ -24,7 +24,9 @@ Every fact carries the line or sentence it came from (docs/facts.md):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from ingest.meta import publication_date, unit_and_year
 from ingest.narrative.text import _Collector, _Doc, _normalize
@@ -58,13 +60,14 @@ def cn_number(s: str) -> int | None:
 
 _RE_PART_LINE = re.compile(r"^第([一二三四五六七八九十]+)部分")
 _RE_OTHER_PART = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:名词解释|附件|附表)[：:]?$")
-_HEADING_STYLES = (
-    ("一、", re.compile(r"^([一二三四五六七八九十]{1,3})、(.*)")),
-    ("（一）", re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)](.*)")),
-    ("1.", re.compile(r"^(\d{1,2})[.．](?![\d%])(.*)")),
-    ("1、", re.compile(r"^(\d{1,2})、(.*)")),
-    ("(1)", re.compile(r"^[（(](\d{1,2})[）)](.*)")),
+# the numbered heading styles, one alternative each: 一、 （一） 1. 1、 (1)
+_CNUM = "[一二三四五六七八九十]{1,3}"
+_RE_HEADING = re.compile(
+    rf"^(?:(?P<a>{_CNUM})、|[（(](?P<b>{_CNUM})[）)]|(?P<c>\d{{1,2}})[.．](?![\d%])|(?P<d>\d{{1,2}})、"
+    r"|[（(](?P<e>\d{1,2})[）)])"
 )
+_STYLE = {"a": "一、", "b": "（一）", "c": "1.", "d": "1、", "e": "(1)"}
+_RE_PLAIN_LINE = re.compile(r"[\s％．０-９]")
 
 # the later 第三部分 sections, by title; sections of one rank may come in either order
 # (三公 is 七 in Shanghai and 九 in Wuhan; 预算绩效 is last in some regions only)
@@ -101,8 +104,12 @@ _RE_TABLE_TITLE = re.compile(r"^(20\d{2})年度.{2,40}表$")
 _RE_PERIOD_END = re.compile(r"截至(20\d{2})年(?:(\d{1,2})月(\d{1,2})日|(年底|年末|末))")
 _RE_PLACEHOLDER = re.compile(
     r"(?<![A-Za-z])(?:XX|xx|ＸＸ)+(?![A-Za-z])|××+|xx(?=[\u4e00-\u9fff])|＊＊+|\*\*+|某某|"
-    r"(?<![一二三四五六七八九十〇零])〇〇+(?![一二三四五六七八九十〇零])|○○+|【\s*】|（\s*）|\(\s*\)"
+    r"(?<![一二三四五六七八九十〇零])〇〇+(?![一二三四五六七八九十〇零])|○○+"
 )
+_RE_PLACEHOLDER_CHARS = re.compile("[Xx×＊*某〇○Ｘ]")
+# an empty field only in the narrative's prose (tables and forms print "（ ）" to be filled by hand)
+_RE_PLACEHOLDER_CHARS = re.compile("[Xx×＊*某〇○Ｘ]")
+_RE_EMPTY_FIELD = re.compile(r"【\s*】|（\s*）|\(\s*\)")
 _RE_STOCK = re.compile(r"车辆|资产|实有人员|在职人员|共有|编制")
 _RE_DATE_LINE = re.compile(r"^20\d{2}年\d{1,2}月\d{1,2}日$")
 _RE_TEMPLATE = re.compile(r"作下述说明|仍保留该表格式|此处填写|请填写|按实际情况填写|填写说明")
@@ -123,20 +130,32 @@ class _Lines:
 
     def __init__(self, doc: _Doc, pages: list[str]):
         self.rows: list[tuple[int, str, int]] = []  # (page, line, pos)
+        self.starts: list[int] = []  # pos of each row, for bisect
         text = doc.text
         for i, page in enumerate(pages):
             pos = doc.starts[i] if i < len(doc.starts) else len(text)
             for raw in (page or "").splitlines():
-                line = _normalize(raw)
+                line = _normalize(raw) if _RE_PLAIN_LINE.search(raw) else raw
                 if not line:
                     continue
                 hit = text.find(line, pos, pos + len(line) + 8)  # a removed page number is not found
                 if hit >= 0:
                     pos = hit
                 self.rows.append((i + 1, line, pos))
+                self.starts.append(pos)
                 if hit >= 0:
                     pos += len(line)
 
+    @cached_property
+    def narrative(self) -> tuple[int, int] | None:
+        """Rows of the 第三部分 body (情况说明)."""
+        return _body_span(self, lambda n, line: n == 3 or "情况说明" in line)
+
+    @cached_property
+    def glossary(self) -> tuple[int, int] | None:
+        return _body_span(self, lambda n, line: "名词解释" in line)
+
+    @cached_property
     def part_spans(self) -> dict[int, list[tuple[int, int]]]:
         """Part number -> [(first row, end row)] for every 第X部分 heading line."""
         marks = []
@@ -155,7 +174,7 @@ def _body_span(lines: _Lines, want) -> tuple[int, int] | None:
     """The last (body, not table of contents) span of the part `want` picks; it ends
     at the next part, or at a 名词解释 / 附件 heading printed without a part number."""
     best = None
-    for n, spans in lines.part_spans().items():
+    for n, spans in lines.part_spans.items():
         for a, b in spans:
             if want(n, lines.rows[a][1]) and b - a > 3:
                 best = (a, b) if best is None or a > best[0] else best
@@ -169,13 +188,13 @@ def _body_span(lines: _Lines, want) -> tuple[int, int] | None:
 
 
 def _heading(line: str) -> tuple[str, int, str] | None:
-    for style, rx in _HEADING_STYLES:
-        m = rx.match(line)
-        if m:
-            n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
-            if n:
-                return style, n, m.group(2)
-    return None
+    m = _RE_HEADING.match(line)
+    if m is None:
+        return None
+    group = m.lastgroup
+    digits = m.group(group)
+    n = int(digits) if digits.isdigit() else cn_number(digits)
+    return (_STYLE[group], n, line[m.end() :]) if n else None
 
 
 _UNITS = {"heading_year": "年", "period_end": "日期", "publication_date": "日期", "heading_unit": "%"}
@@ -215,16 +234,16 @@ def _numbering(lines: _Lines, span: tuple[int, int], col: _Collector, part: str)
 
 
 def _structure(doc: _Doc, col: _Collector, lines: _Lines) -> None:
-    narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
+    narrative = lines.narrative
     if narrative:
         _numbering(lines, narrative, col, "第三部分")
-    glossary = _body_span(lines, lambda n, line: "名词解释" in line)
+    glossary = lines.glossary
     if glossary:
         _numbering(lines, glossary, col, "名词解释")
 
 
 def _typography(doc: _Doc, col: _Collector, lines: _Lines) -> None:
-    narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
+    narrative = lines.narrative
     if not narrative:
         return
     rows = lines.rows[narrative[0] : narrative[1]]
@@ -309,13 +328,59 @@ def _similar(a: str, b: str) -> int:
     return round(100 * SequenceMatcher(None, a, b).ratio())
 
 
-def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
-    for row in lines.rows:
-        for m in _RE_PLACEHOLDER.finditer(row[1]):
-            _add(col, "placeholder", 1, row, label=f"占位符“{m.group()}”", key=("x", row[2] + m.start()))
-        m = _RE_TEMPLATE.search(row[1])  # one per line
+def _placeholder_hits(text: str):
+    """_RE_PLACEHOLDER.finditer, tried only where one of its characters is."""
+    end = -1
+    for c in _RE_PLACEHOLDER_CHARS.finditer(text):
+        if c.start() < end:
+            continue
+        m = _RE_PLACEHOLDER.match(text, c.start())
         if m:
-            _add(col, "template_text", 1, row, label=f"模板说明“{m.group()}”", key=("t", row[2]))
+            end = m.end()
+            yield m
+
+
+def _row_at(lines: _Lines, pos: int) -> int:
+    """The index of the line holding text position `pos`."""
+    return max(0, bisect_right(lines.starts, pos) - 1)
+
+
+def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
+    """One scan of the joined text for each pattern, each hit placed on its line."""
+    narrative = lines.narrative
+    lo, hi = (lines.rows[narrative[0]][2], lines.rows[narrative[1] - 1][2]) if narrative else (0, -1)
+    text = doc.text
+    for rx, kind, what in (
+        (_RE_PLACEHOLDER, "placeholder", "占位符"),
+        (_RE_EMPTY_FIELD, "placeholder", "空白待填"),
+        (_RE_TEMPLATE, "template_text", "模板说明"),
+    ):
+        if rx is _RE_PLACEHOLDER and not _RE_PLACEHOLDER_CHARS.search(text):
+            continue  # (the full pattern is slow to scan; most documents have none of its characters)
+        seen: set[int] = set()
+        for m in _placeholder_hits(text) if rx is _RE_PLACEHOLDER else rx.finditer(text):
+            if rx is _RE_EMPTY_FIELD and not lo <= m.start() <= hi:
+                continue  # an empty field only in the narrative's prose
+            j = _row_at(lines, m.start())
+            if rx is _RE_TEMPLATE and j in seen:
+                continue  # one per line
+            seen.add(j)
+            _add(col, kind, 1, lines.rows[j], label=f"{what}“{m.group()}”", key=(kind, m.start()))
+
+
+def _none_hits(text: str):
+    """_RE_NONE matches, searched only around its keywords (found with str.find)."""
+    spans = []
+    for key in _NONE_TABLE:
+        i = text.find(key)
+        while i >= 0:
+            spans.append((max(0, i - 30), i + len(key) + 34))
+            i = text.find(key, i + 1)
+    end = -1
+    for a, b in sorted(spans):
+        for m in _RE_NONE.finditer(text, max(a, end), b):
+            end = m.end()
+            yield m
 
 
 _TABLE_KEYS = (("07", "政府性基金"), ("08", "国有资本经营"), ("09", "三公"))
@@ -327,7 +392,7 @@ def _empty_notes(doc: _Doc, col: _Collector, lines: _Lines) -> None:
     """Notes that a unit has no 政府性基金 / 国有资本经营 / 三公 money: under the table
     (`empty_note`: any such note between the table's title and the next title) or in the
     narrative (`none_stated`)."""
-    narrative = _body_span(lines, lambda n, line: n == 3 or "情况说明" in line)
+    narrative = lines.narrative
     start = lines.rows[narrative[0]][2] if narrative else len(doc.text)
     rows = [r for r in lines.rows if r[2] < start]
     titles = [j for j, r in enumerate(rows) if _RE_TABLE_TITLE_LINE.search(r[1]) and len(r[1]) <= 40]
@@ -340,7 +405,7 @@ def _empty_notes(doc: _Doc, col: _Collector, lines: _Lines) -> None:
                     "empty_note", 1.0, None, label=table, unit="条", key=(table,), pos=row[2], text=row[1]
                 )
                 break
-    for m in _RE_NONE.finditer(doc.text):
+    for m in _none_hits(doc.text):
         # (not doc.allowed: a note under a table may sit in a span the fact patterns skip)
         sentence = doc.sentence(m.start(), m.end())
         own = sentence[sentence.rfind("：", 0, max(0, sentence.find(m.group()))) + 1 :]

@@ -13,6 +13,7 @@ from ingest.record import Fact
 
 _TRANS = str.maketrans({"％": "%", "．": "."} | {chr(0xFF10 + i): str(i) for i in range(10)})
 _FULLWIDTH = "％．０１２３４５６７８９"
+_RE_FULLWIDTH = re.compile(f"[{_FULLWIDTH}]")
 # whitespace runs are first joined as \x1f; those between two ASCII tokens become one space
 _KEEP = re.compile(r"\x1f(?<=[0-9A-Za-z.%]\x1f)(?=[0-9A-Za-z.])")
 
@@ -39,7 +40,7 @@ def _strip_folio(page: str) -> str:
 
 def _normalize(s: str) -> str:
     """Remove whitespace, keeping one space between two ASCII tokens ("2.94 2.94")."""
-    if any(ch in s for ch in _FULLWIDTH):
+    if _RE_FULLWIDTH.search(s):
         s = s.translate(_TRANS)
     return _KEEP.sub(" ", "\x1f".join(s.split())).replace("\x1f", "")
 
