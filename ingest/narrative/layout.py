@@ -24,11 +24,10 @@ Every fact carries the line or sentence it came from (docs/facts.md):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from difflib import SequenceMatcher
-from functools import cached_property
 
 from ingest.meta import publication_date, unit_and_year
+from ingest.narrative.lines import _RE_PART_LINE, _heading, _Lines, _row_at
 from ingest.narrative.text import _Collector, _Doc, _normalize
 
 LAYOUT_KINDS = frozenset(
@@ -39,35 +38,6 @@ LAYOUT_KINDS = frozenset(
     }
 )  # fmt: skip
 
-_CN = "一二三四五六七八九十"
-_CN_VALUE = {c: i for i, c in enumerate(_CN, start=1)}
-
-
-def cn_number(s: str) -> int | None:
-    """一 … 九十九 as an integer."""
-    if not s or any(c not in _CN_VALUE for c in s):
-        return None
-    if len(s) == 1:
-        return _CN_VALUE[s]
-    if s[0] == "十":
-        return 10 + (_CN_VALUE[s[1]] if len(s) > 1 else 0)
-    if len(s) == 2 and s[1] == "十":
-        return _CN_VALUE[s[0]] * 10
-    if len(s) == 3 and s[1] == "十":
-        return _CN_VALUE[s[0]] * 10 + _CN_VALUE[s[2]]
-    return None
-
-
-_RE_PART_LINE = re.compile(r"^第([一二三四五六七八九十]+)部分")
-_RE_OTHER_PART = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:名词解释|附件|附表)[：:]?$")
-# the numbered heading styles, one alternative each: 一、 （一） 1. 1、 (1)
-_CNUM = "[一二三四五六七八九十]{1,3}"
-_RE_HEADING = re.compile(
-    rf"^(?:(?P<a>{_CNUM})、|[（(](?P<b>{_CNUM})[）)]|(?P<c>\d{{1,2}})[.．](?![\d%])|(?P<d>\d{{1,2}})、"
-    r"|[（(](?P<e>\d{1,2})[）)])"
-)
-_STYLE = {"a": "一、", "b": "（一）", "c": "1.", "d": "1、", "e": "(1)"}
-_RE_PLAIN_LINE = re.compile(r"[\s％．０-９]")
 
 # the later 第三部分 sections, by title; sections of one rank may come in either order
 # (三公 is 七 in Shanghai and 九 in Wuhan; 预算绩效 is last in some regions only)
@@ -106,7 +76,6 @@ _RE_PLACEHOLDER = re.compile(
     r"(?<![A-Za-z])(?:XX|xx|ＸＸ)+(?![A-Za-z])|××+|xx(?=[\u4e00-\u9fff])|＊＊+|\*\*+|某某|"
     r"(?<![一二三四五六七八九十〇零])〇〇+(?![一二三四五六七八九十〇零])|○○+"
 )
-_RE_PLACEHOLDER_CHARS = re.compile("[Xx×＊*某〇○Ｘ]")
 # an empty field only in the narrative's prose (tables and forms print "（ ）" to be filled by hand)
 _RE_PLACEHOLDER_CHARS = re.compile("[Xx×＊*某〇○Ｘ]")
 _RE_EMPTY_FIELD = re.compile(r"【\s*】|（\s*）|\(\s*\)")
@@ -123,78 +92,6 @@ _RE_NONE = re.compile(
 _NONE_TABLE = {"政府性基金": "07", "国有资本经营": "08", "三公": "09"}
 _RE_UNIT_LINE = re.compile(r"^(?:部门|单位|编制单位)[:：](.{2,40}?)(?:金额单位.*|单位[:：].*)?$")
 _RE_PART_UNIT = re.compile(r"^第[一二三四五六七八九十]+部分([^\d]{4,40}?)(?:20\d{2}年度?|概况)")
-
-
-class _Lines:
-    """Page lines (whitespace removed) with page numbers and positions in the joined text."""
-
-    def __init__(self, doc: _Doc, pages: list[str]):
-        self.rows: list[tuple[int, str, int]] = []  # (page, line, pos)
-        self.starts: list[int] = []  # pos of each row, for bisect
-        text = doc.text
-        for i, page in enumerate(pages):
-            pos = doc.starts[i] if i < len(doc.starts) else len(text)
-            for raw in (page or "").splitlines():
-                line = _normalize(raw) if _RE_PLAIN_LINE.search(raw) else raw
-                if not line:
-                    continue
-                hit = text.find(line, pos, pos + len(line) + 8)  # a removed page number is not found
-                if hit >= 0:
-                    pos = hit
-                self.rows.append((i + 1, line, pos))
-                self.starts.append(pos)
-                if hit >= 0:
-                    pos += len(line)
-
-    @cached_property
-    def narrative(self) -> tuple[int, int] | None:
-        """Rows of the 第三部分 body (情况说明)."""
-        return _body_span(self, lambda n, line: n == 3 or "情况说明" in line)
-
-    @cached_property
-    def glossary(self) -> tuple[int, int] | None:
-        return _body_span(self, lambda n, line: "名词解释" in line)
-
-    @cached_property
-    def part_spans(self) -> dict[int, list[tuple[int, int]]]:
-        """Part number -> [(first row, end row)] for every 第X部分 heading line."""
-        marks = []
-        for j, (_, line, _) in enumerate(self.rows):
-            m = _RE_PART_LINE.match(line)
-            if m and cn_number(m.group(1)):
-                marks.append((j, cn_number(m.group(1))))
-        spans: dict[int, list[tuple[int, int]]] = {}
-        for k, (j, n) in enumerate(marks):
-            end = marks[k + 1][0] if k + 1 < len(marks) else len(self.rows)
-            spans.setdefault(n, []).append((j, end))
-        return spans
-
-
-def _body_span(lines: _Lines, want) -> tuple[int, int] | None:
-    """The last (body, not table of contents) span of the part `want` picks; it ends
-    at the next part, or at a 名词解释 / 附件 heading printed without a part number."""
-    best = None
-    for n, spans in lines.part_spans.items():
-        for a, b in spans:
-            if want(n, lines.rows[a][1]) and b - a > 3:
-                best = (a, b) if best is None or a > best[0] else best
-    if best is None:
-        return None
-    a, b = best
-    if "名词解释" not in lines.rows[a][1]:
-        stop = next((j for j in range(a + 1, b) if _RE_OTHER_PART.match(lines.rows[j][1])), b)
-        b = stop
-    return a, b
-
-
-def _heading(line: str) -> tuple[str, int, str] | None:
-    m = _RE_HEADING.match(line)
-    if m is None:
-        return None
-    group = m.lastgroup
-    digits = m.group(group)
-    n = int(digits) if digits.isdigit() else cn_number(digits)
-    return (_STYLE[group], n, line[m.end() :]) if n else None
 
 
 _UNITS = {"heading_year": "年", "period_end": "日期", "publication_date": "日期", "heading_unit": "%"}
@@ -338,11 +235,6 @@ def _placeholder_hits(text: str):
         if m:
             end = m.end()
             yield m
-
-
-def _row_at(lines: _Lines, pos: int) -> int:
-    """The index of the line holding text position `pos`."""
-    return max(0, bisect_right(lines.starts, pos) - 1)
 
 
 def _placeholders(doc: _Doc, col: _Collector, lines: _Lines) -> None:
