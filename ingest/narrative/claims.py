@@ -100,7 +100,8 @@ def _budget_claims(doc: _Doc, col: _Collector) -> None:
             continue
         label = _label(doc, m.start(), "决算与预算")
         w = _RE_WORD.search(text, m.end(), m.end() + _WORD_WINDOW)
-        if w and text.find("预算为", m.end(), w.start()) >= 0:
+        between = text[m.end() : w.start()] if w else ""
+        if w and ("预算为" in between or "项）" in between or "项)" in between):
             w = None  # the word belongs to the next item
         end = w.end() if w else m.end()
         sentence = doc.sentence(m.start(), end)

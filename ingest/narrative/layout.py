@@ -86,7 +86,8 @@ _RE_DOUBLE_PUNCT = re.compile(r"([。，、；：！？,;])\1+|[，,][。]|[。]
 _PUNCT_ONLY = re.compile(r"^[。，、；：！？,.;:!?…—\-·]+$")
 _END_OK = tuple('。：:；;！？!?…）)”"、，,》】')
 _RE_NONE = re.compile(
-    r"(?:无|没有|未发生|未安排|不涉及)[^。；;]{0,24}?(?P<k>政府性基金|国有资本经营|三公)"
+    # the negation right before the fund ("本年度没有财政拨款“三公”经费"), not "没有发生X费用，“三公”…"
+    r"(?:无|没有|未发生|未安排|不涉及)(?:财政拨款|发生)?[“\"‘'「]?(?P<k>政府性基金|国有资本经营|三公)"
     r"|(?P<k2>政府性基金|国有资本经营|三公)[^。；;]{0,30}?(?:本表无数据|为空表|无数据|均为0|为零|空表)"
 )
 _NONE_TABLE = {"政府性基金": "07", "国有资本经营": "08", "三公": "09"}
@@ -109,8 +110,11 @@ def _add(col: _Collector, kind: str, value: float, row: tuple[int, str, int], *,
 
 
 def _numbering(lines: _Lines, span: tuple[int, int], col: _Collector, part: str) -> None:
-    """Headings of one part; each list is keyed by the headings above it."""
+    """Headings of one part; each list is keyed by the headings above it. A number 1
+    after a list of the same style starts a new list there ("其中：1、2、" twice under one
+    heading), it does not break the first one."""
     stack: list[tuple[str, str]] = []  # (style, "style n") from the outermost list down
+    restarts: dict[str, int] = {}
     for row in lines.rows[span[0] + 1 : span[1]]:
         h = _heading(row[1])
         if h is None:
@@ -120,14 +124,19 @@ def _numbering(lines: _Lines, span: tuple[int, int], col: _Collector, part: str)
         if style in styles:
             stack = stack[: styles.index(style)]
         key = "/".join([part, *(k for _, k in stack)])
+        if n == 1 and f"{key}|{style}" in restarts:
+            restarts[f"{key}|{style}"] += 1
+        restarts.setdefault(f"{key}|{style}", 0)
+        again = restarts[f"{key}|{style}"]
         stack.append((style, f"{style}{n}"))
         label = f"{row[1][:30]}"
-        if part == "第三部分" and style == "一、":
+        if part == "第三部分" and style == "一、" and not again and not key.count("/"):
             _add(col, "section_no", n, row, label=label)
             rank = section_rank(title)
             if rank is not None:
                 _add(col, "section_rank", rank, row, label=label)
-        _add(col, "heading_no", n, row, label=label, code=f"{key}|{style}")
+        code = f"{key}|{style}" + (f"#{again + 1}" if again else "")
+        _add(col, "heading_no", n, row, label=label, code=code)
 
 
 def _structure(doc: _Doc, col: _Collector, lines: _Lines) -> None:
