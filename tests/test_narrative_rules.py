@@ -134,6 +134,26 @@ def test_generated_text_faults_are_found_through_the_reader(tmp_path):
     assert len(found) >= len(TEXT_FAULTS) // 2, sorted(found)
 
 
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("占政府采购支出总额的100%", "占政府采购支出总额的90%"),
+        ("占一般公共预算项目支出总额的100%", "占一般公共预算项目支出总额的80%"),
+    ],
+)
+def test_stated_shares_of_procurement_and_performance(wuhan_text, old, new):
+    """Each stated 占 …% is recomputed from the amounts it names (N-02)."""
+    assert old in wuhan_text
+    before = [r for r in _run_text(wuhan_text) if r["rule_id"] == "N-02"]
+    assert before and not [r for r in before if r["outcome"] == "fail"]
+    after = [
+        r
+        for r in _run_text(wuhan_text.replace(old, new, 1))
+        if r["rule_id"] == "N-02" and r["outcome"] == "fail"
+    ]
+    assert len(after) == 1 and after[0]["evidence"] and after[0]["expected"] == pytest.approx(100.0)
+
+
 def _doc(facts: list[dict], lines: list[dict] | None = None, year: int = 2023) -> Doc:
     lines = lines or [
         {

@@ -12,8 +12,9 @@ cannot be turned into numbers is skipped. Amounts are returned in 万元.
 
 Modules, by fact kind: `totals` (sections 一–六), `spending` (三公, 机关运行经费,
 政府采购, 资产, 绩效 counts), `items` (per-项), `projects` (绩效 per project),
-`claims` (comparison words, 完成率/增减率, shares), `layout` (headings, years,
-dates, placeholders, typography, empty-table notes).
+`claims` (comparison words, 完成率/增减率), `layout` (headings, years, dates,
+unit names, placeholders, typography, empty-table notes; `lines`: the page lines
+it reads).
 """
 
 from __future__ import annotations

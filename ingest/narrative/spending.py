@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ingest.narrative.text import _amt, _before, _Collector, _Doc, _to_wan
+from ingest.narrative.text import _amt, _before, _Collector, _Doc, _num, _share, _to_wan
 
 _SANGONG_TAIL = (
     r"(?:支出)?(?:年初)?"
@@ -28,7 +28,7 @@ _RE_PROC_TOTAL = re.compile(
     r"政府采购(?:支出|合同)?(?:总额|总金额|金额|合计)?(?:[（(][^）)]{0,15}[）)])?(?:为|共计|是)?" + _amt("v")
 )
 _RE_PROC_KIND = re.compile(rf"(?P<k>货物|工程|服务)类?(?:采购)?(?:支出|金额|合同金额)(?:为|是)?{_amt('v')}")
-_RE_PROC_AWARD = re.compile(rf"授予(?P<k>中小|小微)企业合同(?:金额)?(?:为|是)?{_amt('v')}")
+_RE_PROC_AWARD = re.compile(rf"授予(?P<k>中小|小微)企业合同(?:金额)?(?:为|是)?{_amt('v')}{_share('s')}")
 _RE_PROC_RESERVED_AWARD = re.compile(
     rf"面向(?P<k>中小|小微)企业预留的?政府采购项目中[^。；;]{{0,30}}?采购金额(?:为|是)?{_amt('v')}"
 )
@@ -42,7 +42,7 @@ _RE_VEHICLES = re.compile(r"共有(?:各类)?(?:车辆|公务用车|汽车)(?:�
 _RE_EQUIPMENT = re.compile(r"100万元(?:[（(]含[）)])?以上[^\d。；;]{0,24}?(?P<v>\d+)(?:台|套)")
 _RE_PERF_COUNT = re.compile(
     r"绩效自评[^。；;]{0,40}?项目(?:共)?(?P<n>\d+)个[，,]?(?:共?涉及)?"
-    rf"(?:资金|预算金额|金额|预算资金)(?:总额)?(?:为|是)?{_amt('v')}"
+    rf"(?:资金|预算金额|金额|预算资金)(?:总额)?(?:为|是)?{_amt('v')}{_share('s')}"
 )
 # "对3个项目开展了绩效自评，涉及资金25.33万元"
 _RE_PERF_COUNT2 = re.compile(
@@ -104,10 +104,15 @@ def _h_proc_kind(m: re.Match, c: _Collector) -> None:
 
 
 def _h_proc_award(m: re.Match, c: _Collector) -> None:
-    if m["k"] == "中小":
-        c.add("procurement_sme", _to_wan(m["v"], m["v_u"]), m, label="授予中小企业合同金额")
-    else:
-        c.add("procurement_small_micro", _to_wan(m["v"], m["v_u"]), m, label="授予小微企业合同金额")
+    kind, label = (
+        ("procurement_sme", "授予中小企业合同金额")
+        if m["k"] == "中小"
+        else ("procurement_small_micro", "授予小微企业合同金额")
+    )
+    c.add(kind, _to_wan(m["v"], m["v_u"]), m, label=label)
+    share = m.groupdict().get("s")
+    if share is not None:  # "占政府采购支出总额的100%"
+        c.add(kind + "_share", _num(share), m, label=label + "占比", unit="%")
 
 
 def _h_proc_reserved(m: re.Match, c: _Collector) -> None:
@@ -145,6 +150,9 @@ def _h_equipment(m: re.Match, c: _Collector) -> None:
 def _h_perf_count(m: re.Match, c: _Collector) -> None:
     c.add("performance_project_count", float(m["n"]), m, label="绩效自评项目数", unit="个")
     c.add("performance_project_amount", _to_wan(m["v"], m["v_u"]), m, label="绩效自评资金")
+    share = m.groupdict().get("s")
+    if share is not None:  # "占一般公共预算项目支出总额的100%"
+        c.add("performance_project_share", _num(share), m, label="绩效自评资金占项目支出比例", unit="%")
 
 
 PATTERNS: tuple[tuple[re.Pattern, Callable[[re.Match, _Collector], None]], ...] = (
