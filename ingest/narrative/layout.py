@@ -13,7 +13,7 @@ Every fact carries the line or sentence it came from (docs/facts.md):
 - `heading_year`: a 年度 printed in the title, a part heading or a table title;
 - `period_end`: 截至YYYY年MM月DD日 (as YYYYMMDD); `publication_date`: the cover date;
 - `heading_unit`: a unit name printed in a part heading or a table's 部门： line, with
-  its similarity (0–100) to the unit name of the cover title;
+  its best similarity (0–100) to the cover title's name or another name printed;
 - `placeholder`, `template_text`, `punct_double` (。。), `punct_line` (a line of
   punctuation only), `punct_end` (a paragraph before a heading that does not end with 。):
   one fact per occurrence (value 1);
@@ -112,9 +112,10 @@ def _add(col: _Collector, kind: str, value: float, row: tuple[int, str, int], *,
 def _numbering(lines: _Lines, span: tuple[int, int], col: _Collector, part: str) -> None:
     """Headings of one part; each list is keyed by the headings above it. A number 1
     after a list of the same style starts a new list there ("其中：1、2、" twice under one
-    heading), it does not break the first one."""
+    heading), it does not break the first one; a 1 after a lone 1 is a repeat."""
     stack: list[tuple[str, str]] = []  # (style, "style n") from the outermost list down
     restarts: dict[str, int] = {}
+    last: dict[str, int] = {}  # the last number of each list
     for row in lines.rows[span[0] + 1 : span[1]]:
         h = _heading(row[1])
         if h is None:
@@ -124,10 +125,11 @@ def _numbering(lines: _Lines, span: tuple[int, int], col: _Collector, part: str)
         if style in styles:
             stack = stack[: styles.index(style)]
         key = "/".join([part, *(k for _, k in stack)])
-        if n == 1 and f"{key}|{style}" in restarts:
-            restarts[f"{key}|{style}"] += 1
-        restarts.setdefault(f"{key}|{style}", 0)
-        again = restarts[f"{key}|{style}"]
+        lst = f"{key}|{style}"
+        if n == 1 and last.get(lst, 0) >= 2:  # 1, 2, … then 1 again: a new list ("1" twice is a repeat)
+            restarts[lst] = restarts.get(lst, 0) + 1
+        again = restarts.get(lst, 0)
+        last[lst] = n
         stack.append((style, f"{style}{n}"))
         label = f"{row[1][:30]}"
         if part == "第三部分" and style == "一、" and not again and not key.count("/"):
