@@ -210,6 +210,18 @@ def test_comparison_word_against_the_amounts():
     assert _outcomes(_doc([]), "C-01") == ["not_applicable"]  # nothing stated: not a pass
 
 
+def test_this_year_against_last_year_with_both_amounts():
+    def rules(text: str) -> dict[str, str]:
+        facts = [f.__dict__ for f in extract_facts([text]) if f.kind.startswith("cmp_")]
+        rows = evaluate([_doc(facts)], [r for r in load_rules() if r["id"] in ("C-01", "C-04")])
+        return {r["rule_id"]: r["outcome"] for r in rows}
+
+    good = "2023年度收入合计524.26万元，比上年510.46万元增加13.8万元，增长2.7%。"
+    assert rules(good) == {"C-01": "pass", "C-04": "pass"}
+    assert rules(good.replace("增加13.8", "减少13.8"))["C-01"] == "fail"
+    assert rules(good.replace("增长2.7%", "增长3.7%"))["C-04"] == "fail"
+
+
 def test_years_dates_and_sequences():
     d = _doc([_fact("heading_year", 2023), _fact("heading_year", 2022, label="y2")])
     assert sorted(_outcomes(d, "D-01")) == ["fail", "pass"]

@@ -54,6 +54,12 @@ _RE_YOY = re.compile(  # scanned from its literal 与/比/较; the amount before
     + _pct("p")
     + ")?"
 )
+# "X万元，比上年（2022年度）的Y万元增加Z万元" / "与上年Y万元相比持平": both years' amounts printed
+_RE_YOY_BOTH = re.compile(
+    r"(?:与|比|较)(?:上年度?|上一年度?|\d{4}年度?)(?:决算数?)?的?" + _amt("b") + r"(?:相比)?[，,]?"
+    r"(?:(?P<d>增加|减少|增长|下降)了?(?:" + _amt("c") + r")?|(?P<flat>基本)?持平)"
+    r"(?:[，,](?P<pd>增长|下降|增幅|降幅)(?:了|为)?" + _pct("p") + ")?"
+)
 _RE_AMOUNT_BEFORE = re.compile(_amt("a") + r"[。，,]?(?:[（(][^）)]{0,12}[）)])?$")
 # "2022年度收支总计为P，本年度减少C万元，下降P%": the amount before is last year's
 _RE_YOY_PRIOR = re.compile(
@@ -165,6 +171,26 @@ def _yoy_claims(doc: _Doc, col: _Collector) -> None:
             col.add("cmp_change_pct", psign * _num(m["p"]), m, unit="%", **common)
 
 
+def _yoy_both_claims(doc: _Doc, col: _Collector) -> None:
+    text = doc.text
+    for m in _RE_YOY_BOTH.finditer(text):
+        before = _RE_AMOUNT_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if before is None or not doc.allowed(before.start()) or m["flat"]:
+            continue
+        pos = before.start()
+        label = _label(doc, pos, "本年与上年")
+        common = {"label": label, "key": (label, pos), "text": doc.sentence(pos, m.end()), "pos": pos}
+        col.add("cmp_current", _to_wan(before["a"], before["a_u"]), m, **common)
+        col.add("cmp_base", _to_wan(m["b"], m["b_u"]), m, **common)
+        sign = 0 if m["d"] is None else (1 if m["d"] in _UP_CHANGE else -1)
+        col.add("cmp_word", float(sign), m, unit="方向", **common)
+        if m["c"] is not None:
+            col.add("cmp_change", sign * _to_wan(m["c"], m["c_u"]), m, **common)
+        if m["p"] is not None:
+            psign = 1 if m["pd"] in _UP_CHANGE else -1
+            col.add("cmp_change_pct", psign * _num(m["p"]), m, unit="%", **common)
+
+
 def _yoy_prior_claims(doc: _Doc, col: _Collector) -> None:
     text = doc.text
     for m in _RE_YOY_PRIOR.finditer(text):
@@ -193,6 +219,7 @@ def _prior_years(doc: _Doc, col: _Collector) -> None:
 STEPS = (
     ("budget_claims", lambda d, c, r: _budget_claims(d, c)),
     ("yoy_claims", lambda d, c, r: _yoy_claims(d, c)),
+    ("yoy_both_claims", lambda d, c, r: _yoy_both_claims(d, c)),
     ("yoy_prior_claims", lambda d, c, r: _yoy_prior_claims(d, c)),
     ("prior_years", lambda d, c, r: _prior_years(d, c)),
 )
