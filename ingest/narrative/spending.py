@@ -29,6 +29,7 @@ _RE_PROC_TOTAL = re.compile(
 )
 _RE_PROC_KIND = re.compile(rf"(?P<k>货物|工程|服务)类?(?:采购)?(?:支出|金额|合同金额)(?:为|是)?{_amt('v')}")
 _RE_PROC_AWARD = re.compile(rf"授予(?P<k>中小|小微)企业合同(?:金额)?(?:为|是)?{_amt('v')}{_share('s')}")
+_RE_DENOMINATOR = re.compile(r"占([^0-9，,。；;%]{0,14}?)\d")
 _RE_PROC_RESERVED_AWARD = re.compile(
     rf"面向(?P<k>中小|小微)企业预留的?政府采购项目中[^。；;]{{0,30}}?采购金额(?:为|是)?{_amt('v')}"
 )
@@ -110,9 +111,19 @@ def _h_proc_award(m: re.Match, c: _Collector) -> None:
         else ("procurement_small_micro", "授予小微企业合同金额")
     )
     c.add(kind, _to_wan(m["v"], m["v_u"]), m, label=label)
-    share = m.groupdict().get("s")
-    if share is not None:  # "占政府采购支出总额的100%"
-        c.add(kind + "_share", _num(share), m, label=label + "占比", unit="%")
+    share, den = m.groupdict().get("s"), _denominator(m)
+    if share is None:
+        return
+    if "采购" in den:  # "占政府采购支出总额的100%"
+        c.add(kind + "_share", _num(share), m, label=label + "占采购总额比例", unit="%")
+    elif kind == "procurement_small_micro" and "中小企业" in den:  # "占授予中小企业合同金额的40%"
+        c.add(kind + "_share_of_sme", _num(share), m, label=label + "占中小企业合同比例", unit="%")
+
+
+def _denominator(m: re.Match) -> str:
+    """What a stated share is of: the words between 占 and its number."""
+    hit = _RE_DENOMINATOR.search(m.group())
+    return hit.group(1) if hit else ""
 
 
 def _h_proc_reserved(m: re.Match, c: _Collector) -> None:
@@ -151,7 +162,7 @@ def _h_perf_count(m: re.Match, c: _Collector) -> None:
     c.add("performance_project_count", float(m["n"]), m, label="绩效自评项目数", unit="个")
     c.add("performance_project_amount", _to_wan(m["v"], m["v_u"]), m, label="绩效自评资金")
     share = m.groupdict().get("s")
-    if share is not None:  # "占一般公共预算项目支出总额的100%"
+    if share is not None and "项目支出" in _denominator(m):  # "占一般公共预算项目支出总额的100%"
         c.add("performance_project_share", _num(share), m, label="绩效自评资金占项目支出比例", unit="%")
 
 
