@@ -4,7 +4,7 @@ key work), sentences, and the pattern building blocks every fact module uses."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from ingest.record import Fact
 
@@ -119,7 +119,7 @@ class _Doc:
         spans = []
 
         def until_next_part(pos: int) -> int:
-            i = bisect_right(parts, pos)
+            i = bisect_left(parts, pos)  # a part that starts right where the heading ends is the next one
             return parts[i] if i < len(parts) else len(text)
 
         for m in _RE_GLOSSARY.finditer(text):
