@@ -21,6 +21,7 @@ cached under bench/out/. Prints Markdown rows on stdout."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -59,7 +60,9 @@ def faulted_warehouse(
     from samplegen.generate import generate
     from warehouse.refresh import refresh
 
-    inbox = OUT / f"faulted{units}-{years}-{formats.replace(',', '_')}-{faults}-{seed}"
+    # the cache is keyed by the generator's code too: a changed fault recipe makes a new corpus
+    gen = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((ROOT / "samplegen").glob("*.py"))))
+    inbox = OUT / f"faulted{units}-{years}-{formats.replace(',', '_')}-{faults}-{seed}-{gen.hexdigest()[:8]}"
     timings: dict[str, float] = {}
     if not (inbox / "manifest.json").exists():
         shutil.rmtree(inbox, ignore_errors=True)

@@ -6,17 +6,17 @@ computations). Adding a rule of an existing shape is a YAML edit only."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from expectations import narrative_shapes
+from expectations.model import _EPS, Doc, Row, Value, _decimals, _gate, _judge, _Out, finding_id
+
 RULES_PATH = Path(__file__).with_name("rules.yml")
 OUTCOMES = ("pass", "rounding", "fail", "not_applicable", "insufficient_data")
-_EPS = 1e-6
 
 
 @cache
@@ -28,100 +28,6 @@ def _load(path: str) -> tuple:
 
 def load_rules(path: Path | str | None = None) -> list[dict]:
     return list(_load(str(path or RULES_PATH)))
-
-
-@dataclass
-class Row:
-    table: str
-    side: str | None
-    label: str
-    code: str | None
-    row_no: int
-    page: int | None
-    vals: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class Doc:
-    document_id: str
-    unit_id: str
-    fiscal_year: int | None
-    tables: set[str] = field(default_factory=set)  # tables printed in the document
-    unreadable: set[str] = field(default_factory=set)  # found but could not be read
-    rows: dict[tuple[str, str | None], list[Row]] = field(default_factory=dict)
-    facts: dict[str, list[tuple[str | None, str, float, int | None]]] = field(default_factory=dict)
-    _index: dict = field(default_factory=dict, repr=False)
-
-    def rows_of(self, t: str, side: str | None) -> tuple[list[Row], dict[str, Row], dict[str, Row]]:
-        """Rows of a table (side None: all sides) in reading order, plus first row by label and by code."""
-        key = (t, side)
-        hit = self._index.get(key)
-        if hit is None:
-            if side is None:
-                rows = sorted(
-                    (r for (tt, _s), rs in self.rows.items() if tt == t for r in rs), key=lambda r: r.row_no
-                )
-            else:
-                rows = self.rows.get(key, [])
-            by_label: dict[str, Row] = {}
-            by_code: dict[str, Row] = {}
-            for r in rows:
-                by_label.setdefault(r.label, r)
-                if r.code:
-                    by_code.setdefault(r.code, r)
-            hit = self._index[key] = (rows, by_label, by_code)
-        return hit
-
-    @classmethod
-    def build(cls, document_id, unit_id, fiscal_year, tables, unreadable, lines, facts) -> Doc:
-        """``lines``: dicts with table, side, row_label, subject_code, column, amount, page, row.
-        ``facts``: dicts with kind, subject_code, label, value, page."""
-        doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []))
-        index: dict[tuple, Row] = {}
-        for ln in lines:
-            t, side = ln["table"], ln.get("side")
-            key = (t, side, ln.get("row"), ln.get("row_label"))
-            row = index.get(key)
-            if row is None:
-                row = Row(
-                    t,
-                    side,
-                    ln.get("row_label") or "",
-                    ln.get("subject_code"),
-                    ln.get("row") or 0,
-                    ln.get("page"),
-                )
-                index[key] = row
-                doc.rows.setdefault((t, side), []).append(row)
-            row.vals[ln["column"]] = row.vals.get(ln["column"], 0.0) + float(ln["amount"] or 0.0)
-            doc.tables.add(t)
-        for rows in doc.rows.values():
-            rows.sort(key=lambda r: r.row_no)
-        for f in facts:
-            doc.facts.setdefault(f["kind"], []).append(
-                (f.get("subject_code"), f.get("label") or "", float(f["value"]), f.get("page"))
-            )
-        return doc
-
-    def has_lines(self, t: str) -> bool:
-        return bool(self.rows_of(t, None)[0])
-
-
-@dataclass
-class Value:
-    value: float
-    addends: int  # leaf values that are not zero
-    table: str | None = None
-    row_label: str | None = None
-    page: int | None = None
-
-
-def finding_id(document_id: str, rule_id: str, table: str | None, where: str) -> str:
-    """Stable id of one check of one document (what `juesuan ack` names): the same
-    file (sha256), rule and location give the same id in every run.
-    runner.FINDING_ID_SQL computes the same in DuckDB."""
-    key = f"{document_id}|{rule_id}|{table or ''}|{where}"
-    return hashlib.md5(key.encode()).hexdigest()[:12]
 
 
 class _Ctx:
@@ -142,7 +48,7 @@ def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
         if not items:
             return None
         f = items[0]
-        return Value(sign * f[2], 1 if f[2] else 0, None, f[1], f[3])
+        return Value(sign * f[2], 1 if f[2] else 0, None, f[1], f[3], f[4])
     if "count" in term:
         items = ctx.doc.facts.get(term["count"], [])
         return Value(sign * len(items), 1, None, None, items[0][3]) if items else None
@@ -150,7 +56,14 @@ def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
         items = ctx.doc.facts.get(term["facts"], [])
         if not items:
             return None
-        return Value(sign * sum(f[2] for f in items), sum(1 for f in items if f[2]), None, None, items[0][3])
+        return Value(
+            sign * sum(f[2] for f in items),
+            sum(1 for f in items if f[2]),
+            None,
+            None,
+            items[0][3],
+            items[0][4],
+        )
     doc = ctx.prior if term.get("year") == "prior" else ctx.doc
     if doc is None:
         return None
@@ -173,12 +86,14 @@ def _term(ctx: _Ctx, term: dict, code: str | None = None) -> Value | None:
         picked = [r for r in rows if stop is not None and r.row_no < stop]
     vals = [r.vals.get(col, 0.0) for r in picked]
     first = picked[0] if picked else None
+    named = term.get("row") == "total" or "label" in term
     return Value(
         sign * sum(vals),
         sum(1 for v in vals if v),
         t,
         first.label if first else term.get("label"),
         first.page if first else None,
+        missing=named and not picked and bool(rows),
     )
 
 
@@ -188,71 +103,6 @@ def _terms_tables(terms: list[dict]) -> set[str]:
 
 def _has_fact_terms(terms: list[dict]) -> bool:
     return any("fact" in t or "facts" in t or "count" in t for t in terms)
-
-
-def _judge(diff: float, addends: int, policy: str, op: str = "eq", stated_decimals: int = 2):
-    """Return (outcome, tolerance, excess) where excess > 0 means fail."""
-    if policy == "exact":
-        tol = 0.005
-    elif policy == "percent":
-        tol = 0.01 + 0.5 * 10 ** (-stated_decimals)
-    else:
-        tol = 0.01 * max(1, addends)
-    if op == "le":
-        over = diff
-    elif op == "ge":
-        over = -diff
-    else:
-        over = abs(diff)
-    excess = over - tol - _EPS
-    if over < 0.005:
-        return "pass", tol, excess
-    if excess <= 0 and policy != "exact":
-        return "rounding", tol, excess
-    return "fail", tol, excess
-
-
-def _decimals(x: float) -> int:
-    s = f"{x:.6f}".rstrip("0").rstrip(".")
-    return len(s.split(".")[1]) if "." in s else 0
-
-
-class _Out:
-    def __init__(self, doc: Doc, rule: dict):
-        self.doc, self.rule, self.rows = doc, rule, []
-
-    def add(
-        self, outcome, table, where, expected=None, actual=None, tol=None, excess=None, page=None, label=None
-    ):
-        diff = None if expected is None or actual is None else actual - expected
-        self.rows.append(
-            {
-                "document_id": self.doc.document_id,
-                "unit_id": self.doc.unit_id,
-                "fiscal_year": self.doc.fiscal_year,
-                "rule_id": self.rule["id"],
-                "severity": self.rule.get("severity", "error"),
-                "outcome": outcome,
-                "expected": expected,
-                "actual": actual,
-                "difference": diff,
-                "tolerance": tol,
-                "excess": excess,
-                "table_id": table,
-                "row_label": label if label is not None else where,
-                "location": where,
-                "page_no": page,
-            }
-        )
-
-
-def _gate(doc: Doc, tables: set[str]) -> str | None:
-    """not_applicable / insufficient_data for the current-year tables a check reads."""
-    if tables & doc.unreadable:
-        return "insufficient_data"
-    if doc.tables and not tables <= doc.tables:
-        return "not_applicable"
-    return None
 
 
 def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rhs, code=None) -> None:
@@ -269,6 +119,17 @@ def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rh
         return
     if not _has_fact_terms(lhs + rhs) and not any(ctx.doc.has_lines(t) for t in tables):
         return  # every table involved is empty: reported as zero, nothing to check
+    said = next((v for v in lv + rv if v.text), None)
+    if _has_fact_terms(lhs + rhs) and any(v.missing for v in lv + rv):
+        # a stated total against a table row the reader did not find: not "0 = 0"
+        out.add(
+            "insufficient_data",
+            table,
+            where,
+            page=said.page if said else None,
+            evidence=said.text if said else None,
+        )
+        return
     actual, expected = sum(v.value for v in lv), sum(v.value for v in rv)
     n = max(sum(v.addends for v in lv), sum(v.addends for v in rv), 1)
     outcome, tol, excess = _judge(actual - expected, n, policy, check.get("op", "eq"))
@@ -280,8 +141,9 @@ def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rh
         actual,
         tol,
         excess,
-        loc.page if loc else None,
+        said.page if said else (loc.page if loc else None),
         loc.row_label if loc else None,
+        said.text if said else None,
     )
 
 
@@ -398,7 +260,7 @@ def _per_subject(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
 
 def _per_fact(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
     right = check["right"]
-    for code, label, value, page in ctx.doc.facts.get(check["fact"], []):
+    for code, label, value, page, text in ctx.doc.facts.get(check["fact"], []):
         if not code:
             continue
         gate = _gate(ctx.doc, {right["t"]})
@@ -407,14 +269,14 @@ def _per_fact(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
             continue
         rv = _term(ctx, {**right, "code": code})
         outcome, tol, excess = _judge(value - rv.value, 1, policy)
-        out.add(outcome, right["t"], f"{code} {label}", rv.value, value, tol, excess, page, label)
+        out.add(outcome, right["t"], f"{code} {label}", rv.value, value, tol, excess, page, label, text)
 
 
 def _ratio(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
     facts = ctx.doc.facts.get(check["fact"], [])
     if not check.get("per_subject"):
         facts = facts[:1]
-    for code, label, stated, page in facts:
+    for code, label, stated, page, text in facts:
         if check.get("per_subject") and not code:
             continue
         terms = check["num"] + check["den"]
@@ -432,7 +294,7 @@ def _ratio(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
             continue
         expected = 100.0 * sum(v.value for v in num) / d
         outcome, tol, excess = _judge(stated - expected, 1, "percent", stated_decimals=_decimals(stated))
-        out.add(outcome, None, where, expected, stated, tol, excess, page, label)
+        out.add(outcome, None, where, expected, stated, tol, excess, page, label, text)
 
 
 def _equation(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
@@ -440,6 +302,7 @@ def _equation(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
 
 
 SHAPES = {
+    **narrative_shapes.SHAPES,  # what the narrative says: comparisons, years, structure, text
     "row_sum": _row_sum,
     "tree": _tree,
     "econ_tree": _econ_tree,
@@ -499,3 +362,16 @@ def doc_from_parse(result, unit_id: str | None = None) -> Doc:
         d.get("lines", []),
         d.get("facts", []),
     )
+
+
+__all__ = [
+    "OUTCOMES",
+    "SHAPES",
+    "Doc",
+    "Row",
+    "Value",
+    "doc_from_parse",
+    "evaluate",
+    "finding_id",
+    "load_rules",
+]

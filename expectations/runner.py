@@ -49,6 +49,7 @@ FINDING_ID_SQL = "substr(md5(f.document_id || '|' || f.rule_id || '|' || coalesc
 FINDING_COLUMNS = [
     "run_id", "finding_id", "document_id", "unit_id", "fiscal_year", "rule_id", "severity", "outcome",
     "expected", "actual", "difference", "tolerance", "excess", "table_id", "row_label", "location", "page_no",
+    "evidence",
 ]  # fmt: skip
 
 
@@ -73,18 +74,23 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                 "select document_id, unit_id, fiscal_year, tables_present, unreadable_tables "
                 "from int_dq_documents" + where
             ).fetchall()
-            lines = con.execute(
-                """select document_id, table_id as "table", side, row_label, subject_code,
-                          column_key as "column", amount, page_no as page, row_no as "row"
-                   from int_current_lines"""
-                + where
-            ).df()
-            facts = con.execute(
-                """select document_id, fact_kind as kind, subject_code, fact_label as label,
-                          fact_value as value, page_no as page
-                   from int_current_facts"""
-                + where
-            ).df()
+            lines = _by_document(
+                con.execute(
+                    """select document_id, table_id as "table", side, row_label, subject_code,
+                              column_key as "column", amount, page_no as page, row_no as "row"
+                       from int_current_lines"""
+                    + where
+                )
+            )
+            facts = _by_document(
+                con.execute(
+                    """select document_id, fact_kind as kind, subject_code, fact_label as label,
+                              fact_value as value, page_no as page, source_text as "text"
+                       from int_current_facts"""
+                    + where
+                    + " order by document_id, fact_no"
+                )
+            )
         finally:
             if ids is not None:
                 con.unregister("_dq_ids")
@@ -95,12 +101,18 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                         where p.document_id = d.document_id and p.code = 'table_empty')
                from raw_documents d where d.status = 'loaded'"""
         ).fetchall()
-        lines = con.execute(
-            'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" from raw_lines'
-        ).df()
-        facts = con.execute("select document_id, kind, subject_code, label, value, page from raw_facts").df()
-    by_doc_lines = _group(lines)
-    by_doc_facts = _group(facts)
+        lines = _by_document(
+            con.execute(
+                'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
+                "from raw_lines"
+            )
+        )
+        facts = _by_document(
+            con.execute(
+                'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
+                "order by document_id, fact_no"
+            )
+        )
     return [
         Doc.build(
             doc_id,
@@ -108,20 +120,20 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
             int(year) if year is not None else None,
             tables or [],
             unreadable or [],
-            by_doc_lines.get(doc_id, []),
-            by_doc_facts.get(doc_id, []),
+            lines.get(doc_id, []),
+            facts.get(doc_id, []),
         )
         for doc_id, unit, year, tables, unreadable in meta
     ]
 
 
-def _group(frame: pd.DataFrame) -> dict[str, list[dict]]:
+def _by_document(cursor) -> dict[str, list[dict]]:
+    """Rows of a query whose first column is document_id, as dicts per document (in
+    query order). Plain tuples from DuckDB: much faster than a DataFrame's records."""
+    cols = [d[0] for d in cursor.description][1:]
     out: dict[str, list[dict]] = defaultdict(list)
-    if frame.empty:
-        return out
-    frame = frame.astype(object).where(frame.notna(), None)
-    for rec in frame.to_dict("records"):
-        out[rec.pop("document_id")].append(rec)
+    for rec in cursor.fetchall():
+        out[rec[0]].append(dict(zip(cols, rec[1:], strict=True)))
     return out
 
 
@@ -285,7 +297,7 @@ def rules_fingerprint() -> str:
     """What the findings depend on besides the data: the catalogue, the code and the
     dbt project (the models the rules read)."""
     h = hashlib.sha256()
-    for name in ("rules.yml", "engine.py", "runner.py"):
+    for name in ("rules.yml", "engine.py", "model.py", "narrative_shapes.py", "runner.py"):
         h.update((Path(__file__).with_name(name)).read_bytes())
     with contextlib.suppress(Exception):
         from warehouse.transform import project_fingerprint
@@ -469,6 +481,7 @@ def _write(con, run_id: str, frame: pd.DataFrame, acks: list[dict], carry_over: 
                       try_cast(f.tolerance as double) as tolerance, try_cast(f.excess as double) as excess,
                       f.table_id::varchar as table_id, f.row_label::varchar as row_label,
                       f.location::varchar as location, try_cast(f.page_no as integer) as page_no,
+                      f.evidence::varchar as evidence,
                       a.finding_id is not null as acknowledged, a.note as ack_note,
                       a.acked_by, a.acked_at
                from (select {cols}, {FINDING_ID_SQL} as finding_id from _dq_frame as f {carried}) as f

@@ -37,9 +37,33 @@ TABLE_FAULTS = [
     "X-09",
 ]
 NARRATIVE_FAULTS = ["N-01", "N-02", "N-03", "N-04", "N-05", "N-06", "N-07", "N-08", "Y-02"]
+# what the narrative says: samplegen/text_faults.py has one recipe per rule
+TEXT_FAULTS = [
+    "C-01", "C-02", "C-03", "C-04", "D-01", "D-02", "D-03", "D-04", "P-01", "P-02", "P-03",
+    "Z-01", "H-01", "E-01", "S-01", "S-02", "S-03", "S-04", "S-05", "V-01", "V-02",
+]  # fmt: skip
 OTHER_FAULTS = ["Y-01", "table_missing"]
 STRUCTURAL = ["duplicate", "correction", "unreadable"]
-ALL_FAULTS = TABLE_FAULTS + NARRATIVE_FAULTS + OTHER_FAULTS + STRUCTURAL
+ALL_FAULTS = TABLE_FAULTS + NARRATIVE_FAULTS + TEXT_FAULTS + OTHER_FAULTS + STRUCTURAL
+# a misstated number the claims rules read as well (the 完成率 or 增减率 computed from it,
+# the comparison word next to it, the shares that must add up to 100%)
+CLAIM_RULES_BY_KIND = {
+    "total": ["C-04"],
+    "income_total": ["C-04"],
+    "expenditure_total": ["C-04"],
+    "fiscal_total": ["C-04"],
+    "total_change": ["C-04"],
+    "total_prior": ["C-04"],
+    "item_actual": ["C-01", "C-02"],
+    "item_execution_rate": ["C-02"],
+    "budget_initial_total": ["C-01", "C-02"],
+    "fiscal_income_share": ["H-01"],
+    "basic_expenditure_share": ["H-01"],
+    "class_share": ["H-01"],
+    "sangong_actual_total": ["C-01", "C-02"],
+    "sangong_actual_reception": ["C-01", "C-02"],
+    "sangong_actual_vehicle_operation": ["C-01", "C-02"],
+}
 NEEDS_PRIOR = {"Y-01", "N-07", "Y-02"}  # only where last year's document is published
 
 
@@ -402,6 +426,7 @@ def plan_narrative_fault(rule: str, facts: list[dict], r: random.Random) -> tupl
         v,
         new,
         f"情况说明中{f['label']}（{f['kind']}）与表内数据不符",
+        also_breaks=list(CLAIM_RULES_BY_KIND.get(f["kind"], [])),
     )
     return {key: new}, rec
 

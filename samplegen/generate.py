@@ -21,6 +21,7 @@ from samplegen.narrative import build_narrative
 from samplegen.present import Paragraph, build_document
 from samplegen.render_base import get_renderer
 from samplegen.tables import TableSet, build_tables, cells
+from samplegen.text_faults import apply_text_fault
 
 ROUNDING_RATE = 0.08
 MANIFEST_VERSION = 1
@@ -344,6 +345,10 @@ def _document(
         date=date,
         seed=doc_seed,
     )
+    if fault in F.TEXT_FAULTS:  # what the narrative says (samplegen/text_faults.py)
+        rec = apply_text_fault(fault, model, fr)
+        if rec is not None:
+            fault_records.append(rec)
     data = renderer.render(model, lay)
     stem = _safe(model.title)
     rel = f"{y}/{stem}{renderer.extension}"
@@ -381,8 +386,8 @@ def _document(
         if fault_records:
             rules = sorted({v.rule for v in found})
             primary = fault_records[0].rule
-            for rec in fault_records:
-                rec.also_breaks = [x for x in rules if x != primary]
+            for rec in fault_records:  # keep what the recipe knows it breaks (narrative rules)
+                rec.also_breaks = sorted({*rec.also_breaks, *(x for x in rules if x != primary)})
     entry["faults"] = [x.to_dict() for x in fault_records]
     entry["rounding"] = rounding
     results = []

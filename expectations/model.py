@@ -1,0 +1,189 @@
+"""What the rule shapes share: a document as the rules see it (``Doc``: rows and
+stated facts), a value with its provenance, the tolerance judgement and the
+finding rows one check writes (``_Out``)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+_EPS = 1e-6
+
+
+@dataclass
+class Row:
+    table: str
+    side: str | None
+    label: str
+    code: str | None
+    row_no: int
+    page: int | None
+    vals: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    document_id: str
+    unit_id: str
+    fiscal_year: int | None
+    tables: set[str] = field(default_factory=set)  # tables printed in the document
+    unreadable: set[str] = field(default_factory=set)  # found but could not be read
+    rows: dict[tuple[str, str | None], list[Row]] = field(default_factory=dict)
+    # kind -> [(subject_code, label, value, page, text)] in document order
+    facts: dict[str, list[tuple[str | None, str, float, int | None, str]]] = field(default_factory=dict)
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def rows_of(self, t: str, side: str | None) -> tuple[list[Row], dict[str, Row], dict[str, Row]]:
+        """Rows of a table (side None: all sides) in reading order, plus first row by label and by code."""
+        key = (t, side)
+        hit = self._index.get(key)
+        if hit is None:
+            if side is None:
+                rows = sorted(
+                    (r for (tt, _s), rs in self.rows.items() if tt == t for r in rs), key=lambda r: r.row_no
+                )
+            else:
+                rows = self.rows.get(key, [])
+            by_label: dict[str, Row] = {}
+            by_code: dict[str, Row] = {}
+            for r in rows:
+                by_label.setdefault(r.label, r)
+                if r.code:
+                    by_code.setdefault(r.code, r)
+            hit = self._index[key] = (rows, by_label, by_code)
+        return hit
+
+    @classmethod
+    def build(cls, document_id, unit_id, fiscal_year, tables, unreadable, lines, facts) -> Doc:
+        """``lines``: dicts with table, side, row_label, subject_code, column, amount, page, row.
+        ``facts``: dicts with kind, subject_code, label, value, page, text (in document order)."""
+        doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []))
+        index: dict[tuple, Row] = {}
+        for ln in lines:
+            t, side = ln["table"], ln.get("side")
+            key = (t, side, ln.get("row"), ln.get("row_label"))
+            row = index.get(key)
+            if row is None:
+                row = Row(
+                    t,
+                    side,
+                    ln.get("row_label") or "",
+                    ln.get("subject_code"),
+                    ln.get("row") or 0,
+                    ln.get("page"),
+                )
+                index[key] = row
+                doc.rows.setdefault((t, side), []).append(row)
+            row.vals[ln["column"]] = row.vals.get(ln["column"], 0.0) + float(ln["amount"] or 0.0)
+            doc.tables.add(t)
+        for rows in doc.rows.values():
+            rows.sort(key=lambda r: r.row_no)
+        for f in facts:
+            doc.facts.setdefault(f["kind"], []).append(
+                (
+                    f.get("subject_code"),
+                    f.get("label") or "",
+                    float(f["value"]),
+                    f.get("page"),
+                    f.get("text") or "",
+                )
+            )
+        return doc
+
+    def has_lines(self, t: str) -> bool:
+        return bool(self.rows_of(t, None)[0])
+
+
+@dataclass
+class Value:
+    value: float
+    addends: int  # leaf values that are not zero
+    table: str | None = None
+    row_label: str | None = None
+    page: int | None = None
+    text: str | None = None  # the sentence a stated value came from
+    missing: bool = False  # a named row of a table that holds amounts was not found
+
+
+def finding_id(document_id: str, rule_id: str, table: str | None, where: str) -> str:
+    """Stable id of one check of one document (what `juesuan ack` names): the same
+    file (sha256), rule and location give the same id in every run.
+    runner.FINDING_ID_SQL computes the same in DuckDB."""
+    key = f"{document_id}|{rule_id}|{table or ''}|{where}"
+    return hashlib.md5(key.encode()).hexdigest()[:12]
+
+
+def _judge(diff: float, addends: int, policy: str, op: str = "eq", stated_decimals: int = 2):
+    """Return (outcome, tolerance, excess) where excess > 0 means fail."""
+    if policy == "exact":
+        tol = 0.005
+    elif policy == "percent":
+        tol = 0.01 + 0.5 * 10 ** (-stated_decimals)
+    else:
+        tol = 0.01 * max(1, addends)
+    if op == "le":
+        over = diff
+    elif op == "ge":
+        over = -diff
+    else:
+        over = abs(diff)
+    excess = over - tol - _EPS
+    if over < 0.005:
+        return "pass", tol, excess
+    if excess <= 0 and policy != "exact":
+        return "rounding", tol, excess
+    return "fail", tol, excess
+
+
+def _decimals(x: float) -> int:
+    s = f"{x:.6f}".rstrip("0").rstrip(".")
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+class _Out:
+    def __init__(self, doc: Doc, rule: dict):
+        self.doc, self.rule, self.rows = doc, rule, []
+
+    def add(
+        self,
+        outcome,
+        table,
+        where,
+        expected=None,
+        actual=None,
+        tol=None,
+        excess=None,
+        page=None,
+        label=None,
+        evidence=None,
+    ):
+        diff = None if expected is None or actual is None else actual - expected
+        self.rows.append(
+            {
+                "document_id": self.doc.document_id,
+                "unit_id": self.doc.unit_id,
+                "fiscal_year": self.doc.fiscal_year,
+                "rule_id": self.rule["id"],
+                "severity": self.rule.get("severity", "error"),
+                "outcome": outcome,
+                "expected": expected,
+                "actual": actual,
+                "difference": diff,
+                "tolerance": tol,
+                "excess": excess,
+                "table_id": table,
+                "row_label": label if label is not None else where,
+                "location": where,
+                "page_no": page,
+                "evidence": evidence,
+            }
+        )
+
+
+def _gate(doc: Doc, tables: set[str]) -> str | None:
+    """not_applicable / insufficient_data for the current-year tables a check reads."""
+    if tables & doc.unreadable:
+        return "insufficient_data"
+    if doc.tables and not tables <= doc.tables:
+        return "not_applicable"
+    return None
