@@ -346,12 +346,18 @@ def rule_outcome(outcomes: list[str]) -> str:
     return "not_applicable"
 
 
+EMPTY_ALLOWED = ("07", "08", "09")  # tables a unit may print empty (it has no such funds)
+
+
 def doc_from_parse(result, unit_id: str | None = None) -> Doc:
     """A ``Doc`` from an ``ingest`` ParseResult (or its ``to_dict()``)."""
     d = result.to_dict() if hasattr(result, "to_dict") else result
     meta = d["document"]
+    # An empty 07/08/09 without its note is what E-01 checks, not an unread table.
     unreadable = {
-        p["table"] for p in d.get("problems", []) if p.get("code") == "table_empty" and p.get("table")
+        p["table"]
+        for p in d.get("problems", [])
+        if p.get("code") == "table_empty" and p.get("table") and p["table"] not in EMPTY_ALLOWED
     }
     return Doc.build(
         meta["sha256"],

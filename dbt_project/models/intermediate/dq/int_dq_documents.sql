@@ -1,12 +1,17 @@
 -- Current documents as the data-quality rules see them: which tables were
 -- printed, and which the reader found but could not read (table_empty), so a
--- rule touching them is insufficient_data rather than passed.
+-- rule touching them is insufficient_data rather than passed. An empty 07/08/09
+-- without its note is what E-01 checks (a unit may have no such funds), not an
+-- unread table.
 with unreadable as (
     select
         document_id,
         list(distinct table_id order by table_id) as unreadable_tables
     from {{ ref('stg_problems') }}
-    where problem_code = 'table_empty' and table_id is not null
+    where
+        problem_code = 'table_empty'
+        and table_id is not null
+        and table_id not in ('07', '08', '09')
     group by document_id
 )
 
