@@ -216,7 +216,8 @@ def _lines(reading: TableReading) -> list[Line]:
             if not amount:
                 continue
             value = round(amount, 6)
-            out.append(Line(reading.table, r.side, r.label, r.code, col, value, r.page, i, r.placement))
+            placed = r.placement if col in r.placed_columns else None
+            out.append(Line(reading.table, r.side, r.label, r.code, col, value, r.page, i, placed))
     return out
 
 

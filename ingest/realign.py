@@ -149,11 +149,16 @@ def _same(a: dict, b: dict) -> bool:
 
 
 def mark_moved(rows: list[TableRow], before: list[dict], how: str) -> list[str]:
-    """Record on each row whose amounts moved how they were placed; the row names."""
+    """Record on each row whose amounts moved how they were placed, and which of
+    its cells now hold another value than printed; the names of those rows."""
     moved = []
     for r, old in zip(rows, before, strict=True):
-        if not _same(r.amounts, old):
+        changed = {
+            k for k in set(r.amounts) | set(old) if abs(r.amounts.get(k, 0.0) - old.get(k, 0.0)) > 1e-9
+        }
+        if changed:
             r.placement = how
+            r.placed_columns = changed
             moved.append(r.label or r.code or "合计")
     return moved
 

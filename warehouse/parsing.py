@@ -55,7 +55,7 @@ def parser_fingerprint(spec: str) -> str:
     return h.hexdigest()[:16]
 
 
-LINE_KEYS = ("table", "side", "row_label", "subject_code", "column", "amount", "page", "row")
+LINE_KEYS = ("table", "side", "row_label", "subject_code", "column", "amount", "page", "row", "placement")
 FACT_KEYS = ("kind", "subject_code", "label", "value", "unit", "page", "text")
 PROBLEM_KEYS = ("severity", "table", "code", "message")
 

@@ -49,7 +49,8 @@ create table if not exists raw_lines (
     "column" varchar not null,
     amount double,
     page integer,
-    "row" integer
+    "row" integer,
+    placement varchar                  -- how the reader placed it when not as printed
 );
 create table if not exists raw_facts (
     document_id varchar not null,
@@ -80,6 +81,7 @@ create table if not exists raw_files (
     last_seen_run_id varchar
 );
 alter table raw_documents add column if not exists publication_precision varchar;  -- day | month | year
+alter table raw_lines add column if not exists placement varchar;
 alter table raw_files add column if not exists ctime_ns bigint;
 alter table raw_files add column if not exists inode bigint;
 alter table raw_files add column if not exists present boolean;      -- in the inbox at the last scan
@@ -230,7 +232,8 @@ class RawBatch:
         self.documents: list[dict] = []
         self.lines: dict[str, list] = {k: [] for k in
                                        ("document_id", "line_no", "table", "side", "row_label",
-                                        "subject_code", "column", "amount", "page", "row")}  # fmt: skip
+                                        "subject_code", "column", "amount", "page", "row",
+                                        "placement")}  # fmt: skip
         self.facts: dict[str, list] = {k: [] for k in
                                        ("document_id", "fact_no", "kind", "subject_code", "label",
                                         "value", "unit", "page", "text")}  # fmt: skip
@@ -334,7 +337,7 @@ _DOC_SCHEMA = pa.schema([
 _LINE_SCHEMA = pa.schema([
     ("document_id", pa.string()), ("line_no", pa.int32()), ("table", pa.string()), ("side", pa.string()),
     ("row_label", pa.string()), ("subject_code", pa.string()), ("column", pa.string()),
-    ("amount", pa.float64()), ("page", pa.int32()), ("row", pa.int32()),
+    ("amount", pa.float64()), ("page", pa.int32()), ("row", pa.int32()), ("placement", pa.string()),
 ])  # fmt: skip
 _FACT_SCHEMA = pa.schema([
     ("document_id", pa.string()), ("fact_no", pa.int32()), ("kind", pa.string()),

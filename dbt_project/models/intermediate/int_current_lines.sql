@@ -12,7 +12,8 @@ select
     table_cells.column_key,
     table_cells.amount,
     table_cells.page_no,
-    table_cells.row_no
+    table_cells.row_no,
+    table_cells.placement
 from {{ ref('stg_lines') }} as table_cells
 inner join {{ ref('int_current_documents') }} as current_documents
     on table_cells.document_id = current_documents.document_id

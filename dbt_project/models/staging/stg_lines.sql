@@ -8,5 +8,6 @@ select
     "column" as column_key,
     amount,
     page as page_no,
-    "row" as row_no
+    "row" as row_no,
+    placement
 from {{ source('raw', 'raw_lines') }}
