@@ -217,3 +217,22 @@ def test_exports_bom_csv_and_xlsx(tmp_path):
     header = [c.value for c in ws[1]]
     assert "单位名称" in header
     assert ws.max_row == len(df) + 1
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "copy (select 1 as a) to '/tmp/juesuan-dashboard-leak.csv'",
+        "attach '/tmp/juesuan-dashboard-other.duckdb' as other",
+        "install httpfs",
+    ],
+)
+def test_connection_has_no_external_access(sql):
+    """The dashboard's connection reads the warehouse and nothing else."""
+    with pytest.raises(duckdb.Error):
+        queries.run(sql, cached=False)
+    from pathlib import Path
+
+    assert not Path("/tmp/juesuan-dashboard-leak.csv").exists()
+    assert queries.years()  # the connection still serves the warehouse
