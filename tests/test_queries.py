@@ -214,9 +214,50 @@ def test_exports_bom_csv_and_xlsx(tmp_path):
     p.write_bytes(export.to_xlsx_bytes(df, "总览/2024"))
     wb = openpyxl.load_workbook(p)
     ws = wb["总览_2024"]
-    header = [c.value for c in ws[1]]
+    assert "金额单位：万元" in ws["A1"].value
+    header = [c.value for c in ws[2]]
     assert "单位名称" in header
-    assert ws.max_row == len(df) + 1
+    assert ws.max_row == len(df) + 2
+    amount = header.index("expenditure_total") + 1
+    assert ws.cell(3, amount).number_format == "#,##0.00"
+    assert isinstance(ws.cell(3, amount).value, float)
+
+
+def test_exports_are_formula_safe_and_plain(tmp_path):
+    """Text starting with = + - @ stays text; no True/False, -0.0 or raw timestamps."""
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "普通单位"]
+    df = pd.DataFrame(
+        {
+            "单位名称": evil,
+            "金额（万元）": [-0.0, 1234.5, 2.0, 3.0, None],
+            "已确认": [True, False, True, False, True],
+            "时间": pd.to_datetime(["2024-01-02 03:04:05"] * 5),
+            "人数": pd.array([1, 2, 3, None, 5], dtype="Int64"),
+        }
+    )
+    p = tmp_path / "e.xlsx"
+    p.write_bytes(export.to_xlsx_bytes(df, "单位", title="某单位 2024 年"))
+    ws = openpyxl.load_workbook(p)["单位"]
+    names = [ws.cell(r, 1) for r in range(3, 8)]
+    assert [c.value for c in names] == evil
+    assert all(c.data_type == "s" for c in names)  # strings, not formulas
+    assert ws.cell(3, 2).value == 0 and str(ws.cell(3, 2).value) != "-0.0"
+    assert ws.cell(4, 2).number_format == "#,##0.00"
+    assert [ws.cell(r, 3).value for r in range(3, 5)] == ["是", "否"]
+    assert ws.cell(3, 4).value == "2024-01-02 03:04:05"
+    assert ws.cell(3, 5).number_format == "#,##0"
+    text = export.to_csv_bytes(df).decode("utf-8-sig")
+    body = text.splitlines()[1:]
+    assert body[0].startswith("\"'=HYPERLINK") and body[1].startswith("'+1+1")
+    assert body[2].startswith("'-2+3") and body[3].startswith("'@SUM")
+    assert "True" not in text and "False" not in text and "-0.0" not in text and "T03:04" not in text
+    back = pd.read_parquet(io.BytesIO(export.to_parquet_bytes(df)))
+    assert list(back["已确认"]) == ["是", "否", "是", "否", "是"]
 
 
 @pytest.mark.parametrize(
