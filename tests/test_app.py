@@ -18,6 +18,7 @@ from dashboard import queries, synthetic
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
     "overview": "总览",
+    "rankings": "排名",
     "compare": "单位对比",
     "subjects": "科目分析",
     "unit_detail": "单位详情",
@@ -93,7 +94,9 @@ def test_overview_headline(synth_wh, monkeypatch):
     assert metrics["本年支出合计（万元）"] == f"{expected:,.2f}"
     assert len(at.dataframe) == 1
     at.multiselect(key="overview-deps").select("部门01").run()
-    assert at.metric[0].value == str(len(queries.overview(2024, ["部门01"])))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["单位数"] == str(len(queries.overview(2024, ["部门01"])))
+    assert at.query_params["deps"] in ("部门01", ["部门01"])  # the filter is in the URL
 
 
 def test_compare_two_units(synth_wh, monkeypatch):
@@ -127,22 +130,50 @@ def test_unit_detail_switch_unit(synth_wh, monkeypatch):
 def test_quality_without_dq_findings_shows_notice(synth_wh, monkeypatch):
     at = _page("quality", synth_wh, monkeypatch).run()
     _ok(at, "数据质量")
-    assert any("dq_findings" in i.value for i in at.info)
+    assert any("尚未生成" in i.value for i in at.info)
+
+
+def _logged_in(at: AppTest, name: str, role: str) -> AppTest:
+    at.session_state["auth-on"] = True
+    at.session_state["auth-user"] = name
+    at.session_state["auth-role"] = role
+    return at
 
 
 def test_quality_with_findings(tmp_path, monkeypatch):
+    """Failures first, grouped by severity; the acknowledging user is the logged-in one."""
+    import json
+
     wh = synthetic.build(tmp_path / "dq.duckdb", n_units=10, years=(2024,), with_dq=True)
-    at = _page("quality", wh, monkeypatch).run()
+    at = _logged_in(_page("quality", wh, monkeypatch), "张审核", "reviewer").run()
     _ok(at, "数据质量")
-    at.selectbox(key="dq-outcome").select("fail").run()
-    _ok(at, "数据质量")
-    assert not at.info
-    at.text_input[0].input("已与单位核实，系印刷错误")
-    at.button[0].click().run()
+    fails = queries.findings(2024, "fail")
+    rounding = queries.findings(2024, "rounding")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["错误"] == f"{int((fails['severity'] == 'error').sum()):,}"
+    assert metrics["提示"] == f"{len(rounding) + int((fails['severity'] == 'info').sum()):,}"
+    heads = [h.value for h in at.subheader]
+    groups = [h for h in heads if h.split("（")[0] in ("错误", "警告", "提示")]
+    assert groups and groups == sorted(groups, key=lambda h: "错误警告提示".index(h[:2]))
+    assert "证据与原文" in heads
+    first = at.dataframe[0].value
+    assert {"规则说明", "文件名", "页码", "应为", "实际", "差额"} <= set(first.columns)
+    assert (first["规则说明"] != "").all()
+    note = next(t for t in at.text_input if t.label.startswith("说明"))
+    note.input("已与单位核实，系印刷错误")
+    next(b for b in at.button if b.label == "确认").click().run()
     _ok(at, "数据质量")
     assert at.success
     acks = (tmp_path / "dq_acks.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(acks) == 1 and "印刷错误" in acks[0]
+    assert len(acks) == 1 and json.loads(acks[0])["acked_by"] == "张审核"
+
+
+def test_quality_viewer_cannot_acknowledge(tmp_path, monkeypatch):
+    wh = synthetic.build(tmp_path / "dq.duckdb", n_units=6, years=(2024,), with_dq=True)
+    at = _logged_in(_page("quality", wh, monkeypatch), "李查看", "viewer").run()
+    _ok(at, "数据质量")
+    assert not [b for b in at.button if b.label == "确认"]
+    assert any("只有审核人员" in c.value for c in at.caption)
 
 
 def test_refresh_page_lists_missing_and_quarantine(synth_wh, monkeypatch):
@@ -159,23 +190,129 @@ def test_missing_warehouse_notice(tmp_path, monkeypatch):
         assert at.warning
 
 
-def test_app_navigation_and_login(synth_wh, monkeypatch):
-    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(synth_wh))
-    monkeypatch.delenv("JUESUAN_DASHBOARD_PASSWORD_SHA256", raising=False)
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    _ok(at, "总览")
-    import hashlib
+def _users_file(tmp_path, monkeypatch, **users) -> Path:
+    """A users file outside the repo with cheap bcrypt hashes (cost 4, tests only)."""
+    import bcrypt
 
-    monkeypatch.setenv("JUESUAN_DASHBOARD_PASSWORD_SHA256", hashlib.sha256(b"s3cret").hexdigest())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    from dashboard import auth
+
+    path = tmp_path / "conf" / "users.json"
+    monkeypatch.setenv("JUESUAN_USERS_FILE", str(path))
+    hashed = {
+        n: {"hash": bcrypt.hashpw(pw.encode(), bcrypt.gensalt(4)).decode(), "role": role}
+        for n, (pw, role) in users.items()
+    }
+    auth.save_users(hashed, path)
+    auth.THROTTLE.failures.clear()
+    return path
+
+
+def _app(monkeypatch, wh) -> AppTest:
+    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(wh))
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def test_app_refuses_to_serve_open_beyond_loopback(synth_wh, tmp_path, monkeypatch):
+    """Streamlit listens on every interface by default: without users the app shows no data."""
+    monkeypatch.setenv("JUESUAN_USERS_FILE", str(tmp_path / "none.json"))
+    monkeypatch.delenv("JUESUAN_ALLOW_OPEN", raising=False)
+    at = _app(monkeypatch, synth_wh).run()
     assert not at.exception and not at.metric
-    at.text_input[0].input("wrong")
+    assert any("尚未配置用户" in e.value for e in at.error)
+    monkeypatch.setenv("JUESUAN_ALLOW_OPEN", "1")  # told explicitly
+    at = _app(monkeypatch, synth_wh).run()
+    _ok(at, "总览")
+
+
+def test_login_roles_and_logout(synth_wh, tmp_path, monkeypatch):
+    from dashboard import auth
+
+    _users_file(tmp_path, monkeypatch, wang=("correct horse", "reviewer"))
+    monkeypatch.delenv("JUESUAN_ALLOW_OPEN", raising=False)
+    at = _app(monkeypatch, synth_wh).run()
+    assert not at.metric
+    at.text_input[0].input("wang")
+    at.text_input[1].input("wrong password")
     at.button[0].click().run()
-    assert at.error
-    at.text_input[0].input("s3cret")
+    assert at.error and not at.metric
+    at.text_input[1].input("correct horse")
     at.button[0].click().run()
     _ok(at, "总览")
+    assert at.session_state["auth-user"] == "wang" and at.session_state["auth-role"] == "reviewer"
+    token = at.session_state["auth-token-current"]
+    assert auth.read_token(token) == "wang"
+    at.button(key="logout").click().run()
+    assert not at.metric and auth.read_token(token) is None  # revoked
+
+
+def test_login_is_throttled(tmp_path, monkeypatch):
+    from dashboard import auth
+
+    _users_file(tmp_path, monkeypatch, li=("right password", "viewer"))
+    for _ in range(auth.MAX_FAILURES):
+        assert auth.login("li", "nope", "10.0.0.9")[0] is None
+    role, message = auth.login("li", "right password", "10.0.0.9")
+    assert role is None and "次数过多" in message
+    auth.THROTTLE.failures.clear()
+    assert auth.login("li", "right password", "10.0.0.9")[0] == "viewer"
+
+
+def test_password_hashes_are_salted_bcrypt(tmp_path, monkeypatch):
+    from dashboard import auth
+
+    path = tmp_path / "u.json"
+    monkeypatch.setenv("JUESUAN_USERS_FILE", str(path))
+    a, b = auth.hash_password("same password"), auth.hash_password("same password")
+    assert a != b and a.startswith("$2b$12$")  # salted, cost 12
+    assert auth.verify_password("same password", a) and not auth.verify_password("other", a)
+    auth.add_user("zhao", "long enough", "admin")
+    assert auth.load_users()["zhao"]["role"] == "admin"
+    assert "long enough" not in path.read_text()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(ValueError):
+        auth.add_user("x", "short")
+
+
+def test_session_tokens(tmp_path, monkeypatch):
+    import time
+
+    from dashboard import auth
+
+    _users_file(tmp_path, monkeypatch, zhou=("whatever1", "viewer"))
+    token = auth.make_token("zhou")
+    assert auth.read_token(token) == "zhou"
+    body, sig = token.rsplit(".", 1)
+    assert auth.read_token(body + "." + "0" * len(sig)) is None
+    assert auth.read_token(token, now=time.time() + auth.SESSION_SECONDS + 5) is None
+    assert auth.read_token("garbage") is None and auth.read_token(None) is None
+
+
+def test_login_required_beyond_loopback(monkeypatch):
+    from dashboard import auth
+
+    monkeypatch.delenv("JUESUAN_LOGIN", raising=False)
+    for addr, required in (("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True), ("10.1.2.3", True)):
+        monkeypatch.setattr(auth, "server_address", lambda a=addr: a)
+        assert auth.login_required() is required
+    monkeypatch.setattr(auth, "server_address", lambda: "127.0.0.1")
+    monkeypatch.setenv("JUESUAN_LOGIN", "1")
+    assert auth.login_required()
+
+
+def test_page_error_is_logged_not_shown(synth_wh, monkeypatch, caplog):
+    """A failing page shows a Chinese notice; the traceback goes to the log."""
+    from dashboard.pages import overview
+
+    def boom():
+        raise RuntimeError("secret /etc/path detail")
+
+    monkeypatch.setattr(overview, "render", boom)
+    monkeypatch.setenv("JUESUAN_ALLOW_OPEN", "1")
+    at = _app(monkeypatch, synth_wh).run()
+    assert not at.exception
+    assert any("页面出现错误" in e.value for e in at.error)
+    assert not any("secret" in e.value for e in at.error)
 
 
 # --------------------------------------------------------------------------- sample district

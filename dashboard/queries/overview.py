@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.db import columns, run
+from dashboard.db import columns, has_table, run, scalar, tables
 
 # --------------------------------------------------------------------------- 总览
 
@@ -74,3 +74,49 @@ def headline(year: int, departments: list[str] | None = None, unit_types: list[s
     deps, types = list(departments or []), list(unit_types or [])
     df = run(SQL_HEADLINE, [year, deps, deps, types, types])
     return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
+
+
+# --------------------------------------------------------------------------- morning check
+
+SQL_LAST_RUN = """
+select run_id, started_at, finished_at, status, error, documents_loaded, documents_quarantined
+from refresh_runs order by started_at desc nulls last limit 1
+"""
+SQL_DOCUMENT_COUNTS = """
+select count(*) filter (where document_status <> 'quarantined' and fiscal_year = ?) as received,
+       count(*) filter (where document_status = 'quarantined' and (fiscal_year = ? or fiscal_year is null))
+           as quarantined
+from dim_documents
+"""
+SQL_MISSING_COUNT = """
+select count(*) from fct_disclosure_coverage where fiscal_year = ? and is_expected and not is_disclosed
+"""
+SQL_OPEN_ERRORS = """
+select count(*) from dq_findings
+where fiscal_year = ? and outcome = 'fail' and severity = 'error' and not coalesce(acknowledged, false)
+"""
+
+
+def last_run() -> dict | None:
+    if not has_table("refresh_runs"):
+        return None
+    df = run(SQL_LAST_RUN)
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def morning(year: int) -> dict:
+    """Documents received and quarantined for the year, units missing, open errors."""
+    docs = run(SQL_DOCUMENT_COUNTS, [year, year]).iloc[0]
+    present = tables()
+    missing = scalar(SQL_MISSING_COUNT, [year]) if "fct_disclosure_coverage" in present else None
+    errors = (
+        scalar(SQL_OPEN_ERRORS, [year])
+        if {"acknowledged", "severity"} <= set(columns("dq_findings"))
+        else None
+    )
+    return {
+        "received": int(docs["received"] or 0),
+        "quarantined": int(docs["quarantined"] or 0),
+        "missing": None if missing is None else int(missing),
+        "open_errors": None if errors is None else int(errors),
+    }
