@@ -7,6 +7,8 @@ import streamlit as st
 
 from dashboard import queries, ui
 
+MAX_STRUCTURE_UNITS = 12  # side by side in one table
+
 
 def render() -> None:
     st.title("单位对比")
@@ -17,30 +19,18 @@ def render() -> None:
         year = ui.year_select("compare-year")
     units = queries.units_for_year(year)
     names = dict(zip(units["unit_id"], units["unit_name"], strict=True))
-    by_type = c2.selectbox(
-        "按单位类型选择",
-        ["（不按类型）", *queries.unit_types()],
-        key="compare-type",
-        format_func=ui.unit_type_label,
-    )
-    measure = c3.selectbox(
-        "指标",
-        list(queries.SUBJECT_MEASURES),
-        format_func=queries.SUBJECT_MEASURES.get,
-        key="compare-measure",
-    )
-    level = c4.selectbox(
-        "科目级次", [*queries.SUBJECT_LEVELS, queries.ECONOMIC_LEVEL], index=0, key="compare-level",
-        help="经济分类按公开06表基本支出统计",
-    )  # fmt: skip
+    by_type = ui.url_selectbox("按单位类型选择", ["（不按类型）", *queries.unit_types()], "type", "compare-type", c2,
+                               format_func=ui.unit_type_label)  # fmt: skip
+    measure = ui.url_selectbox("指标", list(queries.SUBJECT_MEASURES), "measure", "compare-measure", c3,
+                               format_func=queries.SUBJECT_MEASURES.get)  # fmt: skip
+    level = ui.url_selectbox("科目级次", [*queries.SUBJECT_LEVELS, queries.ECONOMIC_LEVEL], "level", "compare-level",
+                             c4, help="经济分类按公开06表基本支出统计")  # fmt: skip
     unit_type = None if by_type == "（不按类型）" else by_type
     if unit_type:
         picked = queries.units_of_type(year, unit_type)
     else:
-        picked = st.multiselect(
-            "选择单位", list(names), format_func=lambda u: names.get(u, u), key="compare-units",
-            placeholder="选择两个或更多单位",
-        )  # fmt: skip
+        picked = ui.url_multiselect("选择单位", list(names), "units", "compare-units",
+                                    format_func=lambda u: names.get(u, u), placeholder="选择两个或更多单位")  # fmt: skip
     if not picked:
         st.info("请选择要对比的单位。")
         return
@@ -51,6 +41,12 @@ def render() -> None:
         return
     df["label"] = df["code"] + " " + df["name"].fillna("")
     title = f"{year} 年 {queries.SUBJECT_MEASURES[measure] if level != queries.ECONOMIC_LEVEL else '基本支出'}（万元）"
+    if len(picked) <= MAX_STRUCTURE_UNITS:
+        st.subheader(
+            f"结构对比：各{'经济分类' if level == queries.ECONOMIC_LEVEL else '科目'}占本单位比重（%）"
+        )
+        structure = df.pivot_table(index="label", columns="unit_name", values="share_pct", aggfunc="sum")
+        st.table(structure.rename_axis(index="科目", columns="单位").style.format("{:,.2f}", na_rep="—"))
     tab1, tab2, tab3, tab4 = st.tabs(["分组柱状图", "构成（100%）", "历年趋势", "预算执行"])
     with tab1:
         fig = px.bar(df, x="label", y="amount", color="unit_name", barmode="group", title=title,

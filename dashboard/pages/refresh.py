@@ -39,14 +39,13 @@ def render() -> None:
 
     st.subheader("未公开的单位")
     years = [None, *queries.years()]
-    y = st.selectbox(
-        "年度", years, key="refresh-year", format_func=lambda v: "全部年度" if v is None else f"{v} 年"
-    )
+    y = ui.url_selectbox("年度", years, "year", "refresh-year",
+                         format_func=lambda v: "全部年度" if v is None else f"{v} 年")  # fmt: skip
     missing = queries.missing_disclosures(y)
     if missing.empty:
         st.success("名录中的单位均已公开。")
     else:
-        ui.show_table(missing, "refresh-missing", "未公开单位")
+        ui.show_table(missing, "refresh-missing", "未公开单位", static=len(missing) <= 50)
 
     st.subheader("隔离的文件")
     q = queries.quarantine()

@@ -21,7 +21,7 @@ def render() -> None:
         return
     labels = {c: f"{c} {n}（{lvl}）" for c, n, lvl in zip(opts["subject_code"], opts["subject_name"],
                                                           opts["subject_level"], strict=True)}  # fmt: skip
-    code = c2.selectbox("科目", list(labels), format_func=labels.get, key="subjects-code")
+    code = ui.url_selectbox("科目", list(labels), "code", "subjects-code", c2, format_func=labels.get)
 
     by_unit = queries.subject_by_unit(year, code)
     total = float(by_unit["total"].sum()) if not by_unit.empty else 0.0

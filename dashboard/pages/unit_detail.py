@@ -94,13 +94,14 @@ def render() -> None:
     units = queries.all_units()
     names = dict(zip(units["unit_id"], units["unit_name"], strict=True))
     c1, c2 = st.columns([3, 1])
-    unit_id = c1.selectbox("单位", list(names), format_func=lambda u: f"{names[u]}（{u}）", key="detail-unit")
+    unit_id = ui.url_selectbox("单位", list(names), "unit", "detail-unit", c1,
+                               format_func=lambda u: f"{names[u]}（{u}）")  # fmt: skip
     years = queries.unit_years(unit_id) if unit_id else []
     if not years:
         st.info("该单位尚无已入库的决算。")
         _documents(unit_id)
         return
-    year = c2.selectbox("年度", years, key="detail-year", format_func=lambda y: f"{y} 年")
+    year = ui.url_selectbox("年度", years, "year", "detail-year", c2, format_func=lambda y: f"{y} 年")
     s = queries.unit_summary(unit_id, year)
     doc = s["document_id"]
     st.caption(
