@@ -27,9 +27,12 @@ PAGES = [
     st.Page(refresh.render, title="刷新与覆盖", url_path="refresh"),
 ]
 
-if auth.gate():
+allowed = auth.gate()  # draws the login form when one is needed
+# Navigation is declared also behind the login form, so a deep link
+# (/quality?year=2024) still opens its page after logging in.
+page = st.navigation(PAGES, position="sidebar" if allowed else "hidden")
+if allowed:
     auth.sidebar()
-    page = st.navigation(PAGES)
     try:
         page.run()
     except Exception:  # details go to the log, never to the finance officer's screen

@@ -25,6 +25,29 @@ def rule_descriptions() -> dict[str, str]:
     return {r["id"]: r.get("description", "") for r in rules.get("rules", []) if "id" in r}
 
 
+def column_name(key: str) -> str:
+    """A warehouse column key (``total``, ``basic`` …) as its printed heading."""
+    from dashboard import ui
+
+    extra = {"amount": "金额", "general": "一般公共预算财政拨款", "fund": "政府性基金预算财政拨款",
+             "state_capital": "国有资本经营预算财政拨款", "fiscal": "财政拨款收入", "superior_subsidy": "上级补助收入",
+             "business": "事业收入", "operating": "经营收支", "affiliated_remittance": "附属单位上缴收入",
+             "other": "其他收入", "remit_superior": "上缴上级支出", "affiliated_subsidy": "对附属单位补助支出",
+             "root": "合计"}  # fmt: skip
+    name = extra.get(key) or ui.LABELS.get(key, key)
+    return name.replace("（万元）", "")
+
+
+def location_label(location) -> str | None:
+    """``210 卫生健康支出.total`` → ``210 卫生健康支出（合计）``."""
+    if not isinstance(location, str) or "." not in location:
+        return location
+    head, key = location.rsplit(".", 1)
+    if not key.isascii():
+        return location
+    return f"{head}（{column_name(key)}）"
+
+
 def severity_label(severity, outcome) -> str:
     """错误 / 警告 / 提示; a rounding difference is always 提示."""
     if outcome == "rounding":

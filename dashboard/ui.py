@@ -381,6 +381,7 @@ def url_selectbox(label: str, options: list, param: str, key: str, container=Non
             st.session_state[key] = picked
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
+    kw.setdefault("placeholder", "请选择")
     value = container.selectbox(label, options, index=index if options else None, key=key, **kw)
     if value is None:
         st.query_params.pop(param, None)
@@ -395,6 +396,7 @@ def url_multiselect(label: str, options: list, param: str, key: str, container=N
     if key not in st.session_state and st.query_params.get(param):
         by_text = {str(o): o for o in options}
         st.session_state[key] = [by_text[v] for v in st.query_params[param].split(",") if v in by_text]
+    kw.setdefault("placeholder", "请选择")
     values = container.multiselect(label, options, key=key, **kw)
     if values:
         st.query_params[param] = ",".join(map(str, values))
@@ -405,11 +407,15 @@ def url_multiselect(label: str, options: list, param: str, key: str, container=N
 
 # --------------------------------------------------------------------------- chrome
 # Streamlit's own menus, toolbars and tooltips are English and cannot be
-# translated: hide them (the app offers its own Chinese export buttons).
+# translated: hide them (the app offers its own Chinese export buttons). An
+# unknown address opens the default page (总览) without Streamlit's English
+# "Page not found" modal.
 _HIDE_CSS = """
 <style>
 [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stToolbarActions"],
 [data-testid="stStatusWidget"], [data-testid="stElementToolbar"], [data-testid="stDecoration"],
+[data-testid="stSkipToContent"],
+[data-testid="stDialog"],  /* Streamlit's own modals ("Page not found"); the app opens none */
 .modebar-container { display: none !important; }
 </style>
 """

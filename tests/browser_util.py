@@ -4,7 +4,6 @@ the browser tests (tests/test_browser.py) and bench/bench_pages.py."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import socket
@@ -24,6 +23,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new", "--disable-background
 ALLOWED_LATIN = {"XLSX", "CSV", "PDF", "Parquet", "MAD", "juesuan", "refresh", "check", "ack", "users", "add",
                  "role", "reviewer", "JSON", "txt", "pdf", "z"}  # fmt: skip
 LATIN = re.compile(r"[A-Za-z][A-Za-z_]+")
+# Rule identifiers (R-row, N-06, X-05: expectations/rules.yml) are codes, like subject codes.
+RULE_ID = re.compile(r"\b[A-Z]-[A-Za-z0-9]+\b")
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -71,40 +72,77 @@ def browser():
             b.close()
 
 
+_WATCH_JS = """() => {
+  window.__runs = [];
+  if (!window.__watching) {
+    window.__watching = true;
+    // The whole document: Streamlit may remount its app element. Old values
+    // too: a fast run's two changes may arrive in one callback.
+    new MutationObserver((records) => {
+      for (const r of records) window.__runs.push(r.oldValue, r.target.getAttribute('data-test-script-state'));
+    }).observe(document.documentElement, {subtree: true, attributes: true, attributeOldValue: true,
+                                          attributeFilter: ['data-test-script-state']});
+  }
+}"""
+_DONE_JS = """() => {
+  const runs = window.__runs || [];
+  const started = runs.indexOf('running');
+  return started >= 0 && runs.slice(started).includes('notRunning')
+    && !document.querySelector('[data-stale="true"]');
+}"""
+
+
 def settle(page, timeout: float = 30.0) -> None:
-    """Wait until Streamlit has started and finished the run the last action
-    caused, and nothing on the page is stale."""
-    with contextlib.suppress(Exception):  # the run may have finished before we looked
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=1500)
+    """Wait until the page is idle and nothing on it is stale (after a page load)."""
     page.wait_for_selector(IDLE, timeout=timeout * 1000)
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout * 1000)
 
 
-def timed(page, action) -> float:
-    """Seconds from ``action()`` until the page has rendered its result."""
+def timed(page, action, navigation: bool = False, timeout: float = 30.0) -> float:
+    """Seconds from ``action()`` until Streamlit has run the script it caused
+    and drawn the result (``navigation``: the action loads a new document)."""
+    if not navigation:
+        page.evaluate(_WATCH_JS)
     t0 = time.perf_counter()
     action()
-    settle(page)
+    if navigation:
+        page.wait_for_selector('[data-testid="stMain"]', timeout=timeout * 1000)
+        settle(page, timeout)
+    else:
+        page.wait_for_function(_DONE_JS, timeout=timeout * 1000, polling=20)
     return time.perf_counter() - t0
 
 
 def open_page(page, base: str, title: str, query: str = "") -> float:
     """Open ``title`` by the sidebar navigation (as a user does); render seconds."""
     if query:
-        return timed(page, lambda: page.goto(f"{base}/{query}"))
+        return timed(page, lambda: page.goto(f"{base}/{query}"), navigation=True)
     return timed(page, lambda: page.get_by_role("link", name=title, exact=True).click())
 
 
+_TEXT_JS = """() => {
+  const out = [];
+  for (const sel of ['[data-testid="stAppViewContainer"]', '[data-testid="stSidebar"]', '[role="dialog"]']) {
+    for (const el of document.querySelectorAll(sel)) {
+      const copy = el.cloneNode(true);  // icons are ligature names in an icon font, not words
+      copy.querySelectorAll('[data-testid="stIconMaterial"]').forEach(i => i.remove());
+      document.body.appendChild(copy);
+      out.push(copy.innerText);
+      copy.remove();
+    }
+  }
+  return out.join("\\n");
+}"""
+
+
 def visible_text(page) -> str:
-    return (
-        page.locator('[data-testid="stAppViewContainer"]').inner_text()
-        + "\n"
-        + page.locator('[data-testid="stSidebar"]').inner_text()
-    )
+    """What the user can read: the page, the sidebar and any dialog (hidden
+    elements excluded, icon glyphs excluded)."""
+    return page.evaluate(_TEXT_JS)
 
 
 def english_words(text: str, allowed_extra: set[str] = frozenset()) -> set[str]:
-    return {w for w in LATIN.findall(text) if w not in ALLOWED_LATIN | set(allowed_extra)}
+    return {w for w in LATIN.findall(RULE_ID.sub(" ", text)) if w not in ALLOWED_LATIN | set(allowed_extra)}
 
 
 def screenshot(page, name: str) -> Path:

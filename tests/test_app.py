@@ -128,7 +128,7 @@ def test_unit_detail_switch_unit(synth_wh, monkeypatch):
     s = queries.unit_summary("U00005", 2023)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["本年支出合计"] == f"{s['expenditure_total']:,.2f}"
-    assert any("D000052023" in c.value for c in at.caption)
+    assert any("U00005_2023.pdf" in c.value for c in at.caption)  # the file, not a hash
 
 
 def test_quality_without_dq_findings_shows_notice(synth_wh, monkeypatch):

@@ -35,6 +35,7 @@ def render() -> None:
         evidence.severity_label(s, o) for s, o in zip(found["severity"], found["outcome"], strict=True)
     ]
     found["rule_description"] = found["rule_id"].map(lambda r: rules.get(r, ""))
+    found["location"] = found["location"].map(evidence.location_label)
     counts = found["severity_label"].value_counts()
     m = st.columns(4)
     for col, sev in zip(m, evidence.SEVERITY_ORDER, strict=False):

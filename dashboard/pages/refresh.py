@@ -20,8 +20,7 @@ def render() -> None:
     c = st.columns(3)
     c[0].metric("仓库发布时间", datetime.fromtimestamp(info["mtime"]).strftime("%Y-%m-%d %H:%M:%S"))
     c[1].metric("最近一次成功刷新", "—" if last is None else str(last)[:19])
-    c[2].metric("仓库大小（MB）", f"{info['size'] / 1e6:.2f}")
-    st.caption(f"仓库文件：{info['path']}")
+    c[2].metric("仓库大小（兆字节）", f"{info['size'] / 1e6:,.2f}")
 
     st.subheader("刷新记录")
     runs = queries.runs()

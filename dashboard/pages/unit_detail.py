@@ -106,7 +106,7 @@ def render() -> None:
     doc = s["document_id"]
     st.caption(
         f"主管部门：{s.get('department') or '—'}　单位类型：{ui.unit_type_label(s.get('unit_type'))}　人数：{s.get('staff_count') or '—'}"
-        f"　文档：{doc}（第 {s.get('version_no') or 1} 版）"
+        f"　文件：{_file_name(unit_id, doc)}（第 {s.get('version_no') or 1} 版）"
     )
     st.subheader("主要指标（万元）")
     present = [(k, v) for k, v in SUMMARY_FIELDS if k in s]
@@ -155,6 +155,12 @@ def render() -> None:
             ui.show_table(f, "detail-findings", f"{names[unit_id]}_{year}_数据质量")
     with docs:
         _documents(unit_id)
+
+
+def _file_name(unit_id: str, doc: str) -> str:
+    docs = queries.unit_documents(unit_id)
+    names = docs.loc[docs["document_id"] == doc, "file_name"].dropna()
+    return names.iloc[0] if len(names) else "—"
 
 
 def _documents(unit_id: str) -> None:
