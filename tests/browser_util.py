@@ -74,6 +74,7 @@ def browser():
 
 _WATCH_JS = """() => {
   window.__runs = [];
+  window.__t0 = performance.now();
   if (!window.__watching) {
     window.__watching = true;
     // The whole document: Streamlit may remount its app element. Old values
@@ -87,8 +88,12 @@ _WATCH_JS = """() => {
 _DONE_JS = """() => {
   const runs = window.__runs || [];
   const started = runs.indexOf('running');
-  return started >= 0 && runs.slice(started).includes('notRunning')
+  const idle = !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     && !document.querySelector('[data-stale="true"]');
+  // A run the observer missed entirely (the app element was replaced): after
+  // 5 s of silence an idle page counts as done, so the time errs on the slow side.
+  if (runs.length === 0) return idle && performance.now() - window.__t0 > 5000;
+  return started >= 0 && runs.slice(started).includes('notRunning') && idle;
 }"""
 
 

@@ -76,6 +76,8 @@ def page(chromium, server):
     p = ctx.new_page()
     bu.timed(p, lambda: p.goto(f"{server}/"), navigation=True)
     p.get_by_role("heading", name="总览").wait_for(timeout=30_000)
+    p.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)  # the first run is complete
+    bu.settle(p)
     yield p
     ctx.close()
 
@@ -88,6 +90,8 @@ def _no_error(page) -> None:
 def _choose(page, label: str, option: str) -> float:
     """Pick ``option`` in the selectbox labelled ``label``; render seconds."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    if box.locator("input").input_value() == option:  # already chosen (e.g. from the URL)
+        return 0.0
     box.click()
     page.keyboard.press("Control+A")  # replace the current choice's text
     page.keyboard.type(option)
