@@ -201,10 +201,21 @@ where d.document_status = 'loaded'
 
 _SANGONG = """
 create table fct_three_public_expenses as
-select d.document_id, d.unit_id, d.fiscal_year,
-       round((hash(d.document_id, 'sb') % 500000) / 100.0, 2)::decimal(18, 2) as budget_total,
-       round((hash(d.document_id, 'sa') % 400000) / 100.0, 2)::decimal(18, 2) as actual_total
-from dim_documents as d where d.document_status = 'loaded'
+with t as (
+    select d.document_id, d.unit_id, d.fiscal_year,
+           round((hash(d.document_id, 'sb') % 500000) / 100.0, 2)::decimal(18, 2) as budget_total,
+           round((hash(d.document_id, 'sa') % 400000) / 100.0, 2)::decimal(18, 2) as actual_total
+    from dim_documents as d where d.document_status = 'loaded'
+),
+items as (
+    select *, round(actual_total * 0.1, 2)::decimal(18, 2) as actual_outbound,
+           round(actual_total * 0.2, 2)::decimal(18, 2) as actual_vehicle_purchase,
+           round(actual_total * 0.3, 2)::decimal(18, 2) as actual_vehicle_operation
+    from t
+)
+select *, actual_vehicle_purchase + actual_vehicle_operation as actual_vehicle,
+       actual_total - actual_outbound - actual_vehicle_purchase - actual_vehicle_operation as actual_reception
+from items
 """
 
 _SUMMARY = """

@@ -431,3 +431,37 @@ def test_unit_detail_published_tables_on_sample_district(sample_district, monkey
     assert set(t03["级次"]) == {"合计", "类", "款", "项"}
     frame("决算数：合计（万元）", "基本支出（万元）")
     frame("支出合计（万元）", "一般公共预算财政拨款（万元）", "政府性基金预算财政拨款（万元）")
+
+
+def test_evidence_source_views(tmp_path):
+    """The source of a finding: a PDF page as an image, text lines around the cell;
+    nothing outside the inbox is read."""
+    from reportlab.pdfgen import canvas
+
+    from dashboard import evidence
+
+    inbox = tmp_path / "inbox"
+    (inbox / "2024").mkdir(parents=True)
+    pdf = inbox / "2024" / "a.pdf"
+    c = canvas.Canvas(str(pdf))
+    c.drawString(72, 720, "page one")
+    c.showPage()
+    c.drawString(72, 720, "page two")
+    c.save()
+    png = evidence.pdf_page_png(str(pdf), pdf.stat().st_mtime_ns, 2)
+    assert png and png.startswith(b"\x89PNG")
+    assert evidence.pdf_page_png(str(pdf), pdf.stat().st_mtime_ns, 9) is None
+    txt = inbox / "2024" / "b.txt"
+    txt.write_text(
+        "\n".join([f"第{i}行" for i in range(1, 40)] + ["三公经费决算合计 12.00"]), encoding="utf-8"
+    )
+    first, text = evidence.text_context(str(txt), txt.stat().st_mtime_ns, ("", "三公经费决算合计"), None)
+    assert "三公经费决算合计 12.00" in text and first == 40 - evidence.TEXT_CONTEXT
+    assert evidence.source_file("2024/a.pdf", str(inbox)) == pdf.resolve()
+    (tmp_path / "secret.txt").write_text("x")
+    assert evidence.source_file("../secret.txt", str(inbox)) is None
+    assert evidence.source_file("2024/none.pdf", str(inbox)) is None
+    assert evidence.severity_label("error", "rounding") == "提示"
+    assert evidence.severity_label("warning", "fail") == "警告"
+    assert evidence.location_label("210 卫生健康支出.total") == "210 卫生健康支出（合计）"
+    assert evidence.rule_descriptions().get("R-row")

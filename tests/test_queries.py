@@ -277,3 +277,62 @@ def test_connection_has_no_external_access(sql):
 
     assert not Path("/tmp/juesuan-dashboard-leak.csv").exists()
     assert queries.years()  # the connection still serves the warehouse
+
+
+def test_rankings_by_value_change_and_share():
+    from dashboard.queries import rankings as rq
+
+    ov = queries.overview(2024).set_index("unit_id")
+    prior = queries.overview(2023).set_index("unit_id")
+    r = rq.ranking("sangong_actual", 2024, 2023, "change")
+    assert list(r["rank"]) == list(range(1, len(r) + 1))
+    assert len(r) == len(ov)
+    top = r.iloc[0]
+    both = ov.index.intersection(prior.index)
+    changes = (ov.loc[both, "sangong_actual"] - prior.loc[both, "sangong_actual"]).astype(float)
+    assert top["unit_id"] == changes.idxmax()
+    assert top["change"] == pytest.approx(changes.max())
+    assert top["change_pct"] == pytest.approx(
+        100 * changes.max() / float(prior.loc[top["unit_id"], "sangong_actual"]), abs=0.01
+    )
+    assert r["share_pct"].sum() == pytest.approx(100, abs=0.1)
+    ranked = r.dropna(subset=["change"])["change"].tolist()
+    assert ranked == sorted(ranked, reverse=True)
+
+    by_value = rq.ranking("expenditure_total", 2024, 2022, "value")  # a year range
+    assert by_value.iloc[0]["value"] == pytest.approx(float(ov["expenditure_total"].max()))
+    assert by_value["base_value"].notna().any()
+
+    subj = rq.ranking("subject:2", 2024, 2023, "value")  # every 类 starting with 2
+    by_unit = queries.subject_by_unit(2024, "2").set_index("unit_id")["total"]
+    assert subj.set_index("unit_id")["value"].sort_index().tolist() == pytest.approx(
+        by_unit.sort_index().astype(float).tolist()
+    )
+    item = rq.ranking("actual_reception", 2024, 2023, "unit_share_pct")
+    assert item["unit_share_pct"].notna().all()
+    assert rq.ranking(f"subject:{INJECTION}", 2024, 2023).empty
+    with pytest.raises(ValueError):
+        rq.ranking("expenditure_total; drop table x", 2024, 2023)
+    with pytest.raises(ValueError):
+        rq.ranking("expenditure_total", 2024, 2023, "nope")
+
+
+def test_attention_lists_failures_errors_first():
+    a = queries.attention(2024)
+    assert set(a["outcome"]) <= {"fail", "rounding"} and len(a)
+    all_ = queries.findings(2024)
+    assert len(a) == int(all_["outcome"].isin(["fail", "rounding"]).sum())
+    order = [0 if (o, s) == ("fail", "error") else 1 if (o, s) == ("fail", "warning") else 2
+             for o, s in zip(a["outcome"], a["severity"], strict=True)]  # fmt: skip
+    assert order == sorted(order)
+    assert a["file_name"].notna().all()  # a file name, not only a hash
+    m = queries.failed_matrix(2024)
+    assert m["failed"].sum() == int((all_["outcome"] == "fail").sum())
+
+
+def test_morning_check_counts():
+    m = queries.morning(2024)
+    cov = queries.coverage().set_index("fiscal_year")
+    assert m["missing"] == cov.loc[2024, "expected"] - cov.loc[2024, "disclosed"]
+    assert m["received"] == len(queries.overview(2024))
+    assert queries.last_run()["status"] in {"success", "unchanged"}
