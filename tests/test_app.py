@@ -431,6 +431,18 @@ def test_unit_detail_published_tables_on_sample_district(sample_district, monkey
     assert set(t03["级次"]) == {"合计", "类", "款", "项"}
     frame("决算数：合计（万元）", "基本支出（万元）")
     frame("支出合计（万元）", "一般公共预算财政拨款（万元）", "政府性基金预算财政拨款（万元）")
+    tables = [t.value for t in at.table]
+    t06 = next(t for t in tables if "经济分类名称" in t.columns)  # the economic tree
+    assert list(t06["级次"][:2]) == ["合计", "类"] and set(t06["级次"]) == {"合计", "类", "款"}
+    groups = t06[t06["级次"] == "类"]["金额（万元）"].astype(float).sum()
+    assert float(t06["金额（万元）"].iloc[0]) == pytest.approx(groups)
+    items = t06[t06["级次"] == "款"]["金额（万元）"].astype(float).sum()
+    assert items == pytest.approx(groups)
+    t09 = next(t for t in tables if "因公出国（境）费" in t.columns)  # 09 as published
+    assert list(t09.index) == ["预算数", "决算数"]
+    assert float(t09.loc["决算数", "合计"]) == pytest.approx(float(s["sangong_actual"]))
+    hist = next(t for t in tables if "本年支出合计（万元）" in t.columns and "年度" in t.columns)
+    assert list(hist["年度"]) == sorted(queries.unit_years("U001"))
 
 
 def test_evidence_source_views(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries, ui
+from dashboard.pages import unit_tables
 
 SUMMARY_FIELDS = [
     ("income_total", "本年收入合计"),
@@ -24,12 +25,13 @@ SUMMARY_FIELDS = [
 
 # The nine published tables rebuilt from the warehouse (01-06 here; 07-09 under 其他公开表).
 PUBLISHED_TABS = {
-    "01": "收入支出决算总表（01）",
-    "02": "收入决算表（02）",
-    "03": "支出决算表（03）",
-    "04": "财政拨款收支总表（04）",
-    "05": "一般公共预算支出表（05）",
-    "06": "基本支出明细（06）",
+    "01": "01 收支总表",
+    "02": "02 收入",
+    "03": "03 支出",
+    "04": "04 财拨收支",
+    "05": "05 一般公共预算",
+    "06": "06 基本支出",
+    "09": "09 三公经费",
 }
 SHOWN_ELSEWHERE = {
     "fct_income_by_subject",
@@ -38,6 +40,7 @@ SHOWN_ELSEWHERE = {
     "fct_performance_projects",
     "fct_budget_execution",
     "fct_procurement",
+    "fct_three_public_expenses",
 }
 # Column headings of the published tables (the same warehouse column can mean
 # 经营收入 in 02 and 经营支出 in 03).
@@ -67,11 +70,12 @@ def _plain_columns(df):
 
 
 def _published_table(no: str, doc: str, year: int, prefix: str) -> None:
-    title = queries.SUBJECT_TABLES.get(no, queries.TWO_SIDED_TABLES.get(no, (None, "")))[1]
     if no == "06":
-        title = "基本支出决算明细表（公开06表）"
-        df = queries.unit_table_06(doc)
-    elif no in queries.SUBJECT_TABLES:
+        return unit_tables.table_06(doc, year, prefix)
+    if no == "09":
+        return unit_tables.table_09(doc, prefix)
+    title = queries.SUBJECT_TABLES.get(no, queries.TWO_SIDED_TABLES.get(no, (None, "")))[1]
+    if no in queries.SUBJECT_TABLES:
         df = queries.unit_subject_table(no, doc, year)
     else:
         df = queries.unit_two_sided_table(no, doc)
@@ -115,12 +119,16 @@ def render() -> None:
         for col, (k, v) in zip(cols, present[i : i + 4], strict=False):
             col.metric(v, ui.wan(s.get(k)))
 
-    tabs = st.tabs([*PUBLISHED_TABS.values(), "其他公开表", "绩效与说明", "数据质量", "文档版本"])
-    other, facts, findings, docs = tabs[len(PUBLISHED_TABS) :]
+    tabs = st.tabs([*PUBLISHED_TABS.values(), "其他表", "绩效与说明", "数据质量", "历年", "文档"])
+    other, facts, findings, hist, docs = tabs[len(PUBLISHED_TABS) :]
     prefix = f"{names[unit_id]}_{year}"
+    problems = queries.document_problems(doc)
     for tab, no in zip(tabs, PUBLISHED_TABS, strict=False):
         with tab:
+            unit_tables.reader_notes(problems, no)
             _published_table(no, doc, year, prefix)
+    with hist:
+        unit_tables.history(unit_id, names[unit_id])
     with other:
         for table, title in queries.DOCUMENT_TABLES.items():
             if table in SHOWN_ELSEWHERE:

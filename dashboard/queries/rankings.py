@@ -68,7 +68,10 @@ left join base on cur.unit_id = base.unit_id
 left join tot on cur.unit_id = tot.unit_id
 left join dim_units as u on cur.unit_id = u.unit_id
 """
-SQL_RANKING = {k: _SQL_RANKING.format(source=src) for k, src in _SOURCES.items()}
+# A ranking reads only its two years; a series the whole range.
+SQL_RANKING = {
+    k: _SQL_RANKING.format(source=src.replace("between ? and ?", "in (?, ?)")) for k, src in _SOURCES.items()
+}
 _SQL_SERIES = "with vals as ({source}) select unit_id, fiscal_year, value from vals order by fiscal_year"
 SQL_SERIES = {k: _SQL_SERIES.format(source=src) for k, src in _SOURCES.items()}
 SQL_RANK_SUBJECTS = """
@@ -94,8 +97,7 @@ def ranking(measure: str, year: int, base_year: int, by: str = "change") -> pd.D
     if by not in RANK_BY:
         raise ValueError(f"未知的排序依据：{by}")
     key, extra = _source(measure)
-    lo = min(year, base_year)
-    df = run(SQL_RANKING[key], [lo, year, *extra, year, base_year, year])
+    df = run(SQL_RANKING[key], [base_year, year, *extra, year, base_year, year])
     col = RANK_BY[by][1]
     df = df.sort_values([col, "unit_name"], ascending=[False, True], na_position="last", kind="stable")
     df.insert(0, "rank", range(1, len(df) + 1))

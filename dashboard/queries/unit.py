@@ -187,3 +187,58 @@ def unit_findings(unit_id: str, year: int) -> pd.DataFrame | None:
     if not {"unit_id", "fiscal_year"} <= set(columns("dq_findings")):
         return None
     return run(SQL_UNIT_FINDINGS, [unit_id, year])
+
+
+# 公开06表 as its economic tree: 合计, each 类 (301/302/303 …) with its
+# subtotal rebuilt from the items, then the items under it.
+SQL_UNIT_TREE_06 = """
+with items as (
+    select economic_code, economic_name_printed, cost_category, amount, page_no, row_no,
+           left(economic_code, 3) as grp
+    from fct_basic_expenditure_by_economic_class
+    where document_id = ? and length(economic_code) > 3
+),
+groups as (
+    select grp, sum(amount) as amount, min(page_no) as page_no, any_value(cost_category) as cost_category
+    from items group by grp
+)
+select 0 as depth, null as economic_code, '合计' as economic_name, null as cost_category,
+       sum(amount) as amount, min(page_no) as page_no, '' as sort_key
+from items having count(*) > 0
+union all
+select 1, g.grp, coalesce(d.economic_name, g.grp), g.cost_category, g.amount, g.page_no, g.grp
+from groups as g
+left join dim_economic_subjects as d on d.fiscal_year = ? and d.economic_code = g.grp
+union all
+select 2, economic_code, economic_name_printed, cost_category, amount, page_no,
+       grp || '-' || lpad(cast(row_no as varchar), 6, '0')
+from items
+order by sort_key
+"""
+SQL_UNIT_HISTORY = """
+select fiscal_year, expenditure_total, basic_expenditure, project_expenditure, personnel_expenditure,
+       public_expenditure, sangong_actual, income_total, version_no
+from fct_unit_year_summary
+where unit_id = ?
+order by fiscal_year
+"""
+SQL_DOCUMENT_PROBLEMS = """
+select "table" as table_id, severity, message from raw_problems
+where document_id = ? and code <> 'table_missing'
+order by problem_no
+"""
+
+
+def unit_tree_06(document_id: str, year: int) -> pd.DataFrame:
+    return run(SQL_UNIT_TREE_06, [document_id, year]).drop(columns=["sort_key"])
+
+
+def unit_history(unit_id: str) -> pd.DataFrame:
+    return run(SQL_UNIT_HISTORY, [unit_id])
+
+
+def document_problems(document_id: str) -> pd.DataFrame | None:
+    """What the reader noted per table (realigned, corrected or unplaced cells)."""
+    if not {"table", "message", "code"} <= set(columns("raw_problems")):
+        return None
+    return run(SQL_DOCUMENT_PROBLEMS, [document_id])
