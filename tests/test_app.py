@@ -113,7 +113,13 @@ def test_compare_two_units(synth_wh, monkeypatch):
     ov = queries.overview(2024).set_index("unit_id")
     for u in ("U00001", "U00002"):
         assert float(shown[ov.loc[u, "unit_name"]]) == pytest.approx(ov.loc[u, "expenditure_total"])
-    assert len(at.get("plotly_chart")) >= 3
+    assert len(at.get("plotly_chart")) == 1  # tabs are lazy: only the open one runs
+    for tab in ("构成（100%）", "历年趋势"):
+        at.session_state["compare-tab"] = tab
+        at.run()
+        _ok(at, "单位对比")
+        assert len(at.get("plotly_chart")) == 1
+    at.session_state["compare-tab"] = "分组柱状图"
     at.selectbox(key="compare-level").select(queries.ECONOMIC_LEVEL).run()
     _ok(at, "单位对比")
     at.selectbox(key="compare-type").select("行政单位").run()
@@ -411,7 +417,15 @@ def test_unit_detail_published_tables_on_sample_district(sample_district, monkey
     at.selectbox(key="detail-unit").select("U001").run()
     at.selectbox(key="detail-year").select(SAMPLE_YEAR).run()
     _ok(at, "单位详情")
-    frames = [d.value for d in at.dataframe]
+    from dashboard.pages.unit_detail import PUBLISHED_TABS
+
+    frames, tables = [], []
+    for label in [*PUBLISHED_TABS.values(), "历年"]:  # lazy tabs: open each in turn
+        at.session_state["detail-tab"] = label
+        at.run()
+        _ok(at, "单位详情")
+        frames += [d.value for d in at.dataframe]
+        tables += [t.value for t in at.table]
 
     def frame(*cols):
         found = [f for f in frames if set(cols) <= set(f.columns)]
@@ -431,7 +445,6 @@ def test_unit_detail_published_tables_on_sample_district(sample_district, monkey
     assert set(t03["级次"]) == {"合计", "类", "款", "项"}
     frame("决算数：合计（万元）", "基本支出（万元）")
     frame("支出合计（万元）", "一般公共预算财政拨款（万元）", "政府性基金预算财政拨款（万元）")
-    tables = [t.value for t in at.table]
     t06 = next(t for t in tables if "经济分类名称" in t.columns)  # the economic tree
     assert list(t06["级次"][:2]) == ["合计", "类"] and set(t06["级次"]) == {"合计", "类", "款"}
     groups = t06[t06["级次"] == "类"]["金额（万元）"].astype(float).sum()

@@ -47,30 +47,36 @@ def render() -> None:
         )
         structure = df.pivot_table(index="label", columns="unit_name", values="share_pct", aggfunc="sum")
         st.table(structure.rename_axis(index="科目", columns="单位").style.format("{:,.2f}", na_rep="—"))
-    tab1, tab2, tab3, tab4 = st.tabs(["分组柱状图", "构成（100%）", "历年趋势", "预算执行"])
-    with tab1:
-        fig = px.bar(df, x="label", y="amount", color="unit_name", barmode="group", title=title,
-                     labels={"label": f"科目（{level}）", "amount": "金额（万元）", "unit_name": "单位"})  # fmt: skip
-        ui.wan_chart(fig, category="科目")
-        st.plotly_chart(fig, key="compare-bar")
-    with tab2:
-        fig = px.bar(df, x="unit_name", y="share_pct", color="label", title=f"{title}：科目构成",
-                     labels={"unit_name": "单位", "share_pct": "占比（%）", "label": "科目"})  # fmt: skip
-        fig.update_layout(barmode="stack")
-        ui.wan_chart(fig, pct=True, category="单位")
-        st.plotly_chart(fig, key="compare-share")
-    with tab3:
-        tm = st.selectbox("趋势指标", list(queries.TREND_MEASURES), format_func=queries.TREND_MEASURES.get,
-                          key="compare-trend-measure")  # fmt: skip
-        tr = queries.trend(picked, tm)
-        fig = px.line(tr, x="fiscal_year", y="amount", color="unit_name", markers=True,
-                      labels={"fiscal_year": "年度", "amount": "金额（万元）", "unit_name": "单位"})  # fmt: skip
-        fig.update_xaxes(dtick=1, tickformat="d")
-        ui.wan_chart(fig, category="年度")
-        st.plotly_chart(fig, key="compare-trend")
-    with tab4:
-        ex = queries.execution(year, picked)
-        ui.show_table(ex, "compare-exec", f"预算执行_{year}")
+    tab1, tab2, tab3, tab4 = st.tabs(
+        ["分组柱状图", "构成（100%）", "历年趋势", "预算执行"], key="compare-tab", bind="query-params"
+    )
+    if tab1.open:  # lazy: only the open tab runs
+        with tab1:
+            fig = px.bar(df, x="label", y="amount", color="unit_name", barmode="group", title=title,
+                         labels={"label": f"科目（{level}）", "amount": "金额（万元）", "unit_name": "单位"})  # fmt: skip
+            ui.wan_chart(fig, category="科目")
+            st.plotly_chart(fig, key="compare-bar")
+    if tab2.open:  # lazy: only the open tab runs
+        with tab2:
+            fig = px.bar(df, x="unit_name", y="share_pct", color="label", title=f"{title}：科目构成",
+                         labels={"unit_name": "单位", "share_pct": "占比（%）", "label": "科目"})  # fmt: skip
+            fig.update_layout(barmode="stack")
+            ui.wan_chart(fig, pct=True, category="单位")
+            st.plotly_chart(fig, key="compare-share")
+    if tab3.open:  # lazy: only the open tab runs
+        with tab3:
+            tm = st.selectbox("趋势指标", list(queries.TREND_MEASURES), format_func=queries.TREND_MEASURES.get,
+                              key="compare-trend-measure")  # fmt: skip
+            tr = queries.trend(picked, tm)
+            fig = px.line(tr, x="fiscal_year", y="amount", color="unit_name", markers=True,
+                          labels={"fiscal_year": "年度", "amount": "金额（万元）", "unit_name": "单位"})  # fmt: skip
+            fig.update_xaxes(dtick=1, tickformat="d")
+            ui.wan_chart(fig, category="年度")
+            st.plotly_chart(fig, key="compare-trend")
+    if tab4.open:  # lazy: only the open tab runs
+        with tab4:
+            ex = queries.execution(year, picked)
+            ui.show_table(ex, "compare-exec", f"预算执行_{year}")
 
     st.subheader("对比明细")
     totals = df.groupby("unit_name", as_index=False)["amount"].sum()

@@ -119,50 +119,60 @@ def render() -> None:
         for col, (k, v) in zip(cols, present[i : i + 4], strict=False):
             col.metric(v, ui.wan(s.get(k)))
 
-    tabs = st.tabs([*PUBLISHED_TABS.values(), "其他表", "绩效与说明", "数据质量", "历年", "文档"])
+    tabs = st.tabs(
+        [*PUBLISHED_TABS.values(), "其他表", "绩效与说明", "数据质量", "历年", "文档"],
+        key="detail-tab",
+        bind="query-params",
+    )
     other, facts, findings, hist, docs = tabs[len(PUBLISHED_TABS) :]
     prefix = f"{names[unit_id]}_{year}"
     problems = queries.document_problems(doc)
     for tab, no in zip(tabs, PUBLISHED_TABS, strict=False):
-        with tab:
-            unit_tables.reader_notes(problems, no)
-            _published_table(no, doc, year, prefix)
-    with hist:
-        unit_tables.history(unit_id, names[unit_id])
-    with other:
-        for table, title in queries.DOCUMENT_TABLES.items():
-            if table in SHOWN_ELSEWHERE:
-                continue
-            df = queries.document_table(table, doc)
-            if df is None:
-                continue
-            st.markdown(f"**{title}**")
-            if df.empty:
-                st.caption("该文档没有这张表的数据。")
+        if tab.open:  # lazy: only the open tab runs
+            with tab:
+                unit_tables.reader_notes(problems, no)
+                _published_table(no, doc, year, prefix)
+    if hist.open:  # lazy: only the open tab runs
+        with hist:
+            unit_tables.history(unit_id, names[unit_id])
+    if other.open:  # lazy: only the open tab runs
+        with other:
+            for table, title in queries.DOCUMENT_TABLES.items():
+                if table in SHOWN_ELSEWHERE:
+                    continue
+                df = queries.document_table(table, doc)
+                if df is None:
+                    continue
+                st.markdown(f"**{title}**")
+                if df.empty:
+                    st.caption("该文档没有这张表的数据。")
+                else:
+                    ui.show_table(
+                        _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
+                    )
+    if facts.open:  # lazy: only the open tab runs
+        with facts:
+            for table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
+                df = queries.document_table(table, doc)
+                if df is None:
+                    continue
+                st.markdown(f"**{queries.DOCUMENT_TABLES[table]}**")
+                if df.empty:
+                    st.caption("文中未说明。")
+                else:
+                    ui.show_table(
+                        _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
+                    )
+    if findings.open:  # lazy: only the open tab runs
+        with findings:
+            f = queries.unit_findings(unit_id, year)
+            if f is None:
+                st.info("数据质量检查结果尚未生成（仓库中没有 dq_findings 表）。")
             else:
-                ui.show_table(
-                    _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
-                )
-    with facts:
-        for table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
-            df = queries.document_table(table, doc)
-            if df is None:
-                continue
-            st.markdown(f"**{queries.DOCUMENT_TABLES[table]}**")
-            if df.empty:
-                st.caption("文中未说明。")
-            else:
-                ui.show_table(
-                    _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
-                )
-    with findings:
-        f = queries.unit_findings(unit_id, year)
-        if f is None:
-            st.info("数据质量检查结果尚未生成（仓库中没有 dq_findings 表）。")
-        else:
-            ui.show_table(f, "detail-findings", f"{names[unit_id]}_{year}_数据质量")
-    with docs:
-        _documents(unit_id)
+                ui.show_table(f, "detail-findings", f"{names[unit_id]}_{year}_数据质量")
+    if docs.open:  # lazy: only the open tab runs
+        with docs:
+            _documents(unit_id)
 
 
 def _file_name(unit_id: str, doc: str) -> str:
