@@ -490,3 +490,23 @@ def test_evidence_source_views(tmp_path):
     assert evidence.severity_label("warning", "fail") == "警告"
     assert evidence.location_label("210 卫生健康支出.total") == "210 卫生健康支出（合计）"
     assert evidence.rule_descriptions().get("R-row")
+
+
+def test_rankings_one_choice_and_lazy_trend(synth_wh, monkeypatch):
+    """排名: choosing 三公经费 is enough to see who grew most; the trend builds when opened."""
+    from dashboard.queries import rankings as rq
+
+    at = _page("rankings", synth_wh, monkeypatch).run()
+    _ok(at, "排名")
+    at.selectbox(key="rank-measure").select("sangong_actual").run()
+    _ok(at, "排名")
+    shown = at.dataframe[0].value
+    expected = rq.ranking("sangong_actual", 2024, 2023, "change")
+    assert shown["单位名称"].iloc[0] == expected["unit_name"].iloc[0]
+    assert float(shown["增减额（万元）"].iloc[0]) == pytest.approx(float(expected["change"].max()), abs=0.005)
+    assert at.query_params["measure"] in ("sangong_actual", ["sangong_actual"])
+    assert len(at.get("plotly_chart")) == 1
+    at.session_state["rank-trend-open"] = True
+    at.run()
+    _ok(at, "排名")
+    assert len(at.get("plotly_chart")) == 2

@@ -100,7 +100,7 @@ def _choose(page, label: str, option: str) -> float:
 
 def test_every_page_renders_in_chinese(page, server):
     times = {}
-    for title in PAGES:
+    for title in PAGES[1:] + PAGES[:1]:  # the session starts on 总览: visit it last
         times[title] = bu.open_page(page, server, title)
         page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
         _no_error(page)

@@ -5,7 +5,7 @@ their year-on-year change."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import queries, ui
@@ -99,11 +99,18 @@ def _chart(df: pd.DataFrame, year: int) -> None:
         yoy_text=[("—" if pd.isna(v) else f"{v:+.2f}%") for v in yoy],
         trend=["无上年" if pd.isna(v) else ("增加" if v >= 0 else "减少") for v in yoy],
     )
-    fig = px.bar(
-        d, x="expenditure_total", y="unit_name", orientation="h", text="yoy_text", color="trend",
-        color_discrete_map={"增加": "#c0392b", "减少": "#2e86c1", "无上年": "#95a5a6"},
-        labels={"expenditure_total": "本年支出合计（万元）", "unit_name": "单位", "trend": "同比"},
+    colors = {"增加": "#c0392b", "减少": "#2e86c1", "无上年": "#95a5a6"}
+    fig = go.Figure(
+        [
+            go.Bar(x=g["expenditure_total"], y=g["unit_name"], text=g["yoy_text"], name=f"同比{trend}",
+                   orientation="h", marker_color=colors[trend])
+            for trend, g in d.groupby("trend", sort=False)
+        ]
+    )  # fmt: skip
+    fig.update_layout(
         title=f"{year} 年各单位本年支出合计（条末为同比变动）", height=max(360, 22 * len(d)),
+        xaxis_title="本年支出合计（万元）", yaxis={"categoryorder": "array", "categoryarray": list(d["unit_name"])},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="同比",
     )  # fmt: skip
     ui.wan_chart(fig, axis="x", category="单位")
     fig.update_traces(textposition="outside")

@@ -54,10 +54,11 @@ def render() -> None:
             shown, f"dq-{sev}", f"数据质量_{sev}", title=f"数据质量检查：{sev}（{_year_text(year)}）"
         )
     if not found.empty:
-        _evidence(found)
-        _ack_form(found)
-    with st.expander("规则 × 单位 × 年度（未通过数）"):
-        _matrix(year)
+        _ack_form(_evidence(found))
+    matrix = st.expander("规则 × 单位 × 年度（未通过数）", key="dq-matrix-open", on_change="rerun")
+    if matrix.open:  # built only when opened
+        with matrix:
+            _matrix(year)
     if st.toggle("显示全部检查结果（含通过）", key="dq-all"):
         ui.show_table(queries.findings(year), "dq-findings", "数据质量检查结果")
 
@@ -71,7 +72,8 @@ def _finding_label(r: dict) -> str:
     return f"{r['severity_label']}｜{r['rule_id']}｜{r.get('unit_name') or r['unit_id']} {r['fiscal_year']} 年｜{r.get('location') or ''}{page}"
 
 
-def _evidence(found: pd.DataFrame) -> None:
+def _evidence(found: pd.DataFrame) -> dict:
+    """The chosen finding's evidence and source; returns the finding."""
     st.subheader("证据与原文")
     rows = {r["finding_id"]: r for r in found.to_dict("records")}
     fid = ui.url_selectbox(
@@ -97,6 +99,7 @@ def _evidence(found: pd.DataFrame) -> None:
     with right:
         if st.toggle("查看原文", key="dq-source"):
             evidence.show_source(r, queries.last_inbox())
+    return r
 
 
 def _matrix(year) -> None:
@@ -134,24 +137,22 @@ def acknowledge(row: dict, note: str, by: str) -> Path:
     return path
 
 
-def _ack_form(found: pd.DataFrame) -> None:
-    st.subheader("确认检查结果")
+def _ack_form(r: dict) -> None:
+    """Acknowledge the finding shown above, as the logged-in user."""
     if not auth.can_ack():
         st.caption("只有审核人员可以确认检查结果。")
         return
-    todo = found[~found["acknowledged"].fillna(False).astype(bool)]
-    if todo.empty:
-        st.caption("没有待确认的检查结果。")
+    if str(r.get("acknowledged")) == "True":  # True, numpy True; never NA
+        st.caption(f"该检查结果已由 {r.get('acked_by') or '—'} 确认：{r.get('ack_note') or ''}")
         return
-    rows = {r["finding_id"]: r for r in todo.to_dict("records")}
     by = auth.current_user() or getpass.getuser()
     with st.form("dq-ack"):
-        fid = st.selectbox("检查结果", list(rows), format_func=lambda k: _finding_label(rows[k]))
+        st.markdown("**确认这条检查结果**")
         note = st.text_input("说明（必填）")
         st.caption(f"确认人：{by}")
         if st.form_submit_button("确认"):
             if not note.strip():
                 st.error("请填写说明。")
             else:
-                path = acknowledge(rows[fid], note.strip(), by)
+                path = acknowledge(r, note.strip(), by)
                 st.success(f"已确认；下次检查或刷新时写入仓库（{path.name}）。")

@@ -5,6 +5,7 @@ units' 三公经费 grew most" is one choice (指标 = 三公经费)."""
 from __future__ import annotations
 
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import queries, ui
@@ -49,10 +50,16 @@ def render() -> None:
     top = df.dropna(subset=[col]).head(TOP)
     if not top.empty:
         pct = col.endswith("pct")
-        fig = px.bar(top.iloc[::-1], x=col, y="unit_name", orientation="h",
-                     labels={col: title, "unit_name": "单位"}, height=max(320, 28 * len(top)))  # fmt: skip
-        if col.startswith("change"):
-            fig.update_traces(marker_color=["#c0392b" if v >= 0 else "#2e86c1" for v in top.iloc[::-1][col]])
+        shown_top = top.iloc[::-1]  # plotly draws the first bar at the bottom
+        colors = (
+            ["#c0392b" if v >= 0 else "#2e86c1" for v in shown_top[col]] if col.startswith("change") else None
+        )
+        # graph_objects, not plotly.express: ~100 ms less per chart
+        fig = go.Figure(
+            go.Bar(x=shown_top[col], y=shown_top["unit_name"], orientation="h", marker_color=colors)
+        )
+        fig.update_layout(height=max(320, 28 * len(top)), xaxis_title=title, yaxis_title="单位",
+                          margin={"l": 10, "r": 10, "t": 30, "b": 10})  # fmt: skip
         ui.wan_chart(fig, axis="x", pct=pct, category="单位")
         st.plotly_chart(fig, key="rank-bar")
     shown = df[COLUMNS].rename(
@@ -62,12 +69,16 @@ def render() -> None:
     )  # fmt: skip
     ui.show_table(shown, "rank", f"排名_{year}", title=f"{opts[measure]} 排名（{span}）")
     if base < year:
-        with st.expander(f"前 {min(10, len(top))} 个单位 {base}–{year} 年走势"):
-            tr = rq.series(measure, base, year, list(top["unit_id"].head(10)))
-            names = dict(zip(df["unit_id"], df["unit_name"], strict=True))
-            tr = tr.assign(unit_name=tr["unit_id"].map(names))
-            fig = px.line(tr, x="fiscal_year", y="value", color="unit_name", markers=True,
-                          labels={"fiscal_year": "年度", "value": "金额（万元）", "unit_name": "单位"})  # fmt: skip
-            fig.update_xaxes(dtick=1, tickformat="d")
-            ui.wan_chart(fig, category="年度")
-            st.plotly_chart(fig, key="rank-trend")
+        trend = st.expander(
+            f"前 {min(10, len(top))} 个单位 {base}–{year} 年走势", key="rank-trend-open", on_change="rerun"
+        )
+        if trend.open:  # built only when opened
+            with trend:
+                tr = rq.series(measure, base, year, list(top["unit_id"].head(10)))
+                names = dict(zip(df["unit_id"], df["unit_name"], strict=True))
+                tr = tr.assign(unit_name=tr["unit_id"].map(names))
+                fig = px.line(tr, x="fiscal_year", y="value", color="unit_name", markers=True,
+                              labels={"fiscal_year": "年度", "value": "金额（万元）", "unit_name": "单位"})  # fmt: skip
+                fig.update_xaxes(dtick=1, tickformat="d")
+                ui.wan_chart(fig, category="年度")
+                st.plotly_chart(fig, key="rank-trend")
