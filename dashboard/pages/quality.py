@@ -114,12 +114,23 @@ def _matrix(year) -> None:
     ui.show_table(pivot, "dq-matrix", "规则矩阵")
 
 
-def acknowledge(row: dict, note: str, by: str) -> Path:
-    """Record an acknowledgement as ``juesuan ack`` does (a line in the acks
-    file next to the warehouse); the next check/refresh writes it into the
-    warehouse. ``by`` is the logged-in user. Returns the acks file."""
+def acknowledge(row: dict, note: str, by: str, user: str | None = None) -> Path:
+    """Record an acknowledgement in the acks log next to the warehouse, as
+    ``juesuan ack`` does; the next check/refresh writes it into the warehouse.
+    ``user``: the logged-in user (then the acknowledging user). Uses issue 15's
+    locked log (``warehouse.acks.acknowledge``) when present. Returns the log."""
+    import importlib
+
     from expectations.runner import acks_path
 
+    path = acks_path(queries.warehouse_path())
+    try:
+        acks = importlib.import_module("warehouse.acks")
+    except ModuleNotFoundError:
+        acks = None
+    if acks is not None and hasattr(acks, "acknowledge"):
+        acks.acknowledge(path, row, note, by=by, user=user)
+        return path
     record = {
         "finding_id": row["finding_id"],
         "document_id": row.get("document_id"),
@@ -127,10 +138,9 @@ def acknowledge(row: dict, note: str, by: str) -> Path:
         "table_id": row.get("table_id"),
         "location": row.get("location"),
         "note": note,
-        "acked_by": by,
+        "acked_by": user or by,
         "acked_at": datetime.now().isoformat(timespec="seconds"),
     }
-    path = acks_path(queries.warehouse_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -154,5 +164,5 @@ def _ack_form(r: dict) -> None:
             if not note.strip():
                 st.error("请填写说明。")
             else:
-                path = acknowledge(r, note.strip(), by)
+                path = acknowledge(r, note.strip(), by, user=auth.current_user())
                 st.success(f"已确认；下次检查或刷新时写入仓库（{path.name}）。")
