@@ -129,6 +129,7 @@ _TEXT_JS = """() => {
   const out = [];
   for (const sel of ['[data-testid="stAppViewContainer"]', '[data-testid="stSidebar"]', '[role="dialog"]']) {
     for (const el of document.querySelectorAll(sel)) {
+      if (!el.getClientRects().length) continue;  // hidden (display: none here or above)
       const copy = el.cloneNode(true);  // icons are ligature names in an icon font, not words
       copy.querySelectorAll('[data-testid="stIconMaterial"]').forEach(i => i.remove());
       document.body.appendChild(copy);
