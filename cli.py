@@ -26,7 +26,7 @@ def _register_optional() -> None:
         ("samplegen.commands", ("sample",)),
         ("warehouse.commands", ("refresh", "status", "schedule")),
         ("expectations.commands", ("check", "ack")),
-        ("dashboard.commands", ("demo",)),
+        ("dashboard.commands", ("demo", "users")),
     ):
         try:
             mod = importlib.import_module(module)

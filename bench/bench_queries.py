@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard import queries, synthetic  # noqa: E402
+from dashboard.queries import rankings  # noqa: E402
 
 BUDGET_MS = 150.0
 
@@ -35,6 +36,20 @@ def cases(year: int, unit_ids: list[str], doc: str) -> dict[str, tuple[str, call
         "overview (all units)": ("总览", lambda: queries.overview(year)),
         "overview (filtered)": ("总览", lambda: queries.overview(year, ["部门01"], ["行政单位"])),
         "headline": ("总览", lambda: queries.headline(year)),
+        "morning check (last run, counts)": ("总览", lambda: (queries.last_run(), queries.morning(year))),
+        "ranking 本年支出合计 by change": (
+            "排名",
+            lambda: rankings.ranking("expenditure_total", year, year - 1),
+        ),
+        "ranking 三公 item, year range": (
+            "排名",
+            lambda: rankings.ranking("actual_reception", year, year - 3, "change_pct"),
+        ),
+        "ranking a 类 by share": (
+            "排名",
+            lambda: rankings.ranking("subject:205", year, year - 1, "share_pct"),
+        ),
+        "ranking subject options": ("排名", lambda: rankings.rank_subjects(year)),
         "units_for_year": ("单位对比", lambda: queries.units_for_year(year)),
         "compare 2 units 项": ("单位对比", lambda: queries.compare(year, u2, "total", "项")),
         "compare 10 units 款": ("单位对比", lambda: queries.compare(year, u10, "basic", "款")),
@@ -72,6 +87,8 @@ def cases(year: int, unit_ids: list[str], doc: str) -> dict[str, tuple[str, call
         "unit_findings": ("单位详情", lambda: queries.unit_findings(unit_ids[0], year)),
         "outliers": ("异常识别", lambda: queries.outliers(year)),
         "dq findings (fail)": ("数据质量", lambda: queries.findings(year, "fail")),
+        "dq attention with evidence": ("数据质量", lambda: queries.attention(year)),
+        "dq failed matrix": ("数据质量", lambda: queries.failed_matrix(year)),
         "dq matrix": ("数据质量", lambda: queries.dq_matrix(year)),
         "runs + last_success": ("刷新与覆盖", lambda: (queries.runs(), queries.last_success())),
         "coverage": ("刷新与覆盖", lambda: queries.coverage()),

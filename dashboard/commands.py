@@ -25,13 +25,30 @@ def _generate_sample(inbox: Path, units: int, years: str) -> None:
     from samplegen.generate import generate
 
     typer.echo(f"生成示例区县到 {inbox} …")
-    generate(inbox, units=units, years=years)
+    generate(inbox, units=units, years=years, faults=DEMO_FAULTS)
+    add_demo_extras(inbox)
     real = APP.parent.parent / "shared" / "samples" / "real"
     if real.is_dir():
         (inbox / "real").mkdir(exist_ok=True)
         for f in sorted(real.iterdir()):
             shutil.copy2(f, inbox / "real" / f.name)
         typer.echo(f"并加入 {real} 中的真实决算公开文件。")
+
+
+DEMO_FAULTS = 0.15  # share of documents with a seeded fault, so 数据质量 has findings
+MISSING_UNIT = "U900,滨江市清河区档案馆,清河区档案馆,滨江市清河区档案馆,institution,滨江市清河区,12,{years}"
+
+
+def add_demo_extras(inbox: Path) -> None:
+    """What a newcomer should see on every page: a damaged file that is
+    quarantined, and a registered unit that has published nothing."""
+    years = sorted(p.name for p in inbox.iterdir() if p.is_dir() and p.name.isdigit())
+    if years:
+        (inbox / years[-1] / "损坏的决算公开文件.pdf").write_bytes(b"%PDF-1.4\n% damaged on purpose\n")
+    registry = inbox / "units.csv"
+    if registry.is_file() and "U900," not in registry.read_text(encoding="utf-8"):
+        with registry.open("a", encoding="utf-8") as fh:
+            fh.write(MISSING_UNIT.format(years="|".join(years)) + "\n")
 
 
 def _fail(msg: str) -> int:
@@ -45,6 +62,9 @@ def demo(
     units: Annotated[int, typer.Option(help="示例区县的单位数（仅在收件箱为空时生成）")] = 12,
     years: Annotated[str, typer.Option(help="示例年度范围")] = "2022-2024",
     port: Annotated[int, typer.Option(help="看板端口")] = 8501,
+    address: Annotated[
+        str, typer.Option(help="看板监听地址（默认仅本机；对外开放时必须配置用户，见 juesuan users）")
+    ] = "127.0.0.1",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备数据，不启动看板")] = False,
 ) -> None:
     """演示：生成示例区县（收件箱为空时）、刷新数据仓库，然后启动看板。"""
@@ -68,6 +88,15 @@ def demo(
         typer.echo(f"刷新失败，看板显示上一次发布的数据：{exc}", err=True)
     if no_serve:
         return
+    from dashboard import auth
+
+    if address not in auth.LOOPBACK and not auth.load_users() and not auth.open_allowed():
+        raise typer.Exit(
+            _fail(
+                f"拒绝以无登录方式对外开放看板（{address}）：请先用 juesuan users add 创建用户"
+                f"（用户文件 {auth.users_file()}），或确需开放时设置 JUESUAN_ALLOW_OPEN=1。"
+            )
+        )
     env = {
         **os.environ,
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
@@ -83,8 +112,43 @@ def demo(
         "true",
         "--server.port",
         str(port),
+        "--server.address",
+        address,
         "--client.toolbarMode",
         "viewer",  # no developer menu / Deploy button for finance staff
     ]
-    typer.echo(f"看板：http://localhost:{port}")
+    typer.echo(f"看板：http://{address}:{port}")
     raise typer.Exit(subprocess.call(cmd, env=env, cwd=APP.parent))
+
+
+def users(
+    action: Annotated[str, typer.Argument(help="add（添加或重设密码）、remove 或 list")],
+    name: Annotated[str | None, typer.Argument(help="用户名")] = None,
+    role: Annotated[
+        str, typer.Option(help="角色：viewer（查看）、reviewer（可确认检查结果）、admin")
+    ] = "viewer",
+) -> None:
+    """管理看板用户（用户文件在仓库之外：$JUESUAN_USERS_FILE，默认 ~/.config/juesuan/users.json）。"""
+    from dashboard import auth
+
+    if action == "list":
+        for n, u in sorted(auth.load_users().items()):
+            typer.echo(f"{n}\t{u.get('role', 'viewer')}")
+        return
+    if not name:
+        raise typer.Exit(_fail("请给出用户名。"))
+    if action == "remove":
+        found = auth.load_users()
+        if found.pop(name, None) is None:
+            raise typer.Exit(_fail(f"没有用户 {name}。"))
+        auth.save_users(found)
+        typer.echo(f"已删除用户 {name}。")
+        return
+    if action != "add":
+        raise typer.Exit(_fail(f"未知的操作：{action}（可选 add、remove、list）"))
+    password = typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    try:
+        path = auth.add_user(name, password, role)
+    except ValueError as exc:
+        raise typer.Exit(_fail(str(exc))) from None
+    typer.echo(f"已保存用户 {name}（{auth.ROLES[role]}）到 {path}。")

@@ -201,10 +201,21 @@ where d.document_status = 'loaded'
 
 _SANGONG = """
 create table fct_three_public_expenses as
-select d.document_id, d.unit_id, d.fiscal_year,
-       round((hash(d.document_id, 'sb') % 500000) / 100.0, 2)::decimal(18, 2) as budget_total,
-       round((hash(d.document_id, 'sa') % 400000) / 100.0, 2)::decimal(18, 2) as actual_total
-from dim_documents as d where d.document_status = 'loaded'
+with t as (
+    select d.document_id, d.unit_id, d.fiscal_year,
+           round((hash(d.document_id, 'sb') % 500000) / 100.0, 2)::decimal(18, 2) as budget_total,
+           round((hash(d.document_id, 'sa') % 400000) / 100.0, 2)::decimal(18, 2) as actual_total
+    from dim_documents as d where d.document_status = 'loaded'
+),
+items as (
+    select *, round(actual_total * 0.1, 2)::decimal(18, 2) as actual_outbound,
+           round(actual_total * 0.2, 2)::decimal(18, 2) as actual_vehicle_purchase,
+           round(actual_total * 0.3, 2)::decimal(18, 2) as actual_vehicle_operation
+    from t
+)
+select *, actual_vehicle_purchase + actual_vehicle_operation as actual_vehicle,
+       actual_total - actual_outbound - actual_vehicle_purchase - actual_vehicle_operation as actual_reception
+from items
 """
 
 _SUMMARY = """
@@ -289,13 +300,19 @@ select * from (values
 _DQ = """
 create table dq_findings as
 select 'f-' || d.document_id || '-' || r.rule_id as finding_id, 'r-0001' as run_id, d.document_id, d.unit_id,
-       d.fiscal_year, r.rule_id,
-       case when hash(d.document_id, r.rule_id) % 11 = 0 then 'fail' else 'pass' end as outcome,
-       100.00::decimal(18, 2) as expected,
-       case when hash(d.document_id, r.rule_id) % 11 = 0 then 99.00 else 100.00 end::decimal(18, 2) as actual,
-       case when hash(d.document_id, r.rule_id) % 11 = 0 then -1.00 else 0 end::decimal(18, 2) as difference,
-       '03' as table_id, '合计' as row_label, 3 as page_no
-from dim_documents as d, (values ('T-01'), ('T-03'), ('N-08')) as r(rule_id)
+       d.fiscal_year, r.rule_id, r.severity,
+       case when hash(d.document_id, r.rule_id) % 11 = 0 then 'fail'
+            when hash(d.document_id, r.rule_id) % 13 = 0 then 'rounding' else 'pass' end as outcome,
+       100.00::double as expected,
+       case when hash(d.document_id, r.rule_id) % 11 = 0 then 99.00
+            when hash(d.document_id, r.rule_id) % 13 = 0 then 99.99 else 100.00 end::double as actual,
+       case when hash(d.document_id, r.rule_id) % 11 = 0 then -1.00
+            when hash(d.document_id, r.rule_id) % 13 = 0 then -0.01 else 0 end::double as difference,
+       0.01::double as tolerance, null::double as excess,
+       '03' as table_id, '合计' as row_label, '合计.total' as location, 3 as page_no,
+       false as acknowledged, null::varchar as ack_note, null::varchar as acked_by, null::timestamp as acked_at
+from dim_documents as d,
+     (values ('R-row', 'error'), ('R-tree', 'error'), ('N-01', 'warning')) as r(rule_id, severity)
 where d.document_status = 'loaded'
 """
 

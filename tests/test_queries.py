@@ -214,6 +214,125 @@ def test_exports_bom_csv_and_xlsx(tmp_path):
     p.write_bytes(export.to_xlsx_bytes(df, "总览/2024"))
     wb = openpyxl.load_workbook(p)
     ws = wb["总览_2024"]
-    header = [c.value for c in ws[1]]
+    assert "金额单位：万元" in ws["A1"].value
+    header = [c.value for c in ws[2]]
     assert "单位名称" in header
-    assert ws.max_row == len(df) + 1
+    assert ws.max_row == len(df) + 2
+    amount = header.index("expenditure_total") + 1
+    assert ws.cell(3, amount).number_format == "#,##0.00"
+    assert isinstance(ws.cell(3, amount).value, float)
+
+
+def test_exports_are_formula_safe_and_plain(tmp_path):
+    """Text starting with = + - @ stays text; no True/False, -0.0 or raw timestamps."""
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "普通单位"]
+    df = pd.DataFrame(
+        {
+            "单位名称": evil,
+            "金额（万元）": [-0.0, 1234.5, 2.0, 3.0, None],
+            "已确认": [True, False, True, False, True],
+            "时间": pd.to_datetime(["2024-01-02 03:04:05"] * 5),
+            "人数": pd.array([1, 2, 3, None, 5], dtype="Int64"),
+        }
+    )
+    p = tmp_path / "e.xlsx"
+    p.write_bytes(export.to_xlsx_bytes(df, "单位", title="某单位 2024 年"))
+    ws = openpyxl.load_workbook(p)["单位"]
+    names = [ws.cell(r, 1) for r in range(3, 8)]
+    assert [c.value for c in names] == evil
+    assert all(c.data_type == "s" for c in names)  # strings, not formulas
+    assert ws.cell(3, 2).value == 0 and str(ws.cell(3, 2).value) != "-0.0"
+    assert ws.cell(4, 2).number_format == "#,##0.00"
+    assert [ws.cell(r, 3).value for r in range(3, 5)] == ["是", "否"]
+    assert ws.cell(3, 4).value == "2024-01-02 03:04:05"
+    assert ws.cell(3, 5).number_format == "#,##0"
+    text = export.to_csv_bytes(df).decode("utf-8-sig")
+    body = text.splitlines()[1:]
+    assert body[0].startswith("\"'=HYPERLINK") and body[1].startswith("'+1+1")
+    assert body[2].startswith("'-2+3") and body[3].startswith("'@SUM")
+    assert "True" not in text and "False" not in text and "-0.0" not in text and "T03:04" not in text
+    back = pd.read_parquet(io.BytesIO(export.to_parquet_bytes(df)))
+    assert list(back["已确认"]) == ["是", "否", "是", "否", "是"]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "copy (select 1 as a) to '/tmp/juesuan-dashboard-leak.csv'",
+        "attach '/tmp/juesuan-dashboard-other.duckdb' as other",
+        "install httpfs",
+    ],
+)
+def test_connection_has_no_external_access(sql):
+    """The dashboard's connection reads the warehouse and nothing else."""
+    with pytest.raises(duckdb.Error):
+        queries.run(sql, cached=False)
+    from pathlib import Path
+
+    assert not Path("/tmp/juesuan-dashboard-leak.csv").exists()
+    assert queries.years()  # the connection still serves the warehouse
+
+
+def test_rankings_by_value_change_and_share():
+    from dashboard.queries import rankings as rq
+
+    ov = queries.overview(2024).set_index("unit_id")
+    prior = queries.overview(2023).set_index("unit_id")
+    r = rq.ranking("sangong_actual", 2024, 2023, "change")
+    assert list(r["rank"]) == list(range(1, len(r) + 1))
+    assert len(r) == len(ov)
+    top = r.iloc[0]
+    both = ov.index.intersection(prior.index)
+    changes = (ov.loc[both, "sangong_actual"] - prior.loc[both, "sangong_actual"]).astype(float)
+    assert top["unit_id"] == changes.idxmax()
+    assert top["change"] == pytest.approx(changes.max())
+    assert top["change_pct"] == pytest.approx(
+        100 * changes.max() / float(prior.loc[top["unit_id"], "sangong_actual"]), abs=0.01
+    )
+    assert r["share_pct"].sum() == pytest.approx(100, abs=0.1)
+    ranked = r.dropna(subset=["change"])["change"].tolist()
+    assert ranked == sorted(ranked, reverse=True)
+
+    by_value = rq.ranking("expenditure_total", 2024, 2022, "value")  # a year range
+    assert by_value.iloc[0]["value"] == pytest.approx(float(ov["expenditure_total"].max()))
+    assert by_value["base_value"].notna().any()
+
+    subj = rq.ranking("subject:2", 2024, 2023, "value")  # every 类 starting with 2
+    by_unit = queries.subject_by_unit(2024, "2").set_index("unit_id")["total"]
+    assert subj.set_index("unit_id")["value"].sort_index().tolist() == pytest.approx(
+        by_unit.sort_index().astype(float).tolist()
+    )
+    item = rq.ranking("actual_reception", 2024, 2023, "unit_share_pct")
+    assert item["unit_share_pct"].notna().all()
+    assert rq.ranking(f"subject:{INJECTION}", 2024, 2023).empty
+    with pytest.raises(ValueError):
+        rq.ranking("expenditure_total; drop table x", 2024, 2023)
+    with pytest.raises(ValueError):
+        rq.ranking("expenditure_total", 2024, 2023, "nope")
+
+
+def test_attention_lists_failures_errors_first():
+    a = queries.attention(2024)
+    assert set(a["outcome"]) <= {"fail", "rounding"} and len(a)
+    all_ = queries.findings(2024)
+    assert len(a) == int(all_["outcome"].isin(["fail", "rounding"]).sum())
+    order = [0 if (o, s) == ("fail", "error") else 1 if (o, s) == ("fail", "warning") else 2
+             for o, s in zip(a["outcome"], a["severity"], strict=True)]  # fmt: skip
+    assert order == sorted(order)
+    assert a["file_name"].notna().all()  # a file name, not only a hash
+    m = queries.failed_matrix(2024)
+    assert m["failed"].sum() == int((all_["outcome"] == "fail").sum())
+
+
+def test_morning_check_counts():
+    m = queries.morning(2024)
+    cov = queries.coverage().set_index("fiscal_year")
+    assert m["missing"] == cov.loc[2024, "expected"] - cov.loc[2024, "disclosed"]
+    assert m["received"] == len(queries.overview(2024))
+    assert queries.last_run()["status"] in {"success", "unchanged"}

@@ -1,16 +1,49 @@
-"""总览: the year's units with totals, splits, 三公, YoY and quality status."""
+"""总览, the morning check: last refresh and its status, documents received /
+quarantined / missing for the year, open errors, then the units by total with
+their year-on-year change."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import queries, ui
 
+RUN_STATUS = ui.VALUE_LABELS["status"]
 
-def _pct(part, whole) -> str | None:
+
+def _share(part, whole) -> str:
     if part is None or not whole:
-        return None
-    return f"占 {100 * float(part) / float(whole):.2f}%"
+        return ""
+    return f"占本年支出 {100 * float(part) / float(whole):.2f}%"
+
+
+def _when(ts) -> str:
+    if ts is None or pd.isna(ts):
+        return "—"
+    return pd.Timestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _morning(year: int) -> None:
+    last = queries.last_run()
+    m = queries.morning(year)
+    c = st.columns(6)
+    if last is None:
+        c[0].metric("最近一次刷新", "—")
+        c[1].metric("刷新状态", "无记录")
+    else:
+        c[0].metric("最近一次刷新", _when(last.get("finished_at") or last.get("started_at")))
+        status = RUN_STATUS.get(last.get("status"), last.get("status") or "—")
+        c[1].metric("刷新状态", status)
+    c[2].metric(f"{year} 年已收文档", f"{m['received']:,}")
+    c[3].metric("已隔离", f"{m['quarantined']:,}")
+    c[4].metric("未公开单位", "—" if m["missing"] is None else f"{m['missing']:,}")
+    c[5].metric("未确认错误", "—" if m["open_errors"] is None else f"{m['open_errors']:,}")
+    if last is not None and last.get("status") in ("failed", "interrupted"):
+        st.error(f"最近一次刷新{status}：看板显示的是上一次成功发布的数据。请到“刷新与覆盖”查看原因。")
+    elif m["open_errors"]:
+        st.warning(f"{year} 年有 {m['open_errors']:,} 条未确认的错误，请到“数据质量”查看证据。")
 
 
 def render() -> None:
@@ -20,34 +53,33 @@ def render() -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
         year = ui.year_select("overview-year")
-    deps = c2.multiselect("主管部门", queries.departments(), key="overview-deps", placeholder="全部部门")
-    types = c3.multiselect(
-        "单位类型",
-        queries.unit_types(),
-        key="overview-types",
-        placeholder="全部类型",
-        format_func=ui.unit_type_label,
-    )
+    deps = ui.url_multiselect("主管部门", queries.departments(), "deps", "overview-deps", c2,
+                              placeholder="全部部门")  # fmt: skip
+    types = ui.url_multiselect("单位类型", queries.unit_types(), "types", "overview-types", c3,
+                               placeholder="全部类型", format_func=ui.unit_type_label)  # fmt: skip
+    _morning(year)
 
     h = queries.headline(year, deps, types)
-    total = h.get("expenditure_total")
-    prior = h.get("prior_expenditure_total")
+    total, prior = h.get("expenditure_total"), h.get("prior_expenditure_total")
     yoy = (
         None if not prior or total is None else f"{100 * (float(total) - float(prior)) / float(prior):+.2f}%"
     )
-    m = st.columns(5)
-    m[0].metric("单位数", int(h.get("units") or 0))
-    m[1].metric("本年支出合计（万元）", ui.wan(total), yoy, help="同比变动按上年也已公开的单位计算")
-    m[2].metric("基本支出（万元）", ui.wan(h.get("basic_expenditure")), _pct(h.get("basic_expenditure"), total),
-                delta_color="off")  # fmt: skip
-    m[3].metric("项目支出（万元）", ui.wan(h.get("project_expenditure")), _pct(h.get("project_expenditure"), total),
-                delta_color="off")  # fmt: skip
-    m[4].metric("三公经费（万元）", ui.wan(h.get("sangong_actual")))
-    m2 = st.columns(5)
-    m2[0].metric("人员经费（万元）", ui.wan(h.get("personnel_expenditure")))
-    m2[1].metric("公用经费（万元）", ui.wan(h.get("public_expenditure")))
+    m = st.columns(6)
+    m[0].metric("单位数", f"{int(h.get('units') or 0):,}")
+    m[1].metric("本年支出合计（万元）", ui.wan(total), yoy, help="同比按上年也已公开的单位计算")
+    # Shares are captions, never drawn as an increase.
+    for col, key, text in (
+        (m[2], "basic_expenditure", "基本支出"),
+        (m[3], "project_expenditure", "项目支出"),
+    ):
+        col.metric(f"{text}（万元）", ui.wan(h.get(key)))
+        col.caption(_share(h.get(key), total))
+    m[4].metric("人员经费（万元）", ui.wan(h.get("personnel_expenditure")))
+    m[5].metric("三公经费（万元）", ui.wan(h.get("sangong_actual")))
 
     df = queries.overview(year, deps, types)
+    if not df.empty:
+        _chart(df, year)
     if "dq_failed" in df.columns:
         df["dq_status"] = [
             "未检查" if r != r or not r else ("通过" if f == 0 else f"{int(f)} 项未通过")
@@ -57,4 +89,29 @@ def render() -> None:
     else:
         df["dq_status"] = "未检查"
     st.subheader(f"{year} 年各单位决算（万元）")
-    ui.show_table(df, "overview", f"总览_{year}")
+    ui.show_table(df, "overview", f"总览_{year}", title=f"{year} 年各单位决算")
+
+
+def _chart(df: pd.DataFrame, year: int) -> None:
+    d = df.dropna(subset=["expenditure_total"]).sort_values("expenditure_total").tail(40)
+    yoy = d["expenditure_yoy_pct"]
+    d = d.assign(
+        yoy_text=[("—" if pd.isna(v) else f"{v:+.2f}%") for v in yoy],
+        trend=["无上年" if pd.isna(v) else ("增加" if v >= 0 else "减少") for v in yoy],
+    )
+    colors = {"增加": "#c0392b", "减少": "#2e86c1", "无上年": "#95a5a6"}
+    fig = go.Figure(
+        [
+            go.Bar(x=g["expenditure_total"], y=g["unit_name"], text=g["yoy_text"], name=f"同比{trend}",
+                   orientation="h", marker_color=colors[trend])
+            for trend, g in d.groupby("trend", sort=False)
+        ]
+    )  # fmt: skip
+    fig.update_layout(
+        title=f"{year} 年各单位本年支出合计（条末为同比变动）", height=max(360, 22 * len(d)),
+        xaxis_title="本年支出合计（万元）", yaxis={"categoryorder": "array", "categoryarray": list(d["unit_name"])},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="同比",
+    )  # fmt: skip
+    ui.wan_chart(fig, axis="x", category="单位")
+    fig.update_traces(textposition="outside")
+    st.plotly_chart(fig, key="overview-chart")

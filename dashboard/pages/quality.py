@@ -1,17 +1,21 @@
-"""数据质量: rule × unit × year matrix and findings (from dq_findings when the
-data-quality step has produced it)."""
+"""数据质量: what needs attention first — failures grouped by severity (错误 /
+警告 / 提示; a rounding difference is 提示), each with its evidence and the
+source page — then the rule × unit × year matrix; passes only when asked."""
 
 from __future__ import annotations
 
 import getpass
+import json
+from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import auth, evidence, queries, ui
 
-OUTCOMES = {None: "全部结果", "fail": "未通过", "rounding": "舍入差异", "pass": "通过",
-            "not_applicable": "不适用", "insufficient_data": "数据不足"}  # fmt: skip
+FINDING_COLUMNS = ["rule_id", "rule_description", "unit_name", "fiscal_year", "file_name", "page_no", "row_no",
+                   "row_label", "expected", "actual", "difference", "acknowledged"]  # fmt: skip
 
 
 def render() -> None:
@@ -19,70 +23,146 @@ def render() -> None:
     if not ui.require_warehouse():
         return
     if not queries.dq_available():
-        st.info(
-            "数据质量检查结果尚未生成：仓库中没有 dq_findings 表。运行 juesuan check 或下一次刷新后将在此显示。"
-        )
+        st.info("数据质量检查结果尚未生成：运行 juesuan check 或下一次刷新后将在此显示。")
         return
-    summary = queries.dq_summary()
-    if summary is not None:
-        st.subheader("按单位年度汇总")
-        ui.show_table(summary, "dq-summary", "数据质量汇总")
-    c1, c2 = st.columns(2)
     years = [None, *queries.years()]
-    year = c1.selectbox(
-        "年度", years, key="dq-year", format_func=lambda v: "全部年度" if v is None else f"{v} 年"
+    c1, _ = st.columns([1, 3])
+    year = ui.url_selectbox("年度", years, "year", "dq-year", c1,
+                            format_func=lambda v: "全部年度" if v is None else f"{v} 年")  # fmt: skip
+    found = queries.attention(year)
+    rules = evidence.rule_descriptions()
+    found["severity_label"] = [
+        evidence.severity_label(s, o) for s, o in zip(found["severity"], found["outcome"], strict=True)
+    ]
+    found["rule_description"] = found["rule_id"].map(lambda r: rules.get(r, ""))
+    found["location"] = found["location"].map(evidence.location_label)
+    counts = found["severity_label"].value_counts()
+    m = st.columns(4)
+    for col, sev in zip(m, evidence.SEVERITY_ORDER, strict=False):
+        col.metric(sev, f"{int(counts.get(sev, 0)):,}")
+    open_n = int((~found["acknowledged"].fillna(False).astype(bool)).sum()) if len(found) else 0
+    m[3].metric("未确认", f"{open_n:,}")
+    if found.empty:
+        st.success("没有需要处理的检查结果：全部通过。")
+    for sev in evidence.SEVERITY_ORDER:
+        group = found[found["severity_label"] == sev]
+        if group.empty:
+            continue
+        st.subheader(f"{sev}（{len(group):,} 条）")
+        shown = group[FINDING_COLUMNS]
+        ui.show_table(
+            shown, f"dq-{sev}", f"数据质量_{sev}", title=f"数据质量检查：{sev}（{_year_text(year)}）"
+        )
+    if not found.empty:
+        _ack_form(_evidence(found))
+    matrix = st.expander("规则 × 单位 × 年度（未通过数）", key="dq-matrix-open", on_change="rerun")
+    if matrix.open:  # built only when opened
+        with matrix:
+            _matrix(year)
+    if st.toggle("显示全部检查结果（含通过）", key="dq-all"):
+        ui.show_table(queries.findings(year), "dq-findings", "数据质量检查结果")
+
+
+def _year_text(year) -> str:
+    return "全部年度" if year is None else f"{year} 年"
+
+
+def _finding_label(r: dict) -> str:
+    page = "" if pd.isna(r.get("page_no")) else f" 第 {int(r['page_no'])} 页"
+    return f"{r['severity_label']}｜{r['rule_id']}｜{r.get('unit_name') or r['unit_id']} {r['fiscal_year']} 年｜{r.get('location') or ''}{page}"
+
+
+def _evidence(found: pd.DataFrame) -> dict:
+    """The chosen finding's evidence and source; returns the finding."""
+    st.subheader("证据与原文")
+    rows = {r["finding_id"]: r for r in found.to_dict("records")}
+    fid = ui.url_selectbox(
+        "检查结果", list(rows), "finding", "dq-evidence", format_func=lambda k: _finding_label(rows[k])
     )
-    outcome = c2.selectbox("结果", list(OUTCOMES), format_func=OUTCOMES.get, key="dq-outcome")
-    matrix = queries.dq_matrix(year)
-    if matrix is not None and not matrix.empty:
-        st.subheader("规则 × 单位 × 年度（未通过数）")
-        pivot = matrix.pivot_table(index=["unit_id", "fiscal_year"], columns="rule_id", values="failed",
-                                   aggfunc="sum", fill_value=0).reset_index()  # fmt: skip
-        ui.show_table(pivot, "dq-matrix", "规则矩阵")
-    f = queries.findings(year, outcome)
-    st.subheader(f"检查结果（{len(f)} 条）")
-    ui.show_table(f, "dq-findings", "数据质量检查结果")
-    _ack_form(f)
+    r = rows[fid]
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown(f"**规则 {r['rule_id']}（{r['severity_label']}）**：{r['rule_description'] or '—'}")
+        facts = {
+            "文件": r.get("file_name") or "—",
+            "页码": "—" if pd.isna(r.get("page_no")) else str(int(r["page_no"])),
+            "行号": "—" if pd.isna(r.get("row_no")) else str(int(r["row_no"])),
+            "位置": r.get("location") or r.get("row_label") or "—",
+            "应为（万元）": ui.wan(r.get("expected")),
+            "实际（万元）": ui.wan(r.get("actual")),
+            "差额（万元）": ui.wan(r.get("difference")),
+            "容差（万元）": ui.wan(r.get("tolerance")),
+        }
+        st.table(pd.DataFrame({"项目": list(facts), "内容": list(facts.values())}).set_index("项目"))
+        if isinstance(r.get("sentence"), str) and r["sentence"]:
+            st.markdown(f"**原文语句**：{r['sentence']}")
+    with right:
+        if st.toggle("查看原文", key="dq-source"):
+            evidence.show_source(r, queries.last_inbox())
+    return r
+
+
+def _matrix(year) -> None:
+    matrix = queries.failed_matrix(year)
+    if matrix.empty:
+        st.caption("没有未通过的规则。")
+        return
+    pivot = matrix.pivot_table(index=["unit_id", "fiscal_year"], columns="rule_id", values="failed",
+                               aggfunc="sum", fill_value=0).reset_index()  # fmt: skip
+    rule_cols = [c for c in pivot.columns if c not in ("unit_id", "fiscal_year")]
+    pivot[rule_cols] = pivot[rule_cols].astype("Int64")
+    ui.show_table(pivot, "dq-matrix", "规则矩阵")
 
 
 def acknowledge(row: dict, note: str, by: str, user: str | None = None) -> Path:
-    """Record an acknowledgement exactly as ``juesuan ack`` does (a line in the
-    acks file next to the warehouse, appended under its lock); the next
-    check/refresh writes it into the warehouse. ``user``: the logged-in user
-    (then the acknowledging user). Returns the acks file."""
+    """Record an acknowledgement in the acks log next to the warehouse, as
+    ``juesuan ack`` does; the next check/refresh writes it into the warehouse.
+    ``user``: the logged-in user (then the acknowledging user). Uses issue 15's
+    locked log (``warehouse.acks.acknowledge``) when present. Returns the log."""
+    import importlib
+
     from expectations.runner import acks_path
-    from warehouse import acks
 
     path = acks_path(queries.warehouse_path())
-    acks.acknowledge(path, row, note, by=by, user=user)
+    try:
+        acks = importlib.import_module("warehouse.acks")
+    except ModuleNotFoundError:
+        acks = None
+    if acks is not None and hasattr(acks, "acknowledge"):
+        acks.acknowledge(path, row, note, by=by, user=user)
+        return path
+    record = {
+        "finding_id": row["finding_id"],
+        "document_id": row.get("document_id"),
+        "rule_id": row.get("rule_id"),
+        "table_id": row.get("table_id"),
+        "location": row.get("location"),
+        "note": note,
+        "acked_by": user or by,
+        "acked_at": datetime.now().isoformat(timespec="seconds"),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     return path
 
 
-def _ack_form(findings) -> None:
-    st.subheader("确认检查结果")
-    if "finding_id" not in findings.columns or findings.empty:
-        st.caption('也可在命令行确认：juesuan ack 编号 --note "说明"。')
+def _ack_form(r: dict) -> None:
+    """Acknowledge the finding shown above, as the logged-in user."""
+    if not auth.can_ack():
+        st.caption("只有审核人员可以确认检查结果。")
         return
-    todo = findings[findings["outcome"].isin(["fail", "rounding"])]
-    if "acknowledged" in todo.columns:
-        todo = todo[~todo["acknowledged"].fillna(False).astype(bool)]
-    if todo.empty:
-        st.caption("没有待确认的未通过结果。")
+    if str(r.get("acknowledged")) == "True":  # True, numpy True; never NA
+        st.caption(f"该检查结果已由 {r.get('acked_by') or '—'} 确认：{r.get('ack_note') or ''}")
         return
-    rows = {r["finding_id"]: r for r in todo.to_dict("records")}
+    by = auth.current_user() or getpass.getuser()
     with st.form("dq-ack"):
-        fid = st.selectbox(
-            "检查结果",
-            list(rows),
-            format_func=lambda k: (
-                f"{k}（{rows[k].get('rule_id')}，{rows[k].get('unit_id')} {rows[k].get('fiscal_year')}）"
-            ),
-        )
+        st.markdown("**确认这条检查结果**")
         note = st.text_input("说明（必填）")
-        by = st.text_input("确认人", value=getpass.getuser())
+        st.caption(f"确认人：{by}")
         if st.form_submit_button("确认"):
             if not note.strip():
                 st.error("请填写说明。")
             else:
-                path = acknowledge(rows[fid], note.strip(), by.strip() or getpass.getuser())
-                st.success(f"已确认 {fid}；下次检查或刷新时写入仓库（{path.name}）。")
+                path = acknowledge(r, note.strip(), by, user=auth.current_user())
+                st.success(f"已确认；下次检查或刷新时写入仓库（{path.name}）。")

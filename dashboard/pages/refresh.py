@@ -20,8 +20,7 @@ def render() -> None:
     c = st.columns(3)
     c[0].metric("仓库发布时间", datetime.fromtimestamp(info["mtime"]).strftime("%Y-%m-%d %H:%M:%S"))
     c[1].metric("最近一次成功刷新", "—" if last is None else str(last)[:19])
-    c[2].metric("仓库大小（MB）", f"{info['size'] / 1e6:.2f}")
-    st.caption(f"仓库文件：{info['path']}")
+    c[2].metric("仓库大小（兆字节）", f"{info['size'] / 1e6:,.2f}")
 
     st.subheader("刷新记录")
     runs = queries.runs()
@@ -39,14 +38,13 @@ def render() -> None:
 
     st.subheader("未公开的单位")
     years = [None, *queries.years()]
-    y = st.selectbox(
-        "年度", years, key="refresh-year", format_func=lambda v: "全部年度" if v is None else f"{v} 年"
-    )
+    y = ui.url_selectbox("年度", years, "year", "refresh-year",
+                         format_func=lambda v: "全部年度" if v is None else f"{v} 年")  # fmt: skip
     missing = queries.missing_disclosures(y)
     if missing.empty:
         st.success("名录中的单位均已公开。")
     else:
-        ui.show_table(missing, "refresh-missing", "未公开单位")
+        ui.show_table(missing, "refresh-missing", "未公开单位", static=len(missing) <= 50)
 
     st.subheader("隔离的文件")
     q = queries.quarantine()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries, ui
+from dashboard.pages import unit_tables
 
 SUMMARY_FIELDS = [
     ("income_total", "本年收入合计"),
@@ -24,12 +25,13 @@ SUMMARY_FIELDS = [
 
 # The nine published tables rebuilt from the warehouse (01-06 here; 07-09 under 其他公开表).
 PUBLISHED_TABS = {
-    "01": "收入支出决算总表（01）",
-    "02": "收入决算表（02）",
-    "03": "支出决算表（03）",
-    "04": "财政拨款收支总表（04）",
-    "05": "一般公共预算支出表（05）",
-    "06": "基本支出明细（06）",
+    "01": "01 收支总表",
+    "02": "02 收入",
+    "03": "03 支出",
+    "04": "04 财拨收支",
+    "05": "05 一般公共预算",
+    "06": "06 基本支出",
+    "09": "09 三公经费",
 }
 SHOWN_ELSEWHERE = {
     "fct_income_by_subject",
@@ -38,6 +40,7 @@ SHOWN_ELSEWHERE = {
     "fct_performance_projects",
     "fct_budget_execution",
     "fct_procurement",
+    "fct_three_public_expenses",
 }
 # Column headings of the published tables (the same warehouse column can mean
 # 经营收入 in 02 and 经营支出 in 03).
@@ -67,11 +70,12 @@ def _plain_columns(df):
 
 
 def _published_table(no: str, doc: str, year: int, prefix: str) -> None:
-    title = queries.SUBJECT_TABLES.get(no, queries.TWO_SIDED_TABLES.get(no, (None, "")))[1]
     if no == "06":
-        title = "基本支出决算明细表（公开06表）"
-        df = queries.unit_table_06(doc)
-    elif no in queries.SUBJECT_TABLES:
+        return unit_tables.table_06(doc, year, prefix)
+    if no == "09":
+        return unit_tables.table_09(doc, prefix)
+    title = queries.SUBJECT_TABLES.get(no, queries.TWO_SIDED_TABLES.get(no, (None, "")))[1]
+    if no in queries.SUBJECT_TABLES:
         df = queries.unit_subject_table(no, doc, year)
     else:
         df = queries.unit_two_sided_table(no, doc)
@@ -94,18 +98,19 @@ def render() -> None:
     units = queries.all_units()
     names = dict(zip(units["unit_id"], units["unit_name"], strict=True))
     c1, c2 = st.columns([3, 1])
-    unit_id = c1.selectbox("单位", list(names), format_func=lambda u: f"{names[u]}（{u}）", key="detail-unit")
+    unit_id = ui.url_selectbox("单位", list(names), "unit", "detail-unit", c1,
+                               format_func=lambda u: f"{names[u]}（{u}）")  # fmt: skip
     years = queries.unit_years(unit_id) if unit_id else []
     if not years:
         st.info("该单位尚无已入库的决算。")
         _documents(unit_id)
         return
-    year = c2.selectbox("年度", years, key="detail-year", format_func=lambda y: f"{y} 年")
+    year = ui.url_selectbox("年度", years, "year", "detail-year", c2, format_func=lambda y: f"{y} 年")
     s = queries.unit_summary(unit_id, year)
     doc = s["document_id"]
     st.caption(
         f"主管部门：{s.get('department') or '—'}　单位类型：{ui.unit_type_label(s.get('unit_type'))}　人数：{s.get('staff_count') or '—'}"
-        f"　文档：{doc}（第 {s.get('version_no') or 1} 版）"
+        f"　文件：{_file_name(unit_id, doc)}（第 {s.get('version_no') or 1} 版）"
     )
     st.subheader("主要指标（万元）")
     present = [(k, v) for k, v in SUMMARY_FIELDS if k in s]
@@ -114,46 +119,66 @@ def render() -> None:
         for col, (k, v) in zip(cols, present[i : i + 4], strict=False):
             col.metric(v, ui.wan(s.get(k)))
 
-    tabs = st.tabs([*PUBLISHED_TABS.values(), "其他公开表", "绩效与说明", "数据质量", "文档版本"])
-    other, facts, findings, docs = tabs[len(PUBLISHED_TABS) :]
+    tabs = st.tabs(
+        [*PUBLISHED_TABS.values(), "其他表", "绩效与说明", "数据质量", "历年", "文档"],
+        key="detail-tab",
+        bind="query-params",
+    )
+    other, facts, findings, hist, docs = tabs[len(PUBLISHED_TABS) :]
     prefix = f"{names[unit_id]}_{year}"
+    problems = queries.document_problems(doc)
     for tab, no in zip(tabs, PUBLISHED_TABS, strict=False):
-        with tab:
-            _published_table(no, doc, year, prefix)
-    with other:
-        for table, title in queries.DOCUMENT_TABLES.items():
-            if table in SHOWN_ELSEWHERE:
-                continue
-            df = queries.document_table(table, doc)
-            if df is None:
-                continue
-            st.markdown(f"**{title}**")
-            if df.empty:
-                st.caption("该文档没有这张表的数据。")
+        if tab.open:  # lazy: only the open tab runs
+            with tab:
+                unit_tables.reader_notes(problems, no)
+                _published_table(no, doc, year, prefix)
+    if hist.open:  # lazy: only the open tab runs
+        with hist:
+            unit_tables.history(unit_id, names[unit_id])
+    if other.open:  # lazy: only the open tab runs
+        with other:
+            for table, title in queries.DOCUMENT_TABLES.items():
+                if table in SHOWN_ELSEWHERE:
+                    continue
+                df = queries.document_table(table, doc)
+                if df is None:
+                    continue
+                st.markdown(f"**{title}**")
+                if df.empty:
+                    st.caption("该文档没有这张表的数据。")
+                else:
+                    ui.show_table(
+                        _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
+                    )
+    if facts.open:  # lazy: only the open tab runs
+        with facts:
+            for table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
+                df = queries.document_table(table, doc)
+                if df is None:
+                    continue
+                st.markdown(f"**{queries.DOCUMENT_TABLES[table]}**")
+                if df.empty:
+                    st.caption("文中未说明。")
+                else:
+                    ui.show_table(
+                        _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
+                    )
+    if findings.open:  # lazy: only the open tab runs
+        with findings:
+            f = queries.unit_findings(unit_id, year)
+            if f is None:
+                st.info("数据质量检查结果尚未生成（仓库中没有 dq_findings 表）。")
             else:
-                ui.show_table(
-                    _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
-                )
-    with facts:
-        for table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
-            df = queries.document_table(table, doc)
-            if df is None:
-                continue
-            st.markdown(f"**{queries.DOCUMENT_TABLES[table]}**")
-            if df.empty:
-                st.caption("文中未说明。")
-            else:
-                ui.show_table(
-                    _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
-                )
-    with findings:
-        f = queries.unit_findings(unit_id, year)
-        if f is None:
-            st.info("数据质量检查结果尚未生成（仓库中没有 dq_findings 表）。")
-        else:
-            ui.show_table(f, "detail-findings", f"{names[unit_id]}_{year}_数据质量")
-    with docs:
-        _documents(unit_id)
+                ui.show_table(f, "detail-findings", f"{names[unit_id]}_{year}_数据质量")
+    if docs.open:  # lazy: only the open tab runs
+        with docs:
+            _documents(unit_id)
+
+
+def _file_name(unit_id: str, doc: str) -> str:
+    docs = queries.unit_documents(unit_id)
+    names = docs.loc[docs["document_id"] == doc, "file_name"].dropna()
+    return names.iloc[0] if len(names) else "—"
 
 
 def _documents(unit_id: str) -> None:

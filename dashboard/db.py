@@ -1,0 +1,166 @@
+"""The dashboard's one way into the warehouse.
+
+- Values are always bound parameters (``?``), never formatted into the text.
+  The few identifiers that vary (a measure column, a subject level, a table to
+  show) are picked from closed dictionaries in ``dashboard.queries``.
+- A read-only connection with external access disabled: no ``COPY … TO``, no
+  ``read_csv('/etc/passwd')``, no extension downloads. It is reopened whenever
+  the published file's identity (inode, mtime, size) changes: a refresh
+  replaces the file with ``os.replace`` and the next query sees it.
+- Results are cached with Streamlit's ``st.cache_data`` keyed on (statement,
+  parameters, path, file identity), so the cache never serves a replaced
+  file's data, and every caller gets its own copy.
+- ``duckdb.IOException`` (the file briefly locked or being replaced) is
+  retried with a short back-off.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+# No extension loading or installing, no files or network beyond the warehouse.
+CONNECT_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "enable_external_access": False,
+}
+
+
+class WarehouseMissing(RuntimeError):
+    pass
+
+
+def warehouse_path() -> Path:
+    """``$JUESUAN_WAREHOUSE``, else the warehouse package's default
+    (``$JUESUAN_DATA_DIR/warehouse.duckdb``, ``data/warehouse.duckdb``)."""
+    env = os.environ.get("JUESUAN_WAREHOUSE")
+    if env:
+        return Path(env)
+    try:
+        from warehouse.paths import default_warehouse
+
+        return default_warehouse()
+    except ImportError:  # pragma: no cover - the warehouse package is part of the repo
+        return Path(os.environ.get("JUESUAN_DATA_DIR", "data")) / "warehouse.duckdb"
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """Identity of the published file: a refresh replaces it (new inode, mtime)."""
+    try:
+        s = path.stat()
+    except FileNotFoundError:
+        raise WarehouseMissing(f"数据仓库文件不存在：{path}（请先运行 juesuan refresh）") from None
+    return s.st_ino, s.st_mtime_ns, s.st_size
+
+
+def _freeze(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class _Connection:
+    """One read-only connection per published file version. Queries are
+    serialised on it (DuckDB connections are not thread-safe; Streamlit runs
+    each session in its own thread). The old connection is closed before the
+    new file is opened, so DuckDB's per-path instance cache never hands back
+    the replaced file. Refresh never writes the published file in place, so
+    holding it open does not block a refresh."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.key: tuple | None = None
+
+    def close(self) -> None:
+        with self.lock:
+            if self.con is not None:
+                try:
+                    self.con.close()
+                finally:
+                    self.con, self.key = None, None
+
+    def execute(self, path: str, stamp: tuple, sql: str, params: list) -> pd.DataFrame:
+        key = (path, stamp)
+        with self.lock:
+            if self.key != key:
+                self.close()
+                self.con = duckdb.connect(path, read_only=True, config=CONNECT_CONFIG)
+                self.key = key
+            try:
+                return self.con.execute(sql, params).df()
+            except duckdb.IOException:
+                self.close()
+                raise
+
+
+_conn = _Connection()
+
+
+def close() -> None:
+    """Release the warehouse file (tests; shutting down)."""
+    _conn.close()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(sql: str, params: tuple, path: str, stamp: tuple) -> pd.DataFrame:
+    return _conn.execute(path, stamp, sql, list(params))
+
+
+def clear_cache() -> None:
+    _cached.clear()
+
+
+def run(sql: str, params: list | tuple = (), path: Path | None = None, cached: bool = True) -> pd.DataFrame:
+    """Run one statement against the published warehouse, read-only."""
+    path = Path(path or warehouse_path())
+    delay = 0.05
+    for attempt in range(8):
+        stamp = _stamp(path)
+        resolved = str(path.resolve())
+        try:
+            if cached:
+                return _cached(sql, _freeze(tuple(params)), resolved, stamp)
+            return _conn.execute(resolved, stamp, sql, list(params))
+        except duckdb.IOException:
+            if attempt == 7:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def scalar(sql: str, params: list | tuple = ()):
+    df = run(sql, params)
+    return None if df.empty else df.iat[0, 0]
+
+
+SQL_TABLES = "select table_name from information_schema.tables where table_schema = 'main'"
+SQL_COLUMNS = (
+    "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?"
+)
+
+
+def tables() -> set[str]:
+    return set(run(SQL_TABLES)["table_name"])
+
+
+def has_table(name: str) -> bool:
+    return name in tables()
+
+
+def columns(table: str) -> list[str]:
+    return list(run(SQL_COLUMNS, [table])["column_name"])
+
+
+def warehouse_info() -> dict:
+    path = warehouse_path()
+    s = path.stat()
+    return {"path": str(path), "mtime": s.st_mtime, "size": s.st_size}

@@ -1,0 +1,84 @@
+"""单位详情 helpers: table 06 as its economic tree, table 09 laid out as
+published, the unit's history across years, the reader's notes per table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import queries, ui
+
+# 公开09表 as printed: rows 预算数 / 决算数, the items as columns.
+SANGONG_COLUMNS = [
+    ("total", "合计"),
+    ("outbound", "因公出国（境）费"),
+    ("vehicle", "公务用车购置及运行费：小计"),
+    ("vehicle_purchase", "公务用车购置费"),
+    ("vehicle_operation", "公务用车运行费"),
+    ("reception", "公务接待费"),
+    ("meeting", "会议费"),
+    ("training", "培训费"),
+]
+HISTORY = {
+    "expenditure_total": "本年支出合计",
+    "basic_expenditure": "基本支出",
+    "project_expenditure": "项目支出",
+    "personnel_expenditure": "人员经费",
+    "public_expenditure": "公用经费",
+    "sangong_actual": "三公经费",
+    "income_total": "本年收入合计",
+}
+
+
+def reader_notes(problems: pd.DataFrame | None, table_no: str) -> None:
+    """Cells the reader realigned, corrected or could not place, on their table."""
+    if problems is None or problems.empty:
+        return
+    for msg in problems.loc[problems["table_id"] == table_no, "message"]:
+        st.warning(f"解析提示：{msg}")
+
+
+def table_06(doc: str, year: int, prefix: str) -> None:
+    st.markdown("**基本支出决算明细表（公开06表）**（金额单位：万元）")
+    tree = queries.unit_tree_06(doc, year)
+    if tree.empty:
+        st.caption("该文档没有这张表的数据。")
+        return
+    tree["economic_name"] = [
+        "　" * int(d) * 2 + str(n) for d, n in zip(tree["depth"], tree["economic_name"], strict=True)
+    ]
+    level = {0: "合计", 1: "类", 2: "款"}
+    tree.insert(0, "economic_level", tree.pop("depth").map(level))
+    ui.show_table(tree, "detail-06", f"{prefix}_公开06表", static=len(tree) <= 80, title=f"{prefix} 公开06表")
+
+
+def table_09(doc: str, prefix: str) -> None:
+    st.markdown("**财政拨款“三公”经费支出决算表（公开09表）**（金额单位：万元）")
+    df = queries.document_table("fct_three_public_expenses", doc)
+    if df is None or df.empty:
+        st.caption("该文档没有这张表的数据。")
+        return
+    row = df.iloc[0]
+    cols = [(k, name) for k, name in SANGONG_COLUMNS if f"budget_{k}" in df.columns]
+    cols = [(k, n) for k, n in cols if k not in ("meeting", "training") or pd.notna(row.get(f"actual_{k}"))]
+    table = pd.DataFrame(
+        [[float(row[f"{side}_{k}"]) if pd.notna(row.get(f"{side}_{k}")) else None for k, _ in cols]
+         for side in ("budget", "actual")],
+        columns=[n for _, n in cols], index=["预算数", "决算数"],
+    )  # fmt: skip
+    st.table(table.style.format("{:,.2f}", na_rep="—"))
+
+
+def history(unit_id: str, name: str) -> None:
+    h = queries.unit_history(unit_id)
+    if h.empty:
+        st.caption("该单位没有已入库的决算。")
+        return
+    measure = st.selectbox("指标", list(HISTORY), format_func=HISTORY.get, key="detail-history-measure")
+    fig = px.line(h, x="fiscal_year", y=measure, markers=True,
+                  labels={"fiscal_year": "年度", measure: f"{HISTORY[measure]}（万元）"})  # fmt: skip
+    fig.update_xaxes(dtick=1, tickformat="d")
+    ui.wan_chart(fig, category="年度")
+    st.plotly_chart(fig, key="detail-history")
+    ui.show_table(h, "detail-history", f"{name}_历年", static=True, title=f"{name} 历年决算")

@@ -1,0 +1,227 @@
+"""单位对比 and 科目分析: amounts per unit and subject, trends, budget execution."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.db import run
+
+# --------------------------------------------------------------------------- 单位对比
+
+# Measures of 公开03表 (功能分类) and the level to roll up to. Closed sets.
+SUBJECT_MEASURES = {"total": "本年支出合计", "basic": "基本支出", "project": "项目支出"}
+SUBJECT_LEVELS = {"类": "class_code", "款": "section_code", "项": "item_code"}
+ECONOMIC_LEVEL = "经济分类"
+
+# The amounts only (unit, code, amount): a unit type can mean thousands of
+# units × dozens of subjects, and turning repeated name strings into pandas
+# costs more than the aggregation itself. Names are looked up once per unit
+# and per code (below) and mapped in pandas.
+_SQL_COMPARE = """
+with agg as (
+    {agg}
+),
+shares as (
+    select agg.unit_id, agg.code, agg.amount,
+           round(100 * agg.amount / nullif(sum(agg.amount) over (partition by agg.unit_id), 0), 2) as share_pct,
+           rank() over (partition by agg.code order by agg.amount desc) as rank
+    from agg
+)
+select shares.* from shares
+left join dim_units as u on shares.unit_id = u.unit_id
+order by shares.code, u.canonical_name, shares.unit_id
+"""
+_AGG_SUBJECT = """
+    select unit_id, {code} as code, sum({measure})::double as amount
+    from fct_expenditure_by_subject
+    where fiscal_year = ? and unit_id in ({units}) and {code} is not null
+    group by unit_id, {code}
+"""
+_AGG_ECONOMIC = """
+    select unit_id, economic_group as code, sum(amount)::double as amount
+    from fct_basic_expenditure_by_economic_class
+    where fiscal_year = ? and unit_id in ({units})
+    group by unit_id, economic_group
+"""
+# Which units: a bound list of ids, or every unit of a bound unit type that year.
+_UNIT_SETS = {
+    "ids": "select unnest(?::varchar[])",
+    "type": "select unit_id from fct_unit_year_summary where fiscal_year = ? and unit_type = ?",
+}
+SQL_COMPARE_SUBJECT = {
+    (m, lvl, by): _SQL_COMPARE.format(agg=_AGG_SUBJECT.format(measure=m, code=col, units=units))
+    for m in SUBJECT_MEASURES
+    for lvl, col in SUBJECT_LEVELS.items()
+    for by, units in _UNIT_SETS.items()
+}
+SQL_COMPARE_ECONOMIC = {
+    by: _SQL_COMPARE.format(agg=_AGG_ECONOMIC.format(units=units)) for by, units in _UNIT_SETS.items()
+}
+SQL_UNIT_NAMES = {
+    by: f"select unit_id, canonical_name as unit_name from dim_units where unit_id in ({units})"
+    for by, units in _UNIT_SETS.items()
+}
+SQL_SUBJECT_NAMES = (
+    "select subject_code as code, subject_name as name from dim_subjects where fiscal_year = ?"
+)
+SQL_ECONOMIC_NAMES = (
+    "select economic_code as code, economic_name as name from dim_economic_subjects where fiscal_year = ?"
+)
+# Printed names, for the rare code the year's dictionary does not know.
+SQL_PRINTED_SUBJECT_NAMES = """
+select subject_code as code, any_value(subject_name_printed) as name
+from fct_expenditure_by_subject
+where fiscal_year = ? and subject_code in (select unnest(?::varchar[]))
+group by subject_code
+"""
+SQL_PRINTED_ECONOMIC_NAMES = """
+select economic_code as code, any_value(economic_name_printed) as name
+from fct_basic_expenditure_by_economic_class
+where fiscal_year = ? and economic_code in (select unnest(?::varchar[]))
+group by economic_code
+"""
+
+# Unit-year measures for trend lines (fct_unit_year_summary columns).
+TREND_MEASURES = {
+    "expenditure_total": "本年支出合计",
+    "basic_expenditure": "基本支出",
+    "project_expenditure": "项目支出",
+    "personnel_expenditure": "人员经费",
+    "public_expenditure": "公用经费",
+    "sangong_actual": "三公经费",
+    "income_total": "本年收入合计",
+}
+SQL_TREND = {
+    m: f"""
+select fiscal_year, unit_id, unit_name, {m} as amount
+from fct_unit_year_summary
+where unit_id in (select unnest(?::varchar[]))
+order by fiscal_year, unit_name
+"""
+    for m in TREND_MEASURES
+}
+
+SQL_UNITS_OF_TYPE = (
+    "select unit_id from fct_unit_year_summary where fiscal_year = ? and unit_type = ? order by unit_id"
+)
+
+SQL_EXECUTION = """
+select s.unit_id, s.unit_name, s.budget_initial_total, s.expenditure_total,
+       round(100 * s.expenditure_total / nullif(s.budget_initial_total, 0), 2) as execution_pct
+from fct_unit_year_summary as s
+where s.fiscal_year = ? and s.unit_id in (select unnest(?::varchar[]))
+order by s.unit_name
+"""
+
+
+def compare(
+    year: int, unit_ids: list[str] | None, measure: str, level: str, unit_type: str | None = None
+) -> pd.DataFrame:
+    """Amount per unit and subject at the chosen level, with rank and share.
+    Units: ``unit_ids``, or all units of ``unit_type`` that year when given.
+    Columns: unit_id, unit_name, code, name, amount, share_pct, rank; ordered by
+    code, then unit name."""
+    by = "ids" if unit_type is None else "type"
+    unit_params = [list(unit_ids or [])] if unit_type is None else [year, unit_type]
+    economic = level == ECONOMIC_LEVEL
+    if economic:
+        df = run(SQL_COMPARE_ECONOMIC[by], [year, *unit_params])
+    else:
+        if (measure, level, by) not in SQL_COMPARE_SUBJECT:
+            raise ValueError(f"未知的指标或科目级次：{measure} / {level}")
+        df = run(SQL_COMPARE_SUBJECT[(measure, level, by)], [year, *unit_params])
+    cols = ["unit_id", "unit_name", "code", "name", "amount", "share_pct", "rank"]
+    if df.empty:
+        return df.reindex(columns=cols)
+    unit_names = run(SQL_UNIT_NAMES[by], unit_params)
+    names = _code_names(year, list(df["code"].unique()), economic)
+    df = df.merge(unit_names, on="unit_id", how="left", sort=False).merge(
+        names, on="code", how="left", sort=False
+    )
+    df["rank"] = df["rank"].astype(int)
+    return df[cols]
+
+
+def _code_names(year: int, codes: list[str], economic: bool) -> pd.DataFrame:
+    """code, name for the codes: the year's dictionary name, else as printed."""
+    d = run(SQL_ECONOMIC_NAMES if economic else SQL_SUBJECT_NAMES, [year])
+    known = {c: n for c, n in zip(d["code"], d["name"], strict=True) if isinstance(n, str)}
+    missing = [c for c in codes if c not in known]
+    if missing:
+        p = run(SQL_PRINTED_ECONOMIC_NAMES if economic else SQL_PRINTED_SUBJECT_NAMES, [year, missing])
+        known.update({c: n for c, n in zip(p["code"], p["name"], strict=True) if c not in known})
+    return pd.DataFrame({"code": codes, "name": [known.get(c) for c in codes]})
+
+
+def units_of_type(year: int, unit_type: str) -> list[str]:
+    return list(run(SQL_UNITS_OF_TYPE, [year, unit_type])["unit_id"])
+
+
+def trend(unit_ids: list[str], measure: str) -> pd.DataFrame:
+    if measure not in SQL_TREND:
+        raise ValueError(f"未知的指标：{measure}")
+    return run(SQL_TREND[measure], [list(unit_ids)])
+
+
+def execution(year: int, unit_ids: list[str]) -> pd.DataFrame:
+    return run(SQL_EXECUTION, [year, list(unit_ids)])
+
+
+# --------------------------------------------------------------------------- 科目分析
+
+SQL_SUBJECT_OPTIONS = """
+select subject_code, subject_level, subject_name
+from dim_subjects
+where fiscal_year = ?
+order by subject_code
+"""
+SQL_SUBJECT_BY_UNIT = """
+select f.unit_id, u.canonical_name as unit_name, u.unit_type,
+       sum(f.total) as total, sum(f.basic) as basic, sum(f.project) as project
+from fct_expenditure_by_subject as f
+left join dim_units as u on f.unit_id = u.unit_id
+where f.fiscal_year = ? and starts_with(f.subject_code, ?)
+group by f.unit_id, u.canonical_name, u.unit_type
+order by total desc, unit_name
+"""
+SQL_SUBJECT_TREND = """
+select fiscal_year, sum(total) as total, count(distinct unit_id) as units
+from fct_expenditure_by_subject
+where starts_with(subject_code, ?)
+group by fiscal_year
+order by fiscal_year
+"""
+SQL_SUBJECT_TREE = """
+with leaf as (
+    select class_code, section_code, item_code, sum(total) as total
+    from fct_expenditure_by_subject
+    where fiscal_year = ? and class_code is not null
+    group by all
+)
+select
+    leaf.class_code, coalesce(c.subject_name, leaf.class_code) as class_name,
+    leaf.section_code, coalesce(s.subject_name, leaf.section_code) as section_name,
+    leaf.item_code, coalesce(i.subject_name, leaf.item_code) as item_name,
+    leaf.total
+from leaf
+left join dim_subjects as c on c.fiscal_year = ? and c.subject_code = leaf.class_code
+left join dim_subjects as s on s.fiscal_year = ? and s.subject_code = leaf.section_code
+left join dim_subjects as i on i.fiscal_year = ? and i.subject_code = leaf.item_code
+order by leaf.class_code, leaf.section_code, leaf.item_code
+"""
+
+
+def subject_options(year: int) -> pd.DataFrame:
+    return run(SQL_SUBJECT_OPTIONS, [year])
+
+
+def subject_by_unit(year: int, subject_code: str) -> pd.DataFrame:
+    return run(SQL_SUBJECT_BY_UNIT, [year, subject_code])
+
+
+def subject_trend(subject_code: str) -> pd.DataFrame:
+    return run(SQL_SUBJECT_TREND, [subject_code])
+
+
+def subject_tree(year: int) -> pd.DataFrame:
+    return run(SQL_SUBJECT_TREE, [year, year, year, year])
