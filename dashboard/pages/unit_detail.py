@@ -127,10 +127,11 @@ def render() -> None:
     other, facts, findings, hist, docs = tabs[len(PUBLISHED_TABS) :]
     prefix = f"{names[unit_id]}_{year}"
     problems = queries.document_problems(doc)
+    placed = queries.placed_cells(doc)
     for tab, no in zip(tabs, PUBLISHED_TABS, strict=False):
         if tab.open:  # lazy: only the open tab runs
             with tab:
-                unit_tables.reader_notes(problems, no)
+                unit_tables.reader_notes(problems, no, placed)
                 _published_table(no, doc, year, prefix)
     if hist.open:  # lazy: only the open tab runs
         with hist:

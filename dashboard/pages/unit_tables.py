@@ -31,12 +31,38 @@ HISTORY = {
 }
 
 
-def reader_notes(problems: pd.DataFrame | None, table_no: str) -> None:
-    """Cells the reader realigned, corrected or could not place, on their table."""
-    if problems is None or problems.empty:
+def reader_notes(problems: pd.DataFrame | None, table_no: str, placed: pd.DataFrame | None = None) -> None:
+    """Cells the reader realigned, corrected or could not place, on their table;
+    the cells it placed by the identities, one by one."""
+    if problems is not None and not problems.empty:
+        for msg in problems.loc[problems["table_id"] == table_no, "message"]:
+            st.warning(f"解析提示：{msg}")
+    if placed is None or placed.empty:
         return
-    for msg in problems.loc[problems["table_id"] == table_no, "message"]:
-        st.warning(f"解析提示：{msg}")
+    mine = placed.loc[placed["table_id"] == table_no]
+    if not mine.empty:
+        st.caption("以下数字由勾稽关系确定位置（原件中空白单元格未保留或排列不平衡），请对照原件核对：")
+        shown = mine.drop(columns=["table_id"])
+        shown["column_key"] = [_column_name(k) for k in shown["column_key"]]
+        shown = shown.rename(columns=PLACED_HEADERS)
+        st.table(shown.style.format({"金额（万元）": "{:,.2f}"}, na_rep="—"))
+
+
+def _column_name(key: str) -> str:
+    from ingest.verify import COLUMN_NAMES
+
+    named = ui.label(key).removesuffix("（万元）")
+    return COLUMN_NAMES.get(key, named) if named == key else named
+
+
+PLACED_HEADERS = {
+    "row_label": "项目",
+    "subject_code": "科目编码",
+    "column_key": "栏目",
+    "amount_wan_yuan": "金额（万元）",
+    "page_no": "页码",
+    "placement": "如何确定",
+}
 
 
 def table_06(doc: str, year: int, prefix: str) -> None:

@@ -242,3 +242,18 @@ def document_problems(document_id: str) -> pd.DataFrame | None:
     if not {"table", "message", "code"} <= set(columns("raw_problems")):
         return None
     return run(SQL_DOCUMENT_PROBLEMS, [document_id])
+
+
+SQL_PLACED_CELLS = """
+select table_id, row_label, subject_code, column_key, amount_wan_yuan, page_no, placement
+from fct_placed_cells
+where document_id = ?
+order by table_id, row_no, column_key
+"""
+
+
+def placed_cells(document_id: str) -> pd.DataFrame | None:
+    """Cells the reader placed by the identities, not as printed; None before the mart exists."""
+    if not has_table("fct_placed_cells"):
+        return None
+    return run(SQL_PLACED_CELLS, [document_id])
