@@ -242,12 +242,23 @@ def _one_denominator(parts: list[tuple], shares: list[tuple]) -> bool:
     return len(dens) == len(shares) and max(dens) - min(dens) <= 0.01 * max(dens)
 
 
+# Facts read from a document's page lines: a document without any was not read as text.
+_PAGE_LINE_KINDS = (
+    "section_no",
+    "heading_no",
+    "heading_year",
+    "empty_note",
+    "none_stated",
+    "publication_date",
+)
+
+
 def _empty_note(out: _Out, ctx, check: dict, policy: str) -> None:
     """An empty table carries a note that the unit has none; a table with amounts is
     not said to be empty."""
     doc = ctx.doc
-    if not _has_amounts(doc):
-        return
+    if not _has_amounts(doc) or not any(doc.facts.get(k) for k in _PAGE_LINE_KINDS):
+        return  # its page lines were not read (a workbook, a record without prose): no note can be seen
     notes = {f[1]: f for f in doc.facts.get(check.get("note", "empty_note"), [])}
     said = {f[1]: f for f in doc.facts.get(check.get("stated", "none_stated"), [])}
     for t in check["tables"]:

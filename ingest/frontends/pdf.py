@@ -171,8 +171,12 @@ def _split_number(prev: list, left: float, ch: str) -> bool:
 
 
 def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool, fallback) -> list[Row]:
+    import pypdfium2 as pdfium
+
     textpage = page.get_textpage()
-    raw_text = textpage.get_text_range()
+    # A damaged text layer can hold lone surrogates: made '?' here (same length, so
+    # character indexes still match) rather than failing later when the text is stored.
+    raw_text = textpage.get_text_range().encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = normalize(raw_text)
     texts.append(text)
     if not _needs_positions(text, after_table):
@@ -185,7 +189,10 @@ def _rows_of_page(page, page_no: int, texts: list[str], after_table: bool, fallb
         ]
     chars = _chars(textpage, raw_text, page.get_height())
     if chars is None:
-        chars = _chars_pdfminer(fallback(page_no - 1))
+        try:
+            chars = _chars_pdfminer(fallback(page_no - 1))
+        except Exception as exc:  # pdfminer's own errors on a damaged page: said as that page
+            raise pdfium.PdfiumError(f"page {page_no}: {exc}") from exc
     rows = []
     for y, line_chars in _lines(chars):
         cells = _cells(line_chars)

@@ -29,7 +29,7 @@ def _is_body(row: Row) -> bool:
 def read_economic(region: Region) -> TableReading:
     rows = [r for r in region.rows if not is_column_number_row(r)]
     start = next((i for i, r in enumerate(rows) if _is_body(r)), len(rows))
-    if start >= 2 and _name_line_above(rows[start - 2], rows[start - 1], rows[start]):
+    if 2 <= start < len(rows) and _name_line_above(rows[start - 2], rows[start - 1], rows[start]):
         start -= 1  # the first line of a name centred on the first body row
     body = rows[start:]
     bounds = _group_starts(body)
