@@ -9,6 +9,7 @@ emit one run per glyph, which would split `2,940.05` into `2,` and `940.05`."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import re
 
@@ -58,7 +59,7 @@ def _chars(textpage, text: str, height: float) -> list[tuple[float, float, float
     )
     out = []
     for i in range(n):
-        ch = text[i] if direct else chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 32)
+        ch = text[i] if direct else _unicode(pdfium_c.FPDFText_GetUnicode(handle, i))
         if ch in "\r\n" or (ch == " " and generated(handle, i) == 1):
             continue  # line ends and spaces pdfium inferred: geometry decides instead
         loose(handle, i, box)
@@ -70,6 +71,13 @@ def _chars(textpage, text: str, height: float) -> list[tuple[float, float, float
     return out
 
 
+def _unicode(code: int) -> str:
+    """A character from its code; a lone surrogate (damaged text layer) becomes U+FFFD."""
+    if not code:
+        return " "
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
 def _glyphless(handle, text: str, n: int) -> bool:
     """Do the page's CJK characters have empty glyph boxes? (sampled)"""
     import pypdfium2.raw as pdfium_c
@@ -79,7 +87,7 @@ def _glyphless(handle, text: str, n: int) -> bool:
     for i in range(n):
         if seen >= 12:
             break
-        ch = text[i] if text else chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 32)
+        ch = text[i] if text else _unicode(pdfium_c.FPDFText_GetUnicode(handle, i))
         if not "\u4e00" <= ch <= "\u9fff":
             continue
         seen += 1
@@ -95,7 +103,8 @@ def _chars_pdfminer(plumber_page) -> list[tuple[float, float, float, float, str]
     out = []
     for c in plumber_page.chars:
         h = (c["bottom"] - c["top"]) or c["size"] or 10.0
-        out.append((height - c["matrix"][5], h, c["x0"], c["x1"], c["text"]))
+        text = c["text"].encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        out.append((height - c["matrix"][5], h, c["x0"], c["x1"], text))
     return out
 
 
@@ -239,7 +248,8 @@ def read_pdf(data: bytes, path: str) -> Grid:
     finally:
         pdf.close()
         if plumber is not None:
-            plumber.close()
+            with contextlib.suppress(Exception):  # pdfminer may fail closing a damaged file
+                plumber.close()
     if not any(pages):
         raise ParseError(path, "PDF 没有文字层（可能是扫描件），无法读取")
     return Grid("pdf", pages, texts, unreadable_pages=damaged)
