@@ -22,7 +22,14 @@ from ingest.tables.locate import locate
 from ingest.tables.sangong import read_sangong
 from ingest.tables.subject import read_subject_table
 from ingest.tables.two_sided import read_two_sided
-from ingest.verify import TABLE_NAMES, VERIFIERS, code_problems, settle_sangong, unchecked_rows
+from ingest.verify import (
+    TABLE_NAMES,
+    VERIFIERS,
+    code_consistency,
+    code_problems,
+    settle_sangong,
+    unchecked_rows,
+)
 
 VERIFY_ORDER = ["01", "04", "02", "03", "05", "07", "08", "06", "09"]
 READERS = {
@@ -92,6 +99,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     _fill_codes(readings)
     problems.extend(unchecked_rows(readings))
     problems.extend(code_problems(readings))
+    problems.extend(code_consistency(readings))
     try:
         facts = _facts(pages, readings)
     except Exception as exc:  # the tables stand on their own; say the narrative was not read

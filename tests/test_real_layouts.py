@@ -329,3 +329,22 @@ def test_tables_promised_by_the_table_of_contents(name):
 def test_truncated_document_promises_what_it_lacks(lines):  # noqa: F811
     r = parse(lines[: int(len(lines) * 0.4)])
     assert set(r.document.tables_promised) - set(r.document.tables)  # the warehouse quarantines it
+
+
+def test_transposed_item_code_in_one_table_is_an_error(lines):  # noqa: F811
+    """2210201 printed as 2210210 in 03 only: still under its 款, so no sum sees it;
+    the same subject carries another code in 02 and 05."""
+    out = list(lines)
+    a, b = section(out, "03")
+    out[a:b] = [x.replace("2210201\t住房公积金", "2210210\t住房公积金") for x in out[a:b]]
+    errors = [(p.table, p.code) for p in parse(out).problems if p.severity == "error"]
+    assert ("03", "code_mismatch") in errors
+
+
+def test_a_row_printed_twice_is_an_error(lines):  # noqa: F811
+    out = list(lines)
+    i = out.index("2080505\t机关事业单位基本养老保险缴费支出\t23.90\t23.90\t\t\t\t\t")
+    out.insert(i, out[i])
+    assert ("02", "code_duplicate") in [
+        (p.table, p.code) for p in parse(out).problems if p.severity == "error"
+    ]

@@ -5,7 +5,7 @@ printed values are kept and every identity that fails is reported. Never a
 silent wrong number."""
 
 from ingest.verify.common import COLUMN_NAMES, TABLE_NAMES
-from ingest.verify.coverage import code_problems, unchecked_rows
+from ingest.verify.coverage import code_consistency, code_problems, unchecked_rows
 from ingest.verify.economic import verify_economic
 from ingest.verify.sangong import settle_sangong, verify_sangong
 from ingest.verify.subject import subject_violations, verify_subject
@@ -23,6 +23,7 @@ __all__ = [
     "COLUMN_NAMES",
     "TABLE_NAMES",
     "VERIFIERS",
+    "code_consistency",
     "code_problems",
     "settle_sangong",
     "subject_violations",

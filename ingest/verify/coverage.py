@@ -67,11 +67,16 @@ def code_problems(readings: dict[str, TableReading]) -> list[Problem]:
         if t not in ("02", "03", "05", "07", "08"):
             continue
         codes = {r.code for r in reading.rows if r.code}
+        seen: set[str] = set()
         for r in reading.rows:
             code = r.code
             if not code:
                 continue
             where = f"公开{t}表（{TABLE_NAMES[t]}）“{r.label or code}”行"
+            if code in seen:  # a row printed twice would be counted twice
+                out.append(Problem("error", t, "code_duplicate", f"{where}科目编码 {code} 在表中出现两次"))
+                continue
+            seen.add(code)
             if len(code) == 3 and code not in _CLASSES:
                 out.append(
                     Problem("error", t, "code_unknown", f"{where}科目编码 {code} 不是功能分类的“类”编码")
@@ -92,6 +97,37 @@ def code_problems(readings: dict[str, TableReading]) -> list[Problem]:
                         t,
                         "code_orphan",
                         f"{where}科目编码 {code} 的上级科目 {code[: len(code) - 2]} 不在表中，该行未参与上下级勾稽",
+                    )
+                )
+    return out
+
+
+def code_consistency(readings: dict[str, TableReading]) -> list[Problem]:
+    """The same subject (name under the same parent) carries one code in every table
+    of a document: a code printed differently in one table is a typing error there
+    (a transposed 项 code stays under its 款 and no identity would see it)."""
+    codes: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for t, reading in sorted(readings.items()):
+        if t not in ("02", "03", "05", "07", "08"):
+            continue
+        for r in reading.rows:
+            if r.code and len(r.code) in (5, 7) and r.label:
+                codes.setdefault((r.code[:-2], r.label), {}).setdefault(r.code, []).append(t)
+    out = []
+    for (_parent, label), by_code in codes.items():
+        if len(by_code) < 2:
+            continue
+        ranked = sorted(by_code.items(), key=lambda kv: -len(kv[1]))
+        major, tables = ranked[0]
+        for code, where in ranked[1:]:
+            others = "、".join(f"公开{t}表" for t in tables)
+            for t in where:
+                out.append(
+                    Problem(
+                        "error",
+                        t,
+                        "code_mismatch",
+                        f"公开{t}表（{TABLE_NAMES[t]}）“{label}”行科目编码 {code} 与{others}中同一科目的编码 {major} 不一致",
                     )
                 )
     return out
