@@ -123,10 +123,11 @@ def split_label_values(row: Row, value_left: float | None) -> tuple[list[Cell], 
     codes, labels, values = [], [], []
     cells = row.cells
     if any(c.text[:1].isdigit() and (" " in c.text or not c.text.isascii()) for c in cells):
-        cells = []
+        cells, named = [], False
         for cell in row.cells:
-            parts = _code_cells(cell) if not labels_seen(cells) else None
+            parts = _code_cells(cell) if not named else None  # a code comes before the name
             cells.extend(parts or [cell])
+            named = named or labels_seen(parts or [cell])
     for cell in cells:
         t = cell.text.replace(" ", "")
         amount = parse_amount(t)

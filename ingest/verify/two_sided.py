@@ -16,18 +16,19 @@ def verify_two_sided(reading: TableReading, trusted: dict | None = None) -> tupl
     options = options_04(reading) if t == "04" else []
     packed = any(not r.positional and len(o) > 1 for r, o in zip(reading.rows, options, strict=False))
     if (vs or packed) and t == "04":
-        found = _settle_04(reading, options)
-        if len(found) == 1:
-            if all(a == r.amounts for a, r in zip(found[0], reading.rows, strict=True)):
+        count, found = _settle_04(reading, options)
+        if found is not None:
+            if all(a == r.amounts for a, r in zip(found, reading.rows, strict=True)):
                 return [], checks
-            return [realigned(reading, found[0], "各列合计确定空白单元格位置")], checks
-        if len(found) > 1:
+            return [realigned(reading, found, "各列合计确定空白单元格位置")], checks
+        if count > 1:
             return [ambiguous(t)], checks
     return [Problem("error", t, v.rule, v.message(t)) for v in vs], checks
 
 
-def _settle_04(reading: TableReading, options: list[list[dict]]) -> list[list[dict]]:
-    """Readings of 04 that make every identity hold (at most two): the expenditure
+def _settle_04(reading: TableReading, options: list[list[dict]]) -> tuple[int, list[dict] | None]:
+    """(How many readings of 04 make every identity hold, capped at 2; the reading
+    when there is exactly one.) The expenditure
     side by dynamic programming under 总计, whose fund columns the income side fixes
     (本年收入 + 年初结转 per fund); any other row by search."""
     rows = reading.rows
@@ -41,9 +42,9 @@ def _settle_04(reading: TableReading, options: list[list[dict]]) -> list[list[di
 
     count, tree = solve_04(reading, fits_04)
     if count > 1:
-        return [tree or [], []]  # two readings: the identities do not decide
+        return count, None  # the identities do not decide
     if tree is None:
-        return search(rows, options, holds)
+        return _one(search(rows, options, holds))
     settled = [
         TableRow(r.label, r.code, a, r.page, side=r.side, positional=r.positional)
         for r, a in zip(rows, tree, strict=True)
@@ -55,7 +56,11 @@ def _settle_04(reading: TableReading, options: list[list[dict]]) -> list[list[di
     rest = [
         [a] if i in in_tree or i in moved else o for i, (a, o) in enumerate(zip(tree, options, strict=True))
     ]
-    return search(settled, rest, holds)
+    return _one(search(settled, rest, holds))
+
+
+def _one(found: list[list[dict]]) -> tuple[int, list[dict] | None]:
+    return min(len(found), 2), found[0] if len(found) == 1 else None
 
 
 _TREE_LABELS = ("本年支出合计", "总计", "年末财政拨款结转和结余")
