@@ -27,6 +27,7 @@ from ingest.verify import (
     VERIFIERS,
     code_consistency,
     code_problems,
+    rounding_residuals,
     settle_sangong,
     unchecked_rows,
 )
@@ -92,6 +93,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
             Problem("error", None, "page_unreadable", f"第 {pages_said} 页已损坏，无法读取，其中的内容未计入")
         )
     checked = _verify(readings, problems)
+    problems.extend(rounding_residuals(readings, problems))
     problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:
         if t not in readings:
@@ -171,24 +173,44 @@ def _empty_tables(regions, readings: dict[str, TableReading], unit_name: str | N
     """A table with no number and no note saying the unit has none is an error
     naming table and page; a document whose every table is empty and that names
     no unit is the blank template: said once, not as nine errors."""
-    empty = [rg for rg in regions if not any(r.amounts for r in readings[rg.table].rows)]
+    empty = [rg for rg in regions if not _nonzero(readings[rg.table])]
     if len(empty) == len(regions) and unit_name is None:
         return [
             Problem(
                 "warning", None, "document_blank", "所有决算表均为空白（空白模板或未填报），未读到任何数字"
             )
         ]
-    return [
-        Problem(
-            "error",
-            rg.table,
-            "table_empty",
-            f"公开{rg.table}表（{TABLE_NAMES[rg.table]}，第 {rg.title_row.page} 页）没有读到任何数字，"
-            "也没有“无此项收支”的说明，请核对原件",
-        )
-        for rg in empty
-        if not rg.empty_note
-    ]
+    out = []
+    for rg in empty:
+        name = f"公开{rg.table}表（{TABLE_NAMES[rg.table]}，第 {rg.title_row.page} 页）"
+        zeros = any(r.amounts for r in readings[rg.table].rows)  # amounts read, every one 0
+        if not zeros and not rg.empty_note:
+            out.append(
+                Problem(
+                    "error",
+                    rg.table,
+                    "table_empty",
+                    name + "没有读到任何数字，也没有“无此项收支”的说明，请核对原件",
+                )
+            )
+        elif zeros and rg.table in _NEVER_ZERO:
+            out.append(
+                Problem(
+                    "error",
+                    rg.table,
+                    "table_zero",
+                    name + "读到的金额全部为零，每个单位都应有收支，请核对原件",
+                )
+            )
+    return out
+
+
+# Every unit has income and spending: these tables cannot be all zeros (07/08/09 can).
+_NEVER_ZERO = ("01", "02", "03", "04")
+
+
+def _nonzero(reading: TableReading) -> bool:
+    return any(v for r in reading.rows for v in r.amounts.values())
 
 
 def _rows(readings: dict[str, TableReading], table: str) -> list:

@@ -44,7 +44,7 @@ def search(
     movable = [i for i, o in enumerate(options) if any(a != current[i] for a in o)]
     budget = _BUDGET
     for moved in range(1, min(len(movable), 4) + 1):
-        found: list[list[dict]] = []
+        found = []
         for chosen in combinations(movable, moved):
             alts = [[a for a in options[i] if a != current[i]] for i in chosen]
             for pick in _product(alts):
@@ -273,10 +273,10 @@ class _Tree:
                 if not options:
                     return 0, None
                 moves = min(o[0] for o in options.values())
-                best = [k for k, o in options.items() if o[0] == moves]
-                if len(best) > 1 or options[best[0]][1] > 1:
+                tied = [k for k, o in options.items() if o[0] == moves]
+                if len(tied) > 1 or options[tied[0]][1] > 1:
                     return 2, None
-                picks.append((i, best[0]))
+                picks.append((i, tied[0]))
         while picks:  # unfold the chosen placements down the tree
             i, k = picks.pop()
             choice[i] = k

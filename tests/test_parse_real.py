@@ -21,6 +21,13 @@ CASES = [
         "pdf",
     ),
 ]
+# Tables whose identities hold only inside the rounding slack, as checked by hand on
+# the originals (e.g. 规划资源局 06: 302 is printed 0.02 off the sum of its items).
+ROUNDING = {
+    "wuhan_2023_text": set(),
+    "putuo_2024_guihuaziran": {"04", "05", "06"},
+    "putuo_2024_shehuigongzuobu": {"06"},
+}
 
 
 @pytest.mark.parametrize(("file", "golden", "unit", "year", "fmt"), CASES)
@@ -32,8 +39,10 @@ def test_every_cell_matches_golden(file, golden, unit, year, fmt):
     assert result.document.format == fmt
     assert result.document.tables == ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
     assert result.document.amount_unit == "万元"
-    # Every table balanced under its own identities: no problems, and they really ran.
-    assert result.problems == []
+    # Every table balanced under its own identities (no errors, and they really ran);
+    # the only notes are the tables that balance inside the rounding slack.
+    assert [p for p in result.problems if p.code != "rounding_residual"] == []
+    assert {p.table for p in result.problems if p.code == "rounding_residual"} == ROUNDING[golden]
     assert result.identities_checked > 200
 
 

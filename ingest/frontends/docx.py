@@ -64,7 +64,7 @@ def _table(tbl) -> list[list[tuple[str, int, int]]]:
     if tbl.find(f".//{W}tbl") is not None:
         return _table_nested(tbl)
     rows: list[list[tuple[str, int, int]]] = []
-    cells: list | None = None
+    cells: list = []
     cur: list | None = None  # [text parts, span, continued]
 
     def close() -> None:
@@ -74,7 +74,7 @@ def _table(tbl) -> list[list[tuple[str, int, int]]]:
 
     for el in tbl.iter(_TR, _TC, _GRID_BEFORE, _GRID_SPAN, _VMERGE, _T):
         tag = el.tag
-        if tag == _T:
+        if tag == _T and cur is not None:
             cur[0].append(el.text or "")
         elif tag == _TC:
             close()

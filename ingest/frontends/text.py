@@ -99,7 +99,7 @@ def _repack_cell_per_line(rows: list[Row]) -> list[Row]:
             or (_CODE.match(text) and (has_amounts or len(current.cells) > 1))
             or (not is_amount and not _CODE.match(text) and has_amounts)
         )
-        if starts:
+        if starts or current is None:
             current = Row([Cell(text)], row.page, row.y, positional=False)
             out.append(current)
         else:

@@ -73,7 +73,6 @@ def extract_facts(pages: list[str], *, name_to_code: Mapping[str, str] | None = 
     try:
         raw = [p if isinstance(p, str) else "" for p in (pages or [])]
         doc = _Doc(raw)
-        doc.raw_pages = raw  # the layout step reads lines, before they are joined
         resolver = _CodeResolver(name_to_code)
     except Exception:
         return []

@@ -21,6 +21,7 @@ Only what is printed is recorded; the arithmetic is the rules' (expectations/rul
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ingest.narrative.text import _amt, _Collector, _Doc, _num, _pct, _to_wan
 
@@ -118,7 +119,12 @@ def _budget_claims(doc: _Doc, col: _Collector) -> None:
             base_m, base_u = m["f"], m["f_u"]
         elif m["f"] is not None and qual is None:
             alt = _to_wan(m["f"], m["f_u"])  # "决算数小于预算数": of 年初 or of 全年, either reading
-        common = {"label": label, "key": (label, m.start()), "text": sentence, "pos": m.start()}
+        common: dict[str, Any] = {
+            "label": label,
+            "key": (label, m.start()),
+            "text": sentence,
+            "pos": m.start(),
+        }
         col.add("cmp_current", _to_wan(m["a"], m["a_u"]), m, **common)
         col.add("cmp_base", _to_wan(base_m, base_u), m, **common)
         if alt is not None:
@@ -162,7 +168,12 @@ def _yoy_claims(doc: _Doc, col: _Collector) -> None:
         if not _same_subject(text[max(0, pos - 24) : pos], after):
             continue
         label = _label(doc, pos, "本年与上年")
-        common = {"label": label, "key": (label, pos), "text": doc.sentence(pos, m.end()), "pos": pos}
+        common: dict[str, Any] = {
+            "label": label,
+            "key": (label, pos),
+            "text": doc.sentence(pos, m.end()),
+            "pos": pos,
+        }
         col.add("cmp_current", _to_wan(before["a"], before["a_u"]), m, **common)
         sign = 1 if m["d"] in _UP_CHANGE else -1
         col.add("cmp_change", sign * _to_wan(m["c"], m["c_u"]), m, **common)
@@ -179,7 +190,12 @@ def _yoy_both_claims(doc: _Doc, col: _Collector) -> None:
             continue
         pos = before.start()
         label = _label(doc, pos, "本年与上年")
-        common = {"label": label, "key": (label, pos), "text": doc.sentence(pos, m.end()), "pos": pos}
+        common: dict[str, Any] = {
+            "label": label,
+            "key": (label, pos),
+            "text": doc.sentence(pos, m.end()),
+            "pos": pos,
+        }
         col.add("cmp_current", _to_wan(before["a"], before["a_u"]), m, **common)
         col.add("cmp_base", _to_wan(m["b"], m["b_u"]), m, **common)
         sign = 0 if m["d"] is None else (1 if m["d"] in _UP_CHANGE else -1)
@@ -197,7 +213,7 @@ def _yoy_prior_claims(doc: _Doc, col: _Collector) -> None:
         if not doc.allowed(m.start()):
             continue
         label = _label(doc, m.start(), "上年与本年")
-        common = {
+        common: dict[str, Any] = {
             "label": label,
             "key": (label, m.start()),
             "text": doc.sentence(m.start(), m.end()),

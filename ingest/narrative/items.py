@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ingest.narrative.codes import _GENERIC_XIANG, CLASS_CODES, _CodeResolver
 from ingest.narrative.text import _amt, _Collector, _Doc, _norm_key, _num, _pct, _to_wan
@@ -79,7 +80,7 @@ def _items(doc: _Doc, col: _Collector, resolver: _CodeResolver) -> None:
         try:
             key = (f"{lei}|{kuan}|{xiang}",)
             text_ = doc.sentence(start, m.end())
-            common = {"label": xiang, "code": code, "key": key, "text": text_, "pos": start}
+            common: dict[str, Any] = {"label": xiang, "code": code, "key": key, "text": text_, "pos": start}
             if m["b"] is not None:
                 col.add("item_budget_initial", _to_wan(m["b"], m["b_u"]), m, **common)
             if m["f"] is not None:

@@ -202,10 +202,10 @@ def _years_and_dates(doc: _Doc, col: _Collector, lines: _Lines, pages: list[str]
         col.add("period_end", float(value), m, label="截至日期", unit="日期", key=("d", m.start()))
     date = publication_date(pages)
     if date:
-        value = float(date.replace("-", ""))
+        day = float(date.replace("-", ""))
         for row in rows[:12]:
             if _RE_DATE_LINE.match(row[1]) and date[:4] in row[1]:  # a line that is only the date
-                _add(col, "publication_date", value, row, label="发布日期", unit="日期")
+                _add(col, "publication_date", day, row, label="发布日期", unit="日期")
                 break
 
 
@@ -324,8 +324,8 @@ def _empty_notes(doc: _Doc, col: _Collector, lines: _Lines) -> None:
 
 def _run(step):
     def run(doc: _Doc, col: _Collector, _resolver) -> None:
-        pages = getattr(doc, "raw_pages", None) or []
-        lines = getattr(doc, "lines", None)
+        pages = doc.raw_pages
+        lines = doc.lines
         if lines is None:
             lines = doc.lines = _Lines(doc, pages)
         if step in (_years_and_dates, _units):

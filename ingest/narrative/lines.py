@@ -76,8 +76,9 @@ class _Lines:
         marks = []
         for j, (_, line, _) in enumerate(self.rows):
             m = _RE_PART_LINE.match(line)
-            if m and cn_number(m.group(1)):
-                marks.append((j, cn_number(m.group(1))))
+            n = cn_number(m.group(1)) if m else None
+            if n:
+                marks.append((j, n))
         spans: dict[int, list[tuple[int, int]]] = {}
         for k, (j, n) in enumerate(marks):
             end = marks[k + 1][0] if k + 1 < len(marks) else len(self.rows)
@@ -106,7 +107,7 @@ def _heading(line: str) -> tuple[str, int, str] | None:
     m = _RE_HEADING.match(line)
     if m is None:
         return None
-    group = m.lastgroup
+    group = m.lastgroup or ""
     digits = m.group(group)
     n = int(digits) if digits.isdigit() else cn_number(digits)
     return (_STYLE[group], n, line[m.end() :]) if n else None

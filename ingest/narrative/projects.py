@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_right
+from typing import Any
 
 from ingest.narrative.items import _name_before
 from ingest.narrative.text import _amt, _Collector, _Doc, _num, _pct, _to_wan
@@ -124,7 +125,7 @@ def _projects(doc: _Doc, col: _Collector) -> None:
             if table[hit]["rate"] is None and rec["rate"] is not None:
                 table[hit]["rate"] = rec["rate"]
     for rec in projects:
-        common = {
+        common: dict[str, Any] = {
             "label": rec["name"],
             "key": (rec["name"], rec["pos"]),
             "text": rec["text"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from typing import Any
 
 from ingest.record import Fact
 
@@ -112,6 +113,8 @@ class _Doc:
         self.starts = starts or [0]
         self.excluded = self._excluded_spans()
         self._sentences: dict[tuple[int, int], str] = {}
+        self.raw_pages: list[str] = list(pages)  # the layout step reads lines, before they are joined
+        self.lines: Any = None  # the layout step's line index, built once per document
 
     def _excluded_spans(self) -> list[tuple[int, int]]:
         text = self.text
@@ -209,7 +212,7 @@ class _Collector:
         self,
         kind: str,
         value: float,
-        m: re.Match,
+        m: re.Match | None,
         *,
         label: str,
         unit: str = "万元",
@@ -222,9 +225,11 @@ class _Collector:
         if k in self.single:
             return
         self.single.add(k)
-        p = m.start() if pos is None else pos
+        if m is None and (pos is None or text is None):
+            raise ValueError("a fact without a match needs its position and text")
+        p = pos if pos is not None else m.start()  # type: ignore[union-attr]
         if text is None:
-            text = self.doc.sentence(m.start(), m.end())
+            text = self.doc.sentence(m.start(), m.end())  # type: ignore[union-attr]
         self._seq += 1
         self.items.append((p, self._seq, Fact(kind, code, label, value, unit, self.doc.page(p), text)))
 

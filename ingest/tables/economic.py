@@ -120,6 +120,7 @@ def _read_stream(stream) -> list[TableRow]:
             fragments.append((row.page, row.y, cell.x or 0.0, text.replace(" ", ""), current))
     named = {(p, y) for p, y, _x, _t, _o in fragments}
     where = {id(it): (p, y) for it, p, y in items}
+    target: TableRow | None
     for page, y, _x, text, owner in sorted(fragments, key=lambda f: (f[0], f[1], f[2])):
         if owner is not None and where[id(owner)] == (page, y):
             target = owner  # the item it follows on its own line (the common case)

@@ -43,7 +43,7 @@ def is_column_number_row(row: Row) -> bool:
 class LogicalRow:
     label: str  # cleaned row label
     code: str | None
-    values: list[tuple[float | None, float, str]]  # (x, amount in printed unit, raw text)
+    values: list[tuple[float | None, float | None, str]]  # (x, amount in printed unit, raw text)
     page: int
     y: float
     positional: bool
@@ -101,7 +101,7 @@ def _width(cell: Cell) -> float:
 
 
 def _overlaps(a: Cell, b: Cell) -> bool:
-    if a.x0 is None or b.x0 is None:
+    if a.x0 is None or b.x0 is None or a.x1 is None or b.x1 is None:
         return a.x == b.x
     return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.3 * min(a.x1 - a.x0, b.x1 - b.x0)
 
@@ -120,7 +120,9 @@ def _code_cells(cell: Cell) -> list[Cell] | None:
 
 def split_label_values(row: Row, value_left: float | None) -> tuple[list[Cell], list[Cell], list[Cell]]:
     """(code cells, label cells, value cells) of a physical row."""
-    codes, labels, values = [], [], []
+    codes: list[Cell] = []
+    labels: list[Cell] = []
+    values: list[Cell] = []
     cells = row.cells
     if any(c.text[:1].isdigit() and (" " in c.text or not c.text.isascii()) for c in cells):
         cells, named = [], False
@@ -196,10 +198,21 @@ def split_merged(row: Row, value_left: float | None) -> list[Row]:
     return out
 
 
+@dataclass
+class _Line:
+    """A physical row split into code, label and value cells while rows are assembled."""
+
+    row: Row
+    code: str | None
+    labels: list[Cell]
+    values: list[Cell]
+    anchored: bool
+
+
 def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:
     """Physical rows → logical rows; label-only lines (wrapped names) join the
     nearest anchored row on the same page, the one above on a tie."""
-    parsed = []
+    parsed: list[_Line] = []
     body = [part for row in body for part in split_merged(row, value_left)]
     for row in body:
         if is_column_number_row(row):
@@ -208,76 +221,71 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
         label = "".join(c.text for c in labels)
         code = "".join(c.text for c in codes) or None
         anchored = bool(codes or values or is_anchor_label(clean_label(label)))
-        parsed.append([row, code, labels, values, anchored])
+        parsed.append(_Line(row, code, labels, values, anchored))
     _merge_code_only(parsed)
-    anchors = [p for p in parsed if p[4]]
-    own_label = {id(a): bool(a[2]) for a in anchors}
+    anchors = [p for p in parsed if p.anchored]
+    own_label = {id(a): bool(a.labels) for a in anchors}
     for p in parsed:
-        if p[4] or not p[2]:
+        if p.anchored or not p.labels:
             continue
-        target = _owner(p[0], anchors, own_label)
+        target = _owner(p.row, anchors, own_label)
         if target is None:
             continue
-        if target[0].y > p[0].y:
-            target[2] = p[2] + target[2]
+        if target.row.y > p.row.y:
+            target.labels = p.labels + target.labels
         else:
-            target[2] = target[2] + p[2]
-    out = []
-    for row, code, labels, values, anchored in parsed:
-        if not anchored or not (code or labels or values):
-            continue
-        out.append(
-            LogicalRow(
-                label=clean_label("".join(c.text for c in labels)),
-                code=code,
-                values=[(c.x if row.positional else None, parse_amount(c.text), c.text) for c in values],
-                page=row.page,
-                y=row.y,
-                positional=row.positional,
-            )
+            target.labels = target.labels + p.labels
+    return [
+        LogicalRow(
+            label=clean_label("".join(c.text for c in p.labels)),
+            code=p.code,
+            values=[(c.x if p.row.positional else None, parse_amount(c.text), c.text) for c in p.values],
+            page=p.row.page,
+            y=p.row.y,
+            positional=p.row.positional,
         )
-    return out
+        for p in parsed
+        if p.anchored and (p.code or p.labels or p.values)
+    ]
 
 
-def _owner(row: Row, anchors: list[list], own_label: dict[int, bool]) -> list | None:
+def _owner(row: Row, anchors: list[_Line], own_label: dict[int, bool]) -> _Line | None:
     """The anchored row a label-only line (a wrapped name) belongs to: the nearest
     one; when it sits halfway and both rows start their own names, it continues
     the name above (top-aligned cells)."""
-    same = [a for a in anchors if a[0].page == row.page]
-    above = max((a for a in same if a[0].y < row.y), key=lambda a: a[0].y, default=None)
-    below = min((a for a in same if a[0].y > row.y), key=lambda a: a[0].y, default=None)
+    same = [a for a in anchors if a.row.page == row.page]
+    above = max((a for a in same if a.row.y < row.y), key=lambda a: a.row.y, default=None)
+    below = min((a for a in same if a.row.y > row.y), key=lambda a: a.row.y, default=None)
     if above is None or below is None:
         return above or below
-    d_above, d_below = row.y - above[0].y, below[0].y - row.y
+    d_above, d_below = row.y - above.row.y, below.row.y - row.y
     halfway = abs(d_above - d_below) <= 0.25 * max(d_above, d_below)
     if halfway and own_label[id(below)] and own_label[id(above)]:
         return above
     return above if d_above <= d_below + 1e-6 else below
 
 
-def _merge_code_only(parsed: list[list]) -> None:
+def _merge_code_only(parsed: list[_Line]) -> None:
     """A code printed on its own line (page top, vertical centring) joins the
     nearest row on the same page that has a label or amounts but no code."""
     for p in parsed:
-        row, code, labels, values, _ = p
-        if not code or labels or values or not row.positional:
+        if not p.code or p.labels or p.values or not p.row.positional:
             continue
         cands = [
-            q for q in parsed if q is not p and q[1] is None and (q[2] or q[3]) and q[0].page == row.page
+            q
+            for q in parsed
+            if q is not p and q.code is None and (q.labels or q.values) and q.row.page == p.row.page
         ]
         if not cands:
             continue
-        best = min(cands, key=lambda q: abs(q[0].y - row.y))
-        pitch = _median_pitch(parsed)
-        if abs(best[0].y - row.y) <= 0.75 * pitch:
-            best[1] = code
-            best[4] = True
-            p[4] = False
-            p[1] = None
+        best = min(cands, key=lambda q: abs(q.row.y - p.row.y))
+        if abs(best.row.y - p.row.y) <= 0.75 * _median_pitch(parsed):
+            best.code, best.anchored = p.code, True
+            p.code, p.anchored = None, False
 
 
-def _median_pitch(parsed: list[list]) -> float:
-    ys = sorted(p[0].y for p in parsed if p[4])
+def _median_pitch(parsed: list[_Line]) -> float:
+    ys = sorted(p.row.y for p in parsed if p.anchored)
     gaps = sorted(b - a for a, b in itertools.pairwise(ys) if b > a)
     return gaps[len(gaps) // 2] if gaps else 1.0
 

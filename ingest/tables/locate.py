@@ -121,7 +121,8 @@ def locate(grid: Grid) -> Located:
         if not any(_UNIT.search(r.text) or _HEADER_HINT.search(r.text) for r in window):
             promised.add(table)
             continue  # a table-of-contents entry, not a table
-        body, unit, notes = [], None, []
+        body: list[Row] = []
+        unit, notes = None, []
         ended = False
         first = start + 2 if _title_of_text(rows[start].text) != table else start + 1  # a wrapped title
         for row in rows[first:stop]:

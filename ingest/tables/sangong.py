@@ -47,7 +47,7 @@ def read_sangong(region: Region) -> TableReading:
             data.append((row, vals))
         else:
             header.append(row)
-    frags = [(c.x, t) for t, c in stacked_header(header)]
+    frags = [(c.x if c.x is not None else 0.0, t) for t, c in stacked_header(header)]
     items = _dedupe(sorted({(x, it) for x, t in frags if (it := _item_of(t))}))
     phases = sorted((x, "budget" if "预算" in t else "actual") for x, t in frags if t in ("预算数", "决算数"))
     slots: list[tuple[float | None, str]] = []

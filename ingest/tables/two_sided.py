@@ -144,6 +144,7 @@ def _split_x(header: list[Row]) -> float | None:
 def _to_row(table: str, item, page: int, right_keys, centres) -> TableRow:
     side, label, values = item[0], item[1], item[2]
     positional = True
+    amounts: dict | None
     if side == "income" or table == "01":
         amounts = {"amount": values[0][1]} if values else {}
     else:
@@ -153,6 +154,6 @@ def _to_row(table: str, item, page: int, right_keys, centres) -> TableRow:
         positional = amounts is not None
         if amounts is None:
             amounts = assign_by_order(values, right_keys)
-    row = TableRow(label, None, amounts, page, side=side, positional=positional)
+    row = TableRow(label, None, amounts or {}, page, side=side, positional=positional)
     row.raw_values = [v[1] for v in values]
     return row

@@ -4,6 +4,9 @@ re-placement ends in (realigned, or placement left open)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ingest.realign import mark_moved
@@ -60,9 +63,26 @@ class Violation:
         )
 
 
+_EXACT: ContextVar[bool] = ContextVar("exact_identities", default=False)
+
+
 def off(expected: float, actual: float, addends: int) -> bool:
-    """Outside rounding: 0.01 万元 per non-zero addend."""
-    return abs(expected - actual) > 0.01 * max(1, addends) + 1e-6
+    """Outside what rounding can explain. Each printed amount (addends and total)
+    is its true value rounded to the last printed digit, so |Σ rounded − rounded Σ|
+    < 0.005·(n+1): at most ⌊n/2⌋ hundredths for n non-zero addends (none for one).
+    Inside `exact()`, any difference of a hundredth counts."""
+    slack = 0.0 if _EXACT.get() else 0.01 * (max(1, addends) // 2)
+    return abs(expected - actual) > slack + 0.005
+
+
+@contextmanager
+def exact() -> Iterator[None]:
+    """Identities without the rounding slack (to report what the slack let pass)."""
+    token = _EXACT.set(True)
+    try:
+        yield
+    finally:
+        _EXACT.reset(token)
 
 
 def realigned(reading: TableReading, new_amounts: list[dict], how: str) -> Problem:

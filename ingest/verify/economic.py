@@ -8,9 +8,15 @@ from ingest.verify.common import Violation, off
 
 
 def verify_economic(reading: TableReading, trusted: dict | None = None) -> tuple[list[Problem], int]:
+    vs, checks = economic_violations(reading)
+    return [Problem("error", "06", v.rule, v.message("06")) for v in vs], checks
+
+
+def economic_violations(reading: TableReading) -> tuple[list[Violation], int]:
     rows = reading.rows
     by_code = {r.code: r.amounts.get("amount", 0.0) for r in rows if r.code}
-    vs, checks = [], 0
+    vs: list[Violation] = []
+    checks = 0
     for group in sorted(c for c in by_code if len(c) == 3):
         items = [c for c in by_code if len(c) == 5 and c.startswith(group)]
         if items:
@@ -28,4 +34,4 @@ def verify_economic(reading: TableReading, trusted: dict | None = None) -> tuple
             s = sum(by_code[c] for c in parts)
             if off(s, totals[label], sum(1 for c in parts if by_code[c])):
                 vs.append(Violation("R-econ", label, s, totals[label]))
-    return [Problem("error", "06", v.rule, v.message("06")) for v in vs], checks
+    return vs, checks
