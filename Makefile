@@ -21,6 +21,7 @@ lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run sqlfluff lint dbt_project
+	$(UV) run mypy
 
 bench: setup
 	$(UV) run python bench/bench_parse.py

@@ -20,7 +20,7 @@ class TableRow:
     page: int
     side: str | None = None
     # The row's amounts in printed order: the verifier re-places them when blanks were dropped.
-    raw_values: list[float | None] = field(default_factory=list)
+    raw_values: list[float] = field(default_factory=list)
     placement: str | None = None  # how the identities re-placed the amounts, when not as printed
     placed_columns: set[str] = field(default_factory=set)  # the cells that moved
     positional: bool = False  # amounts placed by printed positions (else by order: blanks may be lost)

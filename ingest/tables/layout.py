@@ -43,7 +43,7 @@ def is_column_number_row(row: Row) -> bool:
 class LogicalRow:
     label: str  # cleaned row label
     code: str | None
-    values: list[tuple[float | None, float | None, str]]  # (x, amount in printed unit, raw text)
+    values: list[tuple[float | None, float, str]]  # (x, amount in printed unit, raw text)
     page: int
     y: float
     positional: bool
@@ -239,7 +239,10 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
         LogicalRow(
             label=clean_label("".join(c.text for c in p.labels)),
             code=p.code,
-            values=[(c.x if p.row.positional else None, parse_amount(c.text), c.text) for c in p.values],
+            # value cells are the ones split_label_values saw parse: the `or 0.0` never applies
+            values=[
+                (c.x if p.row.positional else None, parse_amount(c.text) or 0.0, c.text) for c in p.values
+            ],
             page=p.row.page,
             y=p.row.y,
             positional=p.row.positional,
