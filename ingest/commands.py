@@ -42,6 +42,8 @@ def parse(
     )
     balanced, with_numbers = result.balance()
     print(f"勾稽相符：{with_numbers} 张有数字的表中 {balanced} 张平衡")
+    if doc.cells_unchecked:
+        print(f"未参与任何勾稽关系的数字：{doc.cells_unchecked} 个（改动不会被核对发现，请对照原件）")
     for p in result.problems:
         where = f"公开{p.table}表 " if p.table else ""
         print(f"  [{'错误' if p.severity == 'error' else '提示'}] {where}{p.message}")

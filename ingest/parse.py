@@ -30,6 +30,7 @@ from ingest.verify import (
     rounding_residuals,
     settle_sangong,
     unchecked_rows,
+    uncovered,
 )
 
 VERIFY_ORDER = ["01", "04", "02", "03", "05", "07", "08", "06", "09"]
@@ -114,6 +115,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         if settled is not None:
             problems = [p for p in problems if not (p.table == "09" and p.code == "placement_uncertain")]
             problems.append(settled)
+    unchecked = sum(len(uncovered(r)) for r in readings.values())
     for reading in readings.values():
         if reading.unit == "元":
             _to_wanyuan(reading)  # the contract is in 万元; checks ran in the printed unit
@@ -126,6 +128,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
         sha256=sha256,
         tables=[t for t in TABLE_IDS if t in readings],
         tables_promised=located.promised,
+        cells_unchecked=unchecked,
         publication_date=publication_date(pages),
         source_path=path,
     )

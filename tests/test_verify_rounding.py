@@ -1,9 +1,10 @@
-"""The rounding slack of the identities: as much as rounding every printed amount
-can explain (⌊n/2⌋ hundredths for n addends), no more; and a table that balances
-only inside the slack says so, so a changed digit cannot hide there."""
+"""What the identities cover. Their rounding slack is as much as rounding every
+printed amount can explain (⌊n/2⌋ hundredths for n addends), no more; a table that
+balances only inside the slack says so, so a changed digit cannot hide there; and
+the cells no identity reads are counted."""
 
 from ingest.tables.base import TableReading, TableRow
-from ingest.verify import VERIFIERS, rounding_residuals
+from ingest.verify import VERIFIERS, rounding_residuals, uncovered
 from ingest.verify.common import exact, off
 
 
@@ -49,3 +50,15 @@ def test_three_hundredths_on_three_addends_is_an_error():
     problems, _ = VERIFIERS["06"](reading)
     assert [(p.severity, p.code) for p in problems] == [("error", "R-econ")]
     assert rounding_residuals({"06": reading}, problems) == []  # the error says it already
+
+
+def test_cells_no_identity_reads_are_counted():
+    """A 06 group without items, and 09's 会议费/培训费 while the three items make 合计."""
+    rows = [*_table_06(35.88).rows, TableRow("资本性支出", "310", {"amount": 5.0}, 1)]
+    assert [(r.code, c) for r, c in uncovered(TableReading("06", rows, ["amount"]))] == [("310", "amount")]
+    a = {"actual_total": 10.0, "actual_outbound": 4.0, "actual_vehicle": 3.0, "actual_vehicle_purchase": 1.0,
+         "actual_vehicle_operation": 2.0, "actual_reception": 3.0, "actual_meeting": 7.0}  # fmt: skip
+    sangong = TableReading("09", [TableRow("", None, a, 1)], list(a))
+    assert [c for _, c in uncovered(sangong)] == ["actual_meeting"]
+    a["actual_total"] = 17.0  # now 合计 needs the meeting fee: it is checked
+    assert uncovered(sangong) == []

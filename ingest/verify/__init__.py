@@ -7,6 +7,7 @@ silent wrong number."""
 from ingest.verify.common import COLUMN_NAMES, TABLE_NAMES
 from ingest.verify.coverage import code_consistency, code_problems, unchecked_rows
 from ingest.verify.economic import verify_economic
+from ingest.verify.evaluate import uncovered
 from ingest.verify.rounding import rounding_residuals
 from ingest.verify.sangong import settle_sangong, verify_sangong
 from ingest.verify.subject import subject_violations, verify_subject
@@ -30,4 +31,5 @@ __all__ = [
     "settle_sangong",
     "subject_violations",
     "unchecked_rows",
+    "uncovered",
 ]

@@ -7,22 +7,8 @@ from __future__ import annotations
 
 from ingest.record import Problem
 from ingest.tables.base import TableReading
-from ingest.verify.common import TABLE_NAMES, Violation, exact
-from ingest.verify.economic import economic_violations
-from ingest.verify.sangong import sangong_violations
-from ingest.verify.subject import subject_violations
-from ingest.verify.two_sided import two_sided_violations
-
-
-def _violations(reading: TableReading) -> list[Violation]:
-    t = reading.table
-    if t in ("01", "04"):
-        return two_sided_violations(reading)[0]
-    if t == "06":
-        return economic_violations(reading)[0]
-    if t == "09":
-        return [v for r in reading.rows for v in sangong_violations(r.amounts)]
-    return subject_violations(t, reading.rows, reading.columns)[0]
+from ingest.verify.common import TABLE_NAMES, exact
+from ingest.verify.evaluate import violations
 
 
 def rounding_residuals(readings: dict[str, TableReading], problems: list[Problem]) -> list[Problem]:
@@ -33,7 +19,7 @@ def rounding_residuals(readings: dict[str, TableReading], problems: list[Problem
         if t in failed:
             continue
         with exact():
-            vs = _violations(readings[t])
+            vs = violations(readings[t])
         if not vs:
             continue
         worst = max(vs, key=lambda v: abs(v.actual - v.expected))

@@ -25,8 +25,9 @@ def sangong_violations(a: dict) -> list[Violation]:
         if off(vehicle, g("vehicle"), 2):
             vs.append(Violation("R-row", f"{name} 公务用车小计", vehicle, g("vehicle")))
         three = g("outbound") + g("vehicle") + g("reception")
-        extra = three + g("meeting") + g("training")
-        if off(three, g("total"), 3) and off(extra, g("total"), 5):
+        # 会议费/培训费 count only where the three items alone do not make 合计
+        # (lazily: uncovered() tells which cells an identity really read)
+        if off(three, g("total"), 3) and off(three + g("meeting") + g("training"), g("total"), 5):
             vs.append(Violation("R-row", f"{name} 合计", three, g("total")))
     return vs
 
