@@ -1,5 +1,6 @@
 -- Current documents as the data-quality rules see them: which tables were
--- printed, and which the reader found but could not read (table_empty), so a
+-- printed, and which the reader found but could not read (table_empty, or
+-- table_zero: an 01–04 read as all zeros), so a
 -- rule touching them is insufficient_data rather than passed. An empty 07/08/09
 -- without its note is what E-01 checks (a unit may have no such funds), not an
 -- unread table.
@@ -9,7 +10,7 @@ with unreadable as (
         list(distinct table_id order by table_id) as unreadable_tables
     from {{ ref('stg_problems') }}
     where
-        problem_code = 'table_empty'
+        problem_code in ('table_empty', 'table_zero')
         and table_id is not null
         and table_id not in ('07', '08', '09')
     group by document_id
