@@ -142,8 +142,8 @@ def list_inbox(inbox: Path, skipped: list[Skipped] | None = None) -> list[InboxF
             p = os.path.join(dirpath, name)
             rel = Path(p).relative_to(root).as_posix()
             kind, st, target = _classify(p, root)
-            if kind is not None:
-                skipped.append(Skipped(rel, kind))
+            if kind is not None or st is None:
+                skipped.append(Skipped(rel, kind or "unreadable"))
                 continue
             out.append(InboxFile(path=rel, abspath=target, size=st.st_size, mtime_ns=st.st_mtime_ns,
                                  ctime_ns=st.st_ctime_ns, inode=st.st_ino))  # fmt: skip
