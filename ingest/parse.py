@@ -29,6 +29,7 @@ from ingest.verify import (
     code_problems,
     rounding_residuals,
     settle_sangong,
+    shape_problems,
     unchecked_rows,
     uncovered,
 )
@@ -103,6 +104,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     problems.extend(unchecked_rows(readings))
     problems.extend(code_problems(readings))
     problems.extend(code_consistency(readings))
+    problems.extend(shape_problems(readings))
     try:
         facts = _facts(pages, readings)
     except Exception as exc:  # the tables stand on their own; say the narrative was not read

@@ -328,3 +328,33 @@ def test_table_read_as_all_zeros_is_an_error(lines):
     r = parse(zero)
     assert ("01", "table_zero", "error") in {(p.table, p.code, p.severity) for p in r.problems}
     assert not any(ln.table == "01" for ln in r.lines)
+
+
+def _problems(lines):
+    return {(p.table, p.code, p.severity) for p in parse(lines).problems}
+
+
+def test_rows_lost_or_doubled_are_reported(lines):
+    """Changes every identity survives (fuzz findings): a row printed twice, a 项
+    whose line is gone, 06's totals line gone. Each is said on its table."""
+    at = next(i for i, x in enumerate(lines) if x.startswith("30399\t"))  # 39.91 on its left
+    assert ("06", "code_duplicate", "error") in _problems([*lines[: at + 1], lines[at], *lines[at + 1 :]])
+    grand = next(i for i, x in enumerate(lines) if x.startswith("总计\t31\t524.26"))
+    assert ("01", "row_duplicate", "error") in _problems(
+        [*lines[: grand + 1], lines[grand], *lines[grand + 1 :]]
+    )
+    a, b = section(lines, "02")
+    gone = [x for i, x in enumerate(lines) if not (a <= i < b and x.startswith("2150502\t"))]
+    assert ("02", "children_missing", "warning") in _problems(gone)
+    totals = [x for x in lines if not x.startswith("人员经费合计\t")]
+    assert ("06", "total_missing", "warning") in _problems(totals)
+
+
+def test_an_empty_note_counts_only_for_its_own_table(lines):
+    """09's note (无三公经费) moved under 01 ends 01 early: 01 is then empty, an error,
+    not a table the unit has nothing to show in."""
+    note = next(i for i, x in enumerate(lines) if x.startswith("注：我部门无“三公”经费支出"))
+    a, _ = section(lines, "01")
+    moved = [*lines[: a + 3], lines[note], *[x for i, x in enumerate(lines[a + 3 :], a + 3) if i != note]]
+    r = parse(moved)
+    assert ("01", "table_empty") in {(p.table, p.code) for p in r.problems}

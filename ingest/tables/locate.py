@@ -22,6 +22,15 @@ _PAGE_MARK = re.compile(
 )
 _EMPTY_NOTE = re.compile(r"无.{0,30}(支出|收入|经费|数据)|本表无数据|为空表|空表")
 _UNIT_LINE = re.compile(r"^(部门|单位名称|编制单位|预算单位)\s*[:：]")
+_EMPTY_SUBJECT = {
+    "04": "财政拨款",
+    "05": "一般公共预算|财政拨款",
+    "06": "一般公共预算|财政拨款|基本支出",
+    "07": "政府性基金",
+    "08": "国有资本",
+    "09": "三公",
+}
+_ANY_SUBJECT = re.compile("|".join(sorted(set("|".join(_EMPTY_SUBJECT.values()).split("|")))))
 _NOT_TITLE = re.compile(r"说明|情况|目录|反映|注[:：]")
 
 
@@ -37,7 +46,18 @@ class Region:
 
     @property
     def empty_note(self) -> bool:
-        return any(_EMPTY_NOTE.search(n) for n in self.notes)
+        """A note that this table has nothing to show: about its own funds (a note on
+        三公 under 01 is not one); 01–03 never are empty for a unit that exists."""
+        own = _EMPTY_SUBJECT.get(self.table)
+        if own is None:
+            return False
+        other = [w for t, w in _EMPTY_SUBJECT.items() if t in ("07", "08", "09") and t != self.table]
+        return any(
+            _EMPTY_NOTE.search(n)
+            and not any(re.search(w, n) for w in other)
+            and (re.search(own, n) or not _ANY_SUBJECT.search(n))
+            for n in self.notes
+        )
 
 
 def _title_of(row: Row) -> str | None:

@@ -10,6 +10,7 @@ from ingest.verify.economic import verify_economic
 from ingest.verify.evaluate import uncovered
 from ingest.verify.rounding import rounding_residuals
 from ingest.verify.sangong import settle_sangong, verify_sangong
+from ingest.verify.shape import shape_problems
 from ingest.verify.subject import subject_violations, verify_subject
 from ingest.verify.two_sided import verify_two_sided
 
@@ -29,6 +30,7 @@ __all__ = [
     "code_problems",
     "rounding_residuals",
     "settle_sangong",
+    "shape_problems",
     "subject_violations",
     "unchecked_rows",
     "uncovered",

@@ -1,7 +1,6 @@
 """Rows no identity covers: a row with amounts whose name is not an item of its
 table (01/04) or that has no code and is not the 合计 row (02/03/05/07/08) takes
-part in no check, so its numbers could be anything; a 类/款/项 table without its
-合计 row leaves its 类 unchecked. Said on its table."""
+part in no check, so its numbers could be anything. Said on its table."""
 
 from __future__ import annotations
 
@@ -50,17 +49,6 @@ def unchecked_rows(readings: dict[str, TableReading]) -> list[Problem]:
                     t,
                     "row_unchecked",
                     f"公开{t}表（{TABLE_NAMES[t]}）{shown}不是本表的标准项目，金额未参与勾稽核对，请核对原件",
-                )
-            )
-        coded = any(r.code and any(r.amounts.values()) for r in reading.rows)
-        total = any(not r.code and any(r.amounts.values()) for r in reading.rows)
-        if t not in ("01", "04") and coded and not total:
-            out.append(
-                Problem(
-                    "warning",
-                    t,
-                    "total_missing",
-                    f"公开{t}表（{TABLE_NAMES[t]}）未读到合计行，各类科目之和未与合计核对，请核对原件",
                 )
             )
     return out
