@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samplegen import faults as F
-from samplegen.district import PREFIX, Unit, build_district, parse_years
+from samplegen.district import Unit, build_district, parse_years
 from samplegen.identities import check_document
 from samplegen.layout import COVERAGE_SLOTS, Layout, coverage_layout, draw_layout
 from samplegen.model import simulate
@@ -22,6 +22,7 @@ from samplegen.present import Paragraph, build_document
 from samplegen.render_base import get_renderer
 from samplegen.tables import TableSet, build_tables, cells
 from samplegen.text_faults import apply_text_fault
+from samplegen.unit_templates import PREFIX
 
 ROUNDING_RATE = 0.08
 MANIFEST_VERSION = 1

@@ -18,7 +18,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from samplegen.district import Template, Unit
+from samplegen.district import Unit
+from samplegen.unit_templates import Template
 
 # Personnel-related economic items and the functional 项 they are charged to.
 # (admin units use the first code, 事业单位 the second)
