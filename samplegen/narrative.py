@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from samplegen.catalog import CHINESE_ORDINALS, ECON_NAMES, functional_name, qualified_name
-from samplegen.model import Project, UnitYear
 from samplegen.tables import TableSet
+from samplegen.truth import Project, UnitYear
 
 LABELS = {
     "total": "收支总计",
