@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from samplegen.catalog import CHINESE_ORDINALS, ECON_GROUPS, FUNDS_04, SHORT_CLASS_DROP
 from samplegen.layout import Layout
-from samplegen.narrative import Narrative
+from samplegen.narrative_text import Narrative
 from samplegen.tables import SANGONG_COLUMNS, SANGONG_EXTRA, Row, TableSet
 
 TITLES = {
