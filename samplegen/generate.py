@@ -14,11 +14,12 @@ from pathlib import Path
 
 from samplegen import faults as F
 from samplegen.district import Unit, build_district, parse_years
+from samplegen.doc_model import Paragraph
 from samplegen.identities import check_document
 from samplegen.layout import COVERAGE_SLOTS, Layout, coverage_layout, draw_layout
 from samplegen.model import simulate
 from samplegen.narrative import build_narrative
-from samplegen.present import Paragraph, build_document
+from samplegen.present import build_document
 from samplegen.render_base import get_renderer
 from samplegen.tables import TableSet, build_tables, cells
 from samplegen.text_faults import apply_text_fault

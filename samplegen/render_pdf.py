@@ -21,8 +21,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from samplegen.doc_model import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
 from samplegen.layout import Layout
-from samplegen.present import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
 
 
 def _register_font() -> tuple[str, str]:
