@@ -21,6 +21,7 @@ from samplegen.model import simulate
 from samplegen.narrative import build_narrative
 from samplegen.present import build_document
 from samplegen.render_base import get_renderer
+from samplegen.table_faults import apply_table_fault
 from samplegen.tables import TableSet, build_tables, cells
 from samplegen.text_faults import apply_text_fault
 from samplegen.unit_templates import PREFIX
@@ -290,7 +291,7 @@ def _document(
     if fault in F.TABLE_FAULTS or fault == "correction":
         kinds = [fault] if fault != "correction" else ["R-tree", "X-05", "R-row", "R-econ"]
         for k in [*kinds, *F.TABLE_FAULTS]:
-            recs = F.apply_table_fault(k, printed, fr)
+            recs = apply_table_fault(k, printed, fr)
             if recs:
                 fault_records += recs
                 break
