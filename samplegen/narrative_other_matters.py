@@ -133,8 +133,8 @@ def performance(c: SectionContext) -> tuple[Section, list[PerfTable]]:
         for i, p in enumerate(projs):
             b_txt = w.amt(p.budget, "project_budget", None, p.name)
             a_txt = w.amt(p.actual, "project_actual", None, p.name)
-            b_val = round(w._value("project_budget", None, p.name, p.budget / 100) * 100)
-            a_val = round(w._value("project_actual", None, p.name, p.actual / 100) * 100)
+            b_val = round(w.stated_value("project_budget", None, p.name, p.budget / 100) * 100)
+            a_val = round(w.stated_value("project_actual", None, p.name, p.actual / 100) * 100)
             rate = pct(a_val, b_val)
             r_txt = w.rate(rate, "project_execution_rate", None, p.name)
             s.paragraphs.append(

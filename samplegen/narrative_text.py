@@ -145,7 +145,8 @@ class FactWriter:
         self._seen.add(key)
         self.facts.append(NarrFact(kind, code, label, value, unit))
 
-    def _value(self, kind: str, code: str | None, label: str | None, true: float) -> float:
+    def stated_value(self, kind: str, code: str | None, label: str | None, true: float) -> float:
+        """What the document states for a fact: the override if a fault planted one."""
         for k in ((kind, code), (kind, label)):
             if k in self.overrides:
                 return self.overrides[k]
@@ -157,7 +158,7 @@ class FactWriter:
         """`123.45万元`, recording a fact when `kind` is given."""
         if kind:
             lab = label or LABELS.get(kind, kind)
-            v = self._value(kind, code, lab, round(cents / 100, 2))
+            v = self.stated_value(kind, code, lab, round(cents / 100, 2))
             self._record(kind, code, lab, v, "万元")
             cents = round(v * 100)
         s = money(cents, self.trim)
@@ -165,7 +166,7 @@ class FactWriter:
 
     def signed_amt(self, cents: int, kind: str) -> str:
         """Magnitude text of a signed change; the fact keeps the sign."""
-        v = self._value(kind, None, LABELS[kind], round(cents / 100, 2))
+        v = self.stated_value(kind, None, LABELS[kind], round(cents / 100, 2))
         self._record(kind, None, LABELS[kind], v, "万元")
         s = money(abs(round(v * 100)), self.trim)
         return f" {s} 万元" if self.spaced else f"{s}万元"
@@ -182,13 +183,13 @@ class FactWriter:
     ) -> str:
         if kind:
             lab = label or LABELS.get(kind, kind)
-            p = self._value(kind, code, lab, p)
+            p = self.stated_value(kind, code, lab, p)
             self._record(kind, code, lab, p, "%")
         s = pct_text(abs(p), self.trim)
         return f" {s}%" if self.spaced else f"{s}%"
 
     def count(self, n: int, kind: str, unit: str) -> str:
-        v = int(self._value(kind, None, LABELS[kind], n))
+        v = int(self.stated_value(kind, None, LABELS[kind], n))
         self._record(kind, None, LABELS[kind], v, unit)
         return f" {v} " if self.spaced else str(v)
 

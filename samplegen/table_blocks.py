@@ -7,9 +7,10 @@ themselves: samplegen.blocks_two_sided (01, 04), samplegen.blocks_subject (02,
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from samplegen.catalog import CHINESE_ORDINALS, SHORT_CLASS_DROP
-from samplegen.doc_model import TableBlock
+from samplegen.doc_model import HCell, TableBlock
 from samplegen.layout import Layout
 from samplegen.tables import Row, TableSet
 
@@ -84,7 +85,15 @@ class BlockMaker:
         self.word = word
         self.rng = rng
 
-    def block(self, tid: str, pos: int, header, body, kinds, **kw) -> TableBlock:
+    def block(
+        self,
+        tid: str,
+        pos: int,
+        header: list[list[HCell]],
+        body: list[list[str]],
+        kinds: list[str],
+        **kw: Any,
+    ) -> TableBlock:
         L = self.L
         title = TITLES[tid]
         if tid == "06" and L.t06_groups == 2:

@@ -71,12 +71,14 @@ class Printed:
         return self.facts.get((kind, code), [])
 
 
-def add(out: list[Violation], rule, table, where, lhs: int, rhs: int, addends: int = 1) -> None:
+def add(
+    out: list[Violation], rule: str, table: str | None, where: str, lhs: int, rhs: int, addends: int = 1
+) -> None:
     if lhs != rhs:
         out.append(Violation(rule, table, where, round((lhs - rhs) / 100, 2), addends))
 
 
-def add_rate(out: list[Violation], rule, where, stated: float, num: int, den: int) -> None:
+def add_rate(out: list[Violation], rule: str, where: str, stated: float, num: int, den: int) -> None:
     if den == 0:
         return
     exact = num / den * 100
