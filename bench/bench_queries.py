@@ -1,5 +1,5 @@
 """Every query behind every dashboard page, on a synthetic warehouse of 10,000
-units × 5 years (dashboard.synthetic; ~600k 功能分类 lines, ~350k 经济分类 lines).
+units × 5 years (tests/fixtures/synthetic_marts.py; ~600k 功能分类 lines, ~350k 经济分类 lines).
 Each call is uncached (the result cache is cleared before every call) and runs
 on the dashboard's shared read-only connection; reopening it (what the first
 query after a refresh pays) is measured as its own row. Prints a Markdown table of p50 / p95 wall time and fails (exit 1)
@@ -20,8 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from dashboard import queries, synthetic  # noqa: E402
+from fixtures import synthetic_marts  # noqa: E402
+
+from dashboard import queries  # noqa: E402
 from dashboard.queries import rankings  # noqa: E402
 
 BUDGET_MS = 150.0
@@ -113,7 +116,7 @@ def main() -> int:
     years = tuple(range(2020, 2020 + args.years))
     if not path.exists():
         t = time.perf_counter()
-        synthetic.build(path, n_units=args.units, years=years, with_dq=True)
+        synthetic_marts.build(path, n_units=args.units, years=years, with_dq=True)
         print(
             f"built {path} in {time.perf_counter() - t:.1f} s ({path.stat().st_size / 1e6:.0f} MB)",
             file=sys.stderr,

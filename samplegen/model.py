@@ -16,242 +16,12 @@ agree by construction."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
-from samplegen.district import Template, Unit
-
-# Personnel-related economic items and the functional 项 they are charged to.
-# (admin units use the first code, 事业单位 the second)
-_ECON_TO_SUBJECT = {
-    "30108": ("2080505", "2080505"),
-    "30109": ("2080506", "2080506"),
-    "30110": ("2101101", "2101102"),
-    "30111": ("2101103", "2101103"),
-    "30113": ("2210201", "2210201"),
-    "30301": ("2080501", "2080502"),
-    "30302": ("2080501", "2080502"),
-    "30304": ("2080801", "2080801"),
-}
-
-
-@dataclass
-class SubjectLine:
-    code: str
-    gen_basic: int = 0
-    gen_project: int = 0
-    fund_basic: int = 0
-    fund_project: int = 0
-    sc_basic: int = 0
-    sc_project: int = 0
-    nf_basic: int = 0
-    nf_project: int = 0
-    operating: int = 0  # 经营支出
-    remit: int = 0  # 上缴上级支出
-    aff_sub: int = 0  # 对附属单位补助支出
-    inc_general: int = 0
-    inc_fund: int = 0
-    inc_sc: int = 0
-    inc_superior: int = 0
-    inc_business: int = 0
-    inc_operating: int = 0
-    inc_affiliated: int = 0
-    inc_other: int = 0
-    gen_open: int = 0
-    gen_close: int = 0
-    fund_open: int = 0
-    fund_close: int = 0
-    budget_initial: int = 0  # 一般公共预算 年初预算
-    budget_adjusted: int = 0  # 调整预算 (全年预算)
-
-    @property
-    def basic(self) -> int:
-        return self.gen_basic + self.fund_basic + self.sc_basic + self.nf_basic
-
-    @property
-    def project(self) -> int:
-        return self.gen_project + self.fund_project + self.sc_project + self.nf_project
-
-    @property
-    def total_exp(self) -> int:
-        return self.basic + self.project + self.remit + self.operating + self.aff_sub
-
-    @property
-    def gen_exp(self) -> int:
-        return self.gen_basic + self.gen_project
-
-    @property
-    def fund_exp(self) -> int:
-        return self.fund_basic + self.fund_project
-
-    @property
-    def sc_exp(self) -> int:
-        return self.sc_basic + self.sc_project
-
-    @property
-    def fiscal_income(self) -> int:
-        return self.inc_general + self.inc_fund + self.inc_sc
-
-    @property
-    def total_income(self) -> int:
-        return (
-            self.fiscal_income
-            + self.inc_superior
-            + self.inc_business
-            + self.inc_operating
-            + self.inc_affiliated
-            + self.inc_other
-        )
-
-
-@dataclass
-class Indicator:
-    level1: str
-    level2: str
-    name: str
-    target: str
-    actual: str
-
-
-@dataclass
-class Project:
-    name: str
-    code: str  # functional 项 it is charged to
-    budget: int  # 全年预算数
-    actual: int  # 执行数 (= its share of 05 项目支出)
-    indicators: list[Indicator] = field(default_factory=list)
-
-
-SANGONG_ITEMS = ("outbound", "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training")
-
-
-@dataclass
-class UnitYear:
-    unit_id: str
-    year: int
-    staff: int
-    retirees: int
-    lines: dict[str, SubjectLine]
-    econ: dict[str, int]  # 5-digit economic items of 06 (general budget basic spending)
-    nf_open: int
-    nf_close: int
-    use_nf: int  # 使用非财政拨款结余
-    distribution: int  # 结余分配
-    sangong_budget: dict[str, int]
-    sangong_actual: dict[str, int]
-    projects: list[Project]
-    procurement: dict[str, int]  # goods, works, services, sme, small_micro
-    vehicles: dict[str, int]  # by use
-    equipment_large: int
-    new_unit: bool = False  # first year of a newly founded unit (no prior year)
-    y01_delta: int = 0  # injected: opening balance differs from last year's closing
-
-    def line(self, code: str) -> SubjectLine:
-        ln = self.lines.get(code)
-        if ln is None:
-            ln = self.lines[code] = SubjectLine(code)
-        return ln
-
-
-def _cents(x: float) -> int:
-    return round(x * 100)
-
-
-def _apportion(total: int, weights: list[float]) -> list[int]:
-    """Split integer `total` by weights, exactly (largest remainder)."""
-    if total == 0 or not weights:
-        return [0] * len(weights)
-    s = sum(weights)
-    if s <= 0:
-        weights = [1.0] * len(weights)
-        s = float(len(weights))
-    raw = [total * w / s for w in weights]
-    base = [int(r) for r in raw]
-    rest = total - sum(base)
-    order = sorted(range(len(raw)), key=lambda i: raw[i] - base[i], reverse=True)
-    for i in order[:rest]:
-        base[i] += 1
-    return base
-
-
-@dataclass
-class _UnitParams:
-    per_staff: float
-    public_per: float
-    fiscal_share: float
-    project_intensity: float
-    retiree_ratio: float
-    has_gen_carry: bool
-    vehicles: int
-    optional_items: dict[str, bool]
-    project_weights: dict[str, float]
-    project_names: dict[str, list[str]]
-    fund_base: float
-    sc_base: float
-    housing_subsidy: float  # share of 30102 charged to 2210203 购房补贴
-    rent_subsidy: float  # share of 30102 charged to 2210202 提租补贴
-    other_pension: bool  # 30399 charged to 2080599
-    large_equipment: int
-
-
-def _params(unit: Unit, seed: int) -> _UnitParams:
-    t = unit.template
-    r = random.Random(f"{seed}/params/{t.key}")
-    optional = {
-        code: r.random() < p
-        for code, p in (
-            ("30103", 0.4),
-            ("30106", 0.08),
-            ("30111", 1.0 if t.admin else 0.0),
-            ("30114", 0.12),
-            ("30199", 0.6),
-            ("30301", 0.08),
-            ("30304", 0.2),
-            ("30305", 0.1),
-            ("30309", 0.1),
-            ("30399", 0.4),
-            ("30202", 0.5),
-            ("30203", 0.2),
-            ("30205", 0.5),
-            ("30206", 0.6),
-            ("30209", 0.5),
-            ("30214", 0.15),
-            ("30215", 0.5),
-            ("30216", 0.6),
-            ("30217", 0.45),
-            ("30218", 0.6 if t.unit_type in ("hospital", "school") else 0.1),
-            ("30226", 0.5),
-            ("30227", 0.4),
-            ("30239", 0.7 if t.admin else 0.1),
-            ("30240", 0.05),
-            ("31002", 0.45),
-            ("31003", 0.5 if t.unit_type in ("hospital", "institution") else 0.05),
-            ("31007", 0.25),
-        )
-    }
-    weights = {code: r.uniform(0.3, 1.0) for code, _ in t.projects}
-    names: dict[str, list[str]] = {}
-    for code, pool in t.projects:
-        k = r.randint(1, len(pool))
-        names[code] = list(pool[:k])
-    return _UnitParams(
-        per_staff=r.uniform(*t.per_staff),
-        public_per=r.uniform(*t.public_per_staff),
-        fiscal_share=r.uniform(*t.fiscal_share),
-        project_intensity=r.uniform(*t.project_intensity),
-        retiree_ratio=r.uniform(*t.retiree_ratio),
-        has_gen_carry=r.random() < 0.35,
-        vehicles=r.randint(*t.vehicles),
-        optional_items=optional,
-        project_weights=weights,
-        project_names=names,
-        fund_base=r.uniform(0.1, 0.6),
-        sc_base=r.uniform(0.3, 0.9),
-        housing_subsidy=r.uniform(0.05, 0.14) if r.random() < 0.5 else 0.0,
-        rent_subsidy=r.uniform(0.02, 0.05) if r.random() < 0.3 else 0.0,
-        other_pension=r.random() < 0.3,
-        large_equipment=r.randint(*t.large_equipment),
-    )
-
+from samplegen.district import Unit
+from samplegen.economic_items import ECON_TO_SUBJECT, economic_items
+from samplegen.truth import SANGONG_ITEMS, Indicator, Project, UnitYear, apportion, cents
+from samplegen.unit_params import draw_params
+from samplegen.unit_templates import Template
 
 _INDICATORS = [
     ("产出指标", "数量指标", "完成{n}项工作任务", "{n}项", "{n}项"),
@@ -278,7 +48,7 @@ class _Simulator:
         self.unit = unit
         self.t: Template = unit.template
         self.seed = seed
-        self.p = _params(unit, seed)
+        self.p = draw_params(unit, seed)
         self.staff = unit.staff_count
         self.salary_index = 1.0
         self.gen_bal: dict[str, int] = {}
@@ -286,88 +56,6 @@ class _Simulator:
         self.nf_bal = 0
         self.vehicles = self.p.vehicles
         self.project_scale = 1.0
-
-    # -- economic items of general-budget basic spending (table 06) --
-    def _econ(self, r: random.Random, staff_f: float) -> dict[str, int]:
-        p, t = self.p, self.t
-        w = p.per_staff * self.salary_index
-        opt = p.optional_items
-
-        def noisy(x: float) -> float:
-            return x * r.uniform(0.9, 1.1)
-
-        e: dict[str, float] = {}
-        e["30101"] = noisy(0.21 * w * staff_f)
-        e["30102"] = noisy((0.20 if t.admin else 0.08) * w * staff_f)
-        if opt["30103"]:
-            e["30103"] = noisy(0.04 * w * staff_f)
-        if opt["30106"]:
-            e["30106"] = noisy(0.01 * w * staff_f)
-        e["30107"] = noisy((0.16 if t.admin else 0.31) * w * staff_f)
-        base = e["30101"] + e["30102"] + e.get("30103", 0) + e["30107"]
-        e["30108"] = 0.16 * base
-        e["30109"] = 0.08 * base
-        e["30110"] = noisy(0.075 * base)
-        if opt["30111"]:
-            e["30111"] = noisy(0.03 * base)
-        e["30112"] = noisy(0.005 * base)
-        e["30113"] = 0.12 * base
-        if opt["30114"]:
-            e["30114"] = noisy(0.01 * base)
-        if opt["30199"]:
-            e["30199"] = r.uniform(0.0, 0.03) * base
-        retirees = self.staff * p.retiree_ratio
-        if retirees >= 1:
-            e["30302"] = noisy(retirees * r.uniform(0.4, 1.6))
-        if opt["30301"]:
-            e["30301"] = r.uniform(3, 25)
-        if opt["30304"] and r.random() < 0.6:
-            e["30304"] = r.uniform(5, 40)
-        if opt["30305"]:
-            e["30305"] = r.uniform(0.5, 6)
-        if opt["30309"]:
-            e["30309"] = r.uniform(0.5, 5)
-        if opt["30399"]:
-            e["30399"] = r.uniform(0.01, 0.06) * base
-        pub = p.public_per * staff_f
-        e["30201"] = noisy(0.18 * pub)
-        for code, share in (
-            ("30202", 0.03),
-            ("30203", 0.05),
-            ("30205", 0.02),
-            ("30206", 0.06),
-            ("30209", 0.12),
-            ("30214", 0.08),
-            ("30215", 0.02),
-            ("30216", 0.03),
-            ("30218", 0.10),
-            ("30226", 0.05),
-            ("30227", 0.06),
-            ("30240", 0.005),
-        ):
-            if opt[code]:
-                e[code] = noisy(share * pub)
-        e["30207"] = noisy(0.04 * pub)
-        e["30211"] = noisy(0.05 * pub)
-        e["30213"] = noisy(0.06 * pub) if r.random() < 0.8 else 0.0
-        if opt["30217"] and r.random() < 0.85:
-            e["30217"] = r.uniform(0.05, 0.02 * pub + 0.5)
-        if r.random() < 0.03 and self.t.admin:
-            e["30212"] = r.uniform(2, 12)
-        e["30228"] = 0.02 * base
-        e["30229"] = noisy(0.015 * base)
-        if self.vehicles:
-            e["30231"] = self.vehicles * r.uniform(1.2, 2.6)
-        if opt["30239"]:
-            e["30239"] = noisy(0.4 * staff_f)
-        e["30299"] = noisy(0.05 * pub) if r.random() < 0.8 else 0.0
-        if opt["31002"] and r.random() < 0.7:
-            e["31002"] = r.uniform(0.5, 2.0) * (staff_f**0.5)
-        if opt["31003"] and r.random() < 0.6:
-            e["31003"] = r.uniform(2, 20) * (staff_f**0.5)
-        if opt["31007"] and r.random() < 0.6:
-            e["31007"] = r.uniform(1, 8)
-        return {k: _cents(v) for k, v in e.items() if _cents(v) > 0}
 
     def year(self, year: int, first: bool, y01_delta: int) -> UnitYear:
         u, t, p = self.unit, self.t, self.p
@@ -381,9 +69,9 @@ class _Simulator:
         if self.vehicles and r.random() < 0.05 and u.unit_type != "school":
             bought = True
         staff_f = self.staff * p.fiscal_share
-        econ = self._econ(r, staff_f)
+        econ = economic_items(p, t, self.staff, self.salary_index, self.vehicles, r, staff_f)
         if bought:
-            econ["31013"] = _cents(r.uniform(14, 28))
+            econ["31013"] = cents(r.uniform(14, 28))
         uy = UnitYear(
             unit_id=u.unit_id,
             year=year,
@@ -406,7 +94,7 @@ class _Simulator:
         # -- basic spending of the general budget, by functional 项 --
         total_basic = sum(econ.values())
         specific: dict[str, int] = {}
-        for econ_code, (adm, inst) in _ECON_TO_SUBJECT.items():
+        for econ_code, (adm, inst) in ECON_TO_SUBJECT.items():
             if econ.get(econ_code):
                 code = adm if admin else inst
                 specific[code] = specific.get(code, 0) + econ[econ_code]
@@ -418,7 +106,7 @@ class _Simulator:
             specific["2080599"] = econ["30399"]
         rest = total_basic - sum(specific.values())
         assert rest > 0
-        for (code, _w), amt in zip(t.basic, _apportion(rest, [w for _, w in t.basic]), strict=True):
+        for (code, _w), amt in zip(t.basic, apportion(rest, [w for _, w in t.basic]), strict=True):
             specific[code] = specific.get(code, 0) + amt
         for code, amt in specific.items():
             if amt:
@@ -431,7 +119,7 @@ class _Simulator:
             for code, _pool in t.projects:
                 if r.random() < 0.1 and len(t.projects) > 1:
                     continue
-                amount = _cents(
+                amount = cents(
                     full_basic
                     / 100
                     * p.project_intensity
@@ -444,7 +132,7 @@ class _Simulator:
                 if amount <= 0:
                     continue
                 names = p.project_names[code]
-                split = _apportion(amount, [pr.uniform(0.5, 1.5) for _ in names])
+                split = apportion(amount, [pr.uniform(0.5, 1.5) for _ in names])
                 for name, actual in zip(names, split, strict=True):
                     if actual <= 0:
                         continue
@@ -456,12 +144,12 @@ class _Simulator:
         for code, _names in t.fund:
             amount = 0
             if r.random() < 0.85:
-                amount = _cents(full_basic / 100 * p.fund_base * r.uniform(0.5, 1.5))
+                amount = cents(full_basic / 100 * p.fund_base * r.uniform(0.5, 1.5))
             amount += self.fund_bal.get(code, 0) // 2
             if amount:
                 uy.line(code).fund_project += amount
         for code, _names in t.state_capital:
-            amount = _cents(full_basic / 100 * p.sc_base * r.uniform(0.8, 1.2))
+            amount = cents(full_basic / 100 * p.sc_base * r.uniform(0.8, 1.2))
             if amount:
                 uy.line(code).sc_project += amount
         # -- non-fiscal spending --
@@ -469,21 +157,21 @@ class _Simulator:
         main_w = [w for _, w in t.basic]
         if p.fiscal_share < 0.999:
             nf_basic = round(total_basic * (1 - p.fiscal_share) / p.fiscal_share * r.uniform(0.95, 1.05))
-            for code, amt in zip(main_codes, _apportion(nf_basic, main_w), strict=True):
+            for code, amt in zip(main_codes, apportion(nf_basic, main_w), strict=True):
                 uy.line(code).nf_basic += amt
             if r.random() < 0.5 and t.projects:
                 uy.line(t.projects[0][0]).nf_project += round(nf_basic * r.uniform(0.02, 0.1))
         affiliated_inc = 0
         if t.affiliated_remittance and r.random() < 0.6:
-            affiliated_inc = _cents(r.uniform(10, 60))
+            affiliated_inc = cents(r.uniform(10, 60))
             code = t.projects[-1][0]
             uy.line(code).nf_project += affiliated_inc
         if t.operating:
             uy.line(main_codes[0]).operating += round(total_basic / p.fiscal_share * r.uniform(0.05, 0.15))
         if t.remit_superior and r.random() < 0.6:
-            uy.line(main_codes[0]).remit += _cents(r.uniform(0.5, 3))
+            uy.line(main_codes[0]).remit += cents(r.uniform(0.5, 3))
         if t.affiliated_subsidy and r.random() < 0.6:
-            uy.line(main_codes[0]).aff_sub += _cents(r.uniform(20, 120))
+            uy.line(main_codes[0]).aff_sub += cents(r.uniform(20, 120))
         # -- fiscal income by subject: spending + change in balances --
         for code, ln in uy.lines.items():
             ln.gen_open = self.gen_bal.get(code, 0)
@@ -543,7 +231,7 @@ class _Simulator:
         weights = [float(ln.nf_basic + ln.nf_project + ln.operating + 1) for ln in targets]
         op_targets = [ln for ln in targets if ln.operating] or targets
         for ln, amt in zip(
-            op_targets, _apportion(operating_inc, [float(x.operating + 1) for x in op_targets]), strict=True
+            op_targets, apportion(operating_inc, [float(x.operating + 1) for x in op_targets]), strict=True
         ):
             ln.inc_operating += amt
         for attr, amount in (
@@ -552,7 +240,7 @@ class _Simulator:
             ("inc_affiliated", affiliated),
             ("inc_other", other),
         ):
-            for ln, amt in zip(targets, _apportion(amount, weights), strict=True):
+            for ln, amt in zip(targets, apportion(amount, weights), strict=True):
                 setattr(ln, attr, getattr(ln, attr) + amt)
         # -- budgets (一般公共预算 年初预算 / 调整预算) per 项 --
         project_codes = {c for c, _ in t.projects}
@@ -577,20 +265,20 @@ class _Simulator:
         # -- 三公 (财政拨款): 06 lines plus project-funded parts --
         a = {k: 0 for k in SANGONG_ITEMS}
         a["outbound"] = econ.get("30212", 0)
-        a["reception"] = econ.get("30217", 0) + (_cents(r.uniform(0.1, 1.5)) if r.random() < 0.15 else 0)
+        a["reception"] = econ.get("30217", 0) + (cents(r.uniform(0.1, 1.5)) if r.random() < 0.15 else 0)
         a["vehicle_operation"] = econ.get("30231", 0) + (
-            _cents(r.uniform(0.2, 2)) if self.vehicles and r.random() < 0.1 else 0
+            cents(r.uniform(0.2, 2)) if self.vehicles and r.random() < 0.1 else 0
         )
         a["vehicle_purchase"] = econ.get("31013", 0)
-        a["meeting"] = econ.get("30215", 0) + (_cents(r.uniform(0.2, 3)) if r.random() < 0.25 else 0)
-        a["training"] = econ.get("30216", 0) + (_cents(r.uniform(0.2, 4)) if r.random() < 0.3 else 0)
+        a["meeting"] = econ.get("30215", 0) + (cents(r.uniform(0.2, 3)) if r.random() < 0.25 else 0)
+        a["training"] = econ.get("30216", 0) + (cents(r.uniform(0.2, 4)) if r.random() < 0.3 else 0)
         b = {}
         for k, v in a.items():
             if v:
                 x = r.random()
                 b[k] = round(v * r.uniform(0.85, 0.99)) if x < 0.12 else round(v * r.uniform(1.0, 1.6))
             else:
-                b[k] = _cents(r.uniform(0.5, 3)) if r.random() < 0.15 and k != "vehicle_purchase" else 0
+                b[k] = cents(r.uniform(0.5, 3)) if r.random() < 0.15 and k != "vehicle_purchase" else 0
         uy.sangong_actual, uy.sangong_budget = a, b
         # -- vehicles, procurement --
         if bought:
@@ -599,13 +287,13 @@ class _Simulator:
             uses = ["执法执勤用车", "应急保障用车", "特种专业技术用车", "其他用车"] if admin else ["其他用车"]
             if u.unit_type == "hospital":
                 uses = ["特种专业技术用车", "其他用车"]
-            split = _apportion(self.vehicles, [r.uniform(0.2, 1) for _ in uses])
+            split = apportion(self.vehicles, [r.uniform(0.2, 1) for _ in uses])
             uy.vehicles = {k: v for k, v in zip(uses, split, strict=True) if v}
         public = sum(v for k, v in econ.items() if k[:3] in ("302", "310"))
         base = public + sum(ln.gen_project for ln in uy.lines.values())
         if r.random() < 0.9 and base:
             total = round(base * r.uniform(0.05, 0.35))
-            goods, works, services = _apportion(
+            goods, works, services = apportion(
                 total, [r.uniform(0.2, 1), r.uniform(0, 0.6), r.uniform(0.3, 1)]
             )
             if r.random() < 0.5:
@@ -645,11 +333,11 @@ def simulate(
         r = random.Random(f"{seed}/opening/{unit.key}")
         if sim.p.has_gen_carry:
             for code, _ in unit.template.projects[:1]:
-                sim.gen_bal[code] = _cents(r.uniform(2, 40))
+                sim.gen_bal[code] = cents(r.uniform(2, 40))
         for code, _ in unit.template.fund:
-            sim.fund_bal[code] = _cents(r.uniform(5, 80))
+            sim.fund_bal[code] = cents(r.uniform(5, 80))
         if unit.template.fiscal_share[0] < 0.999:
-            sim.nf_bal = _cents(r.uniform(5, 300))
+            sim.nf_bal = cents(r.uniform(5, 300))
     out: dict[int, UnitYear] = {}
     for i, y in enumerate(run):
         uy = sim.year(y, first=i == 0, y01_delta=y01.get(y, 0))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import Protocol
 
+from samplegen.doc_model import DocModel
 from samplegen.layout import Layout
-from samplegen.present import DocModel
 
 
 class Renderer(Protocol):

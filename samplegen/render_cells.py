@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samplegen.present import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
+from samplegen.doc_model import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
 
 
 @dataclass

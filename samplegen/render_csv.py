@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from samplegen.doc_model import DocModel
 from samplegen.layout import Layout
-from samplegen.present import DocModel
 from samplegen.render_cells import Para, Table, doc_parts, grid_parts
 
 

@@ -9,8 +9,8 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
+from samplegen.doc_model import DocModel
 from samplegen.layout import Layout
-from samplegen.present import DocModel
 from samplegen.render_cells import PageEnd, Para, Table, doc_parts, grid_parts
 
 _FIXED = dt.datetime(2024, 1, 1)

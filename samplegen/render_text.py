@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import random
 
+from samplegen.doc_model import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
 from samplegen.layout import Layout
-from samplegen.present import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
 
 WRAP_CHARS = 10  # a wrapped name column holds this many characters per line
 

@@ -12,8 +12,8 @@ import datetime as dt
 import io
 import re
 
+from samplegen.doc_model import DocModel
 from samplegen.layout import Layout
-from samplegen.present import DocModel
 from samplegen.render_cells import Para, Table, doc_parts, grid_parts
 
 _FIXED = dt.datetime(2024, 1, 1)

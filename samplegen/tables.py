@@ -18,7 +18,7 @@ from samplegen.catalog import (
     PUBLIC_GROUPS,
     functional_name,
 )
-from samplegen.model import UnitYear
+from samplegen.truth import UnitYear
 
 COLUMNS = {
     "02": ["total", "fiscal", "superior_subsidy", "business", "operating", "affiliated_remittance", "other"],

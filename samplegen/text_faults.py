@@ -14,8 +14,8 @@ import random
 import re
 from collections.abc import Callable
 
+from samplegen.doc_model import Cover, DocModel, Heading, Paragraph, TableBlock
 from samplegen.faults import TEXT_FAULTS, FaultRecord
-from samplegen.present import Cover, DocModel, Heading, Paragraph, TableBlock
 
 Recipe = Callable[[DocModel, random.Random], FaultRecord | None]
 RECIPES: dict[str, Recipe] = {}

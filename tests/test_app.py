@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures import synthetic_marts
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries, synthetic
+from dashboard import queries
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
@@ -31,7 +32,9 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def synth_wh(tmp_path_factory):
-    return synthetic.build(tmp_path_factory.mktemp("wh") / "warehouse.duckdb", n_units=12, years=(2023, 2024))
+    return synthetic_marts.build(
+        tmp_path_factory.mktemp("wh") / "warehouse.duckdb", n_units=12, years=(2023, 2024)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +157,7 @@ def test_quality_with_findings(tmp_path, monkeypatch):
     """Failures first, grouped by severity; the acknowledging user is the logged-in one."""
     import json
 
-    wh = synthetic.build(tmp_path / "dq.duckdb", n_units=10, years=(2024,), with_dq=True)
+    wh = synthetic_marts.build(tmp_path / "dq.duckdb", n_units=10, years=(2024,), with_dq=True)
     at = _logged_in(_page("quality", wh, monkeypatch), "张审核", "reviewer").run()
     _ok(at, "数据质量")
     fails = queries.findings(2024, "fail")
@@ -179,7 +182,7 @@ def test_quality_with_findings(tmp_path, monkeypatch):
 
 
 def test_quality_viewer_cannot_acknowledge(tmp_path, monkeypatch):
-    wh = synthetic.build(tmp_path / "dq.duckdb", n_units=6, years=(2024,), with_dq=True)
+    wh = synthetic_marts.build(tmp_path / "dq.duckdb", n_units=6, years=(2024,), with_dq=True)
     at = _logged_in(_page("quality", wh, monkeypatch), "李查看", "viewer").run()
     _ok(at, "数据质量")
     assert not [b for b in at.button if b.label == "确认"]

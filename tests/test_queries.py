@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from fixtures import synthetic_marts
 
-from dashboard import export, queries, synthetic
+from dashboard import export, queries
 
 INJECTION = "'; drop table x; --"
 
@@ -13,7 +14,7 @@ INJECTION = "'; drop table x; --"
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory):
     path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
-    synthetic.build(path, n_units=30, years=(2022, 2023, 2024), with_dq=True)
+    synthetic_marts.build(path, n_units=30, years=(2022, 2023, 2024), with_dq=True)
     con = duckdb.connect(str(path))
     con.execute("create table x as select 1 as a")
     con.close()
@@ -160,11 +161,11 @@ def test_injection_strings_are_plain_values(wh):
 
 def test_new_warehouse_is_picked_up_without_restart(tmp_path, monkeypatch):
     path = tmp_path / "warehouse.duckdb"
-    synthetic.build(path, n_units=8, years=(2023, 2024))
+    synthetic_marts.build(path, n_units=8, years=(2023, 2024))
     monkeypatch.setenv("JUESUAN_WAREHOUSE", str(path))
     assert len(queries.overview(2024)) == 8
     assert queries.years() == [2024, 2023]
-    synthetic.build(path, n_units=12, years=(2023, 2024, 2025))  # os.replace onto the serving path
+    synthetic_marts.build(path, n_units=12, years=(2023, 2024, 2025))  # os.replace onto the serving path
     assert len(queries.overview(2024)) == 12
     assert queries.years() == [2025, 2024, 2023]
 
@@ -173,7 +174,7 @@ def test_missing_warehouse_and_missing_dq(tmp_path, monkeypatch):
     monkeypatch.setenv("JUESUAN_WAREHOUSE", str(tmp_path / "none.duckdb"))
     with pytest.raises(queries.WarehouseMissing):
         queries.years()
-    path = synthetic.build(tmp_path / "nodq.duckdb", n_units=5, years=(2024,))
+    path = synthetic_marts.build(tmp_path / "nodq.duckdb", n_units=5, years=(2024,))
     monkeypatch.setenv("JUESUAN_WAREHOUSE", str(path))
     assert not queries.dq_available()
     assert queries.unit_findings("U00001", 2024) is None
