@@ -51,7 +51,9 @@ def spark_session(work: Path):
         SparkSession.builder.master("local[2]")
         .appName("juesuan-dbt")
         .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
-        .config("javax.jdo.option.ConnectionURL", f"jdbc:derby:;databaseName={metastore};create=true")
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL", f"jdbc:derby:;databaseName={metastore};create=true"
+        )
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
