@@ -26,7 +26,7 @@ lint: setup
 # The dbt project on Spark (local, own venv in spark/.venv; installs Java if missing):
 # every mart must equal the DuckDB build (docs/scaling.md).
 test-spark: setup
-	spark/run.sh
+	UV="$(UV)" spark/run.sh
 
 bench: setup
 	$(UV) run python bench/bench_parse.py
