@@ -28,3 +28,9 @@
     {%- endfor -%}
     {{ out | join(sep) }}
 {%- endmacro %}
+
+{# 100 * numerator / denominator, rounded to 2 places; null when the denominator
+   is zero. In double on every engine (a decimal quotient's type differs). #}
+{% macro percent(numerator, denominator, factor=100) -%}
+    round(cast({{ factor }} * ({{ numerator }}) as double) / nullif(cast({{ denominator }} as double), 0), 2)
+{%- endmacro %}

@@ -1,24 +1,55 @@
 {#
   Document-grain incremental models. Each row carries document_id, unit_id,
-  fiscal_year and document_loaded_at. On an incremental run:
+  fiscal_year and document_loaded_at.
+
+  DuckDB (default__): on an incremental run
     1. pre-hook prune_stale_documents(): delete the rows of every document that
        is no longer current, or whose unit, year or load time changed;
     2. the model selects only pending_documents(): current documents with no
        rows left in the model (new, newly current, re-resolved, re-parsed).
-  A document whose rows are all still valid is not touched. The first build,
-  and any build after the dbt project changed (--full-refresh), build all.
+  A document whose rows are all still valid is not touched.
+
+  Spark (spark__): plain Parquet tables have no DELETE, so the models are
+  partitioned by fiscal_year and rebuilt with insert_overwrite, one whole year
+  partition at a time: pending_documents() selects every current document of
+  the years that have a pending or a stale document. A year none of whose
+  documents is current any more keeps its old partition (docs/scaling.md).
+
+  The first build, and any build after the dbt project changed
+  (--full-refresh), build all.
 #}
 
 {% macro incremental_document_config() %}
-    {{ return({
+    {{ return(adapter.dispatch('incremental_document_config', 'juesuan')()) }}
+{% endmacro %}
+
+{% macro default__incremental_document_config() %}
+    {% set settings = {
         'materialized': 'incremental',
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
         'pre_hook': "{{ prune_stale_documents() }}",
-    }) }}
+    } %}
+    {{ return(settings) }}
+{% endmacro %}
+
+{% macro spark__incremental_document_config() %}
+    {% set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy': 'insert_overwrite',
+        'file_format': 'parquet',
+        'partition_by': ['fiscal_year'],
+        'on_schema_change': 'fail',
+        'pre_hook': ["{{ forget_built_documents() }}", "{{ note_built_documents() }}"],
+    } %}
+    {{ return(settings) }}
 {% endmacro %}
 
 {% macro prune_stale_documents() %}
+    {{ return(adapter.dispatch('prune_stale_documents', 'juesuan')()) }}
+{% endmacro %}
+
+{% macro default__prune_stale_documents() %}
     {%- if is_incremental() %}
         delete from {{ this }} as stale
         where not exists (
@@ -35,13 +66,65 @@
     {%- endif %}
 {% endmacro %}
 
+{# Spark: nothing is deleted; the rows a rebuilt partition will hold are its
+   year's current documents. The documents already built are noted first in a
+   side table (two hooks: one statement each), so that the model does not read
+   the table it overwrites. #}
+{% macro forget_built_documents() %}
+    drop table if exists {{ built_documents_relation() }}
+{% endmacro %}
+
+{% macro note_built_documents() %}
+    {%- if is_incremental() %}
+        create table {{ built_documents_relation() }} using parquet as
+        select distinct document_id, unit_id, fiscal_year, document_loaded_at
+        from {{ this }}
+    {%- else %}
+        select 1
+    {%- endif %}
+{% endmacro %}
+
+{% macro built_documents_relation() %}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__built'})) }}
+{% endmacro %}
+
 {# A where-clause fragment (prefix with `and`/`where`): the documents to (re)build. #}
 {% macro pending_documents(document_column) %}
+    {{ return(adapter.dispatch('pending_documents', 'juesuan')(document_column)) }}
+{% endmacro %}
+
+{% macro default__pending_documents(document_column) %}
     {%- if is_incremental() %}
         {{ document_column }} in (
             select pending.document_id
             from {{ ref('int_current_documents') }} as pending
             where pending.document_id not in (select built.document_id from {{ this }} as built)
+        )
+    {%- else %}
+        true
+    {%- endif %}
+{% endmacro %}
+
+{% macro spark__pending_documents(document_column) %}
+    {%- if is_incremental() %}
+        {{ document_column }} in (
+            select rebuilt.document_id
+            from {{ ref('int_current_documents') }} as rebuilt
+            where rebuilt.fiscal_year in (
+                select pending.fiscal_year
+                from {{ ref('int_current_documents') }} as pending
+                left anti join {{ built_documents_relation() }} as built
+                    on pending.document_id = built.document_id
+                union
+                select stale.fiscal_year
+                from {{ built_documents_relation() }} as stale
+                left anti join {{ ref('int_current_documents') }} as current_documents
+                    on
+                        current_documents.document_id = stale.document_id
+                        and current_documents.unit_id = stale.unit_id
+                        and current_documents.fiscal_year = stale.fiscal_year
+                        and current_documents.loaded_at = stale.document_loaded_at
+            )
         )
     {%- else %}
         true

@@ -18,7 +18,7 @@
 
 {# Join key to dim_subjects / dim_economic_subjects: codes are revised yearly. #}
 {% macro subject_key(year, code) -%}
-    case when {{ code }} is not null then cast({{ year }} as varchar) || '-' || {{ code }} end
+    case when {{ code }} is not null then cast({{ year }} as {{ dbt.type_string() }}) || '-' || {{ code }} end
 {%- endmacro %}
 
 {# A printed total row of a 类/款/项 table: no code and a 合计/总计 label. #}
@@ -29,8 +29,7 @@
 {# Unit names as printed vary in spaces and full/half-width brackets only
    after this; anything else is a different name (never merged silently). #}
 {% macro normalize_unit_name(name) -%}
-    regexp_replace(
-        replace(replace(replace(replace(trim({{ name }}), '（', '('), '）', ')'), '　', ''), '·', ''),
-        '\s+', '', 'g'
-    )
+    {{ strip_whitespace(
+        "replace(replace(replace(replace(trim(" ~ name ~ "), '（', '('), '）', ')'), '　', ''), '·', '')"
+    ) }}
 {%- endmacro %}

@@ -74,10 +74,10 @@ keyed as (
 ranked as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by unit_id, fiscal_year
             order by order_date asc nulls first, first_seen_at asc, source_path asc
-        ) as version_no,
+        ) as bigint) as version_no,
         count(*) over (partition by unit_id, fiscal_year) as versions_count
     from keyed
 )

@@ -20,7 +20,7 @@ ancestors as (
 )
 
 select
-    cells.document_id || ':' || cast(cells.line_no as varchar) as line_key,
+    cells.document_id || ':' || cast(cells.line_no as {{ dbt.type_string() }}) as line_key,
     cells.document_id,
     cells.unit_id,
     cells.fiscal_year,

@@ -13,5 +13,5 @@ where
     documents.document_status = 'loaded'
     and documents.fiscal_year is not null
     and table_cells.subject_code is not null
-    and regexp_full_match(table_cells.subject_code, '[0-9]{3}([0-9]{2}){0,2}')
+    and {{ matches_fully('table_cells.subject_code', '[0-9]{3}([0-9]{2}){0,2}') }}
 group by 1, 2, 3, 4

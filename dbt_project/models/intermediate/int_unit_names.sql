@@ -21,7 +21,7 @@ aliases as (
         'alias' as name_kind,
         trim(alias_list.unit_name) as unit_name
     from seed
-    cross join unnest(string_split(seed.aliases_text, '|')) as alias_list (unit_name)
+    {{ join_unnested(split_text('seed.aliases_text', '|'), 'alias_list', 'unit_name') }}
     where trim(alias_list.unit_name) <> ''
 ),
 

@@ -6,9 +6,9 @@
 with files as (
     select
         document_id,
-        list(file_path order by file_path) filter (where is_present) as file_paths,
+        {{ sorted_list('file_path', where='is_present') }} as file_paths,
         count(*) filter (where is_present) as n_files,
-        list(file_path order by file_path) filter (where not is_present) as removed_paths,
+        {{ sorted_list('file_path', where='not is_present') }} as removed_paths,
         max(removed_at) as last_removed_at
     from {{ ref('stg_files') }}
     group by document_id
@@ -29,11 +29,11 @@ select
     quarantine.reason_text as quarantine_reason,
     documents.source_path,
     documents.file_name,
-    coalesce(files.file_paths, [documents.source_path]) as file_paths,
+    coalesce(files.file_paths, {{ list_of(['documents.source_path']) }}) as file_paths,
     coalesce(files.n_files, 0) as n_files,
     coalesce(files.n_files, 0) = 0 as is_withdrawn,
     case when coalesce(files.n_files, 0) = 0 then files.last_removed_at end as withdrawn_at,
-    coalesce(files.removed_paths, []) as removed_paths,
+    coalesce(files.removed_paths, {{ list_of([], dbt.type_string()) }}) as removed_paths,
     documents.document_format,
     documents.amount_unit,
     documents.publication_date,

@@ -23,7 +23,7 @@ names_this_year as (
     select
         fiscal_year,
         subject_code,
-        first(row_label order by n_printed desc, row_label asc) as economic_name
+        {{ first_by('row_label', ['n_printed desc', 'row_label asc']) }} as economic_name
     from labels
     group by fiscal_year, subject_code
 )

@@ -19,7 +19,7 @@ fact_codes as (
     where
         documents.document_status = 'loaded'
         and documents.fiscal_year is not null
-        and regexp_full_match(facts.subject_code, '[0-9]{3}([0-9]{2}){0,2}')
+        and {{ matches_fully('facts.subject_code', '[0-9]{3}([0-9]{2}){0,2}') }}
 ),
 
 printed_codes as (
@@ -57,7 +57,7 @@ names_this_year as (
     select
         fiscal_year,
         subject_code,
-        first(row_label order by n_printed desc, row_label asc) as subject_name
+        {{ first_by('row_label', ['n_printed desc', 'row_label asc']) }} as subject_name
     from labels
     group by fiscal_year, subject_code
 ),
@@ -65,7 +65,7 @@ names_this_year as (
 names_any_year as (
     select
         subject_code,
-        first(row_label order by fiscal_year desc, n_printed desc, row_label asc) as subject_name
+        {{ first_by('row_label', ['fiscal_year desc', 'n_printed desc', 'row_label asc']) }} as subject_name
     from labels
     group by subject_code
 )

@@ -8,18 +8,19 @@ with seed as (
 seed_years as (
     select
         seed.unit_id,
-        list(try_cast(trim(year_text.year_value) as integer) order by trim(year_text.year_value)) filter (
-            where try_cast(trim(year_text.year_value) as integer) is not null
-        ) as expected_years
+        {{ sorted_list(
+            'try_cast(trim(year_text.year_value) as integer)',
+            where='try_cast(trim(year_text.year_value) as integer) is not null',
+        ) }} as expected_years
     from seed
-    cross join unnest(string_split(seed.expected_years_text, '|')) as year_text (year_value)
+    {{ join_unnested(split_text('seed.expected_years_text', '|'), 'year_text', 'year_value') }}
     group by seed.unit_id
 ),
 
 seed_aliases as (
     select
         unit_id,
-        list(unit_name order by unit_name) as aliases
+        {{ sorted_list('unit_name') }} as aliases
     from {{ ref('int_unit_names') }}
     where name_kind = 'alias'
     group by unit_id
@@ -44,7 +45,7 @@ unit_usage as (
         count(*) as documents_count,
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year,
-        list(distinct unit_name_printed order by unit_name_printed) as names_printed
+        {{ sorted_list('unit_name_printed', distinct=true) }} as names_printed
     from documents
     group by unit_id
 ),
@@ -52,8 +53,8 @@ unit_usage as (
 discovered as (
     select
         unit_id,
-        first(unit_name_printed order by first_seen_at, unit_name_printed) as canonical_name,
-        first(name_normalized order by first_seen_at, unit_name_printed) as name_normalized,
+        {{ first_by('unit_name_printed', ['first_seen_at', 'unit_name_printed']) }} as canonical_name,
+        {{ first_by('name_normalized', ['first_seen_at', 'unit_name_printed']) }} as name_normalized,
         bool_or(match_kind = 'ambiguous') as is_ambiguous
     from documents
     where match_kind in ('unknown', 'ambiguous')
@@ -63,7 +64,8 @@ discovered as (
 suggestions as (
     select
         discovered.unit_id,
-        first(seed_names.unit_id order by length(seed_names.name_normalized) desc, seed_names.unit_id asc) as suggested_unit_id
+        {{ first_by('seed_names.unit_id', ['length(seed_names.name_normalized) desc', 'seed_names.unit_id asc']) }}
+            as suggested_unit_id
     from discovered
     inner join {{ ref('int_unit_names') }} as seed_names
         on
@@ -82,16 +84,16 @@ registry as (
         seed.staff_count,
         'seed' as unit_source,
         false as needs_review,
-        cast(null as varchar) as review_reason,
-        cast(null as varchar) as suggested_unit_id
+        cast(null as {{ dbt.type_string() }}) as review_reason,
+        cast(null as {{ dbt.type_string() }}) as suggested_unit_id
     from seed
     union all
     select
         discovered.unit_id,
         discovered.canonical_name,
-        cast(null as varchar) as department,
-        cast(null as varchar) as unit_type,
-        cast(null as varchar) as region,
+        cast(null as {{ dbt.type_string() }}) as department,
+        cast(null as {{ dbt.type_string() }}) as unit_type,
+        cast(null as {{ dbt.type_string() }}) as region,
         cast(null as integer) as staff_count,
         'discovered' as unit_source,
         true as needs_review,
@@ -106,12 +108,12 @@ registry as (
 
 select
     registry.*,
-    coalesce(seed_aliases.aliases, []) as aliases,
-    coalesce(seed_years.expected_years, []) as expected_years,
+    coalesce(seed_aliases.aliases, {{ list_of([], dbt.type_string()) }}) as aliases,
+    coalesce(seed_years.expected_years, {{ list_of([], 'int') }}) as expected_years,
     coalesce(unit_usage.documents_count, 0) as documents_count,
     unit_usage.first_fiscal_year,
     unit_usage.last_fiscal_year,
-    coalesce(unit_usage.names_printed, []) as names_printed
+    coalesce(unit_usage.names_printed, {{ list_of([], dbt.type_string()) }}) as names_printed
 from registry
 left join seed_aliases on registry.unit_id = seed_aliases.unit_id
 left join seed_years on registry.unit_id = seed_years.unit_id

@@ -31,16 +31,12 @@ items as (
         fiscal_year,
         document_loaded_at,
         item_key,
-        any_value(subject_code) as subject_code,
-        first(fact_label order by fact_no) as item_label,
-        first(fact_value order by fact_no) filter (where fact_kind = 'item_budget_initial') as budget_initial,
-        first(fact_value order by fact_no) filter (
-            where fact_kind = 'item_budget_full_year'
-        ) as budget_full_year,
-        first(fact_value order by fact_no) filter (where fact_kind = 'item_actual') as actual_stated,
-        first(fact_value order by fact_no) filter (
-            where fact_kind = 'item_execution_rate'
-        ) as execution_rate_stated,
+        {{ any_non_null('subject_code') }} as subject_code,
+        {{ first_by('fact_label', ['fact_no']) }} as item_label,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'item_budget_initial'") }} as budget_initial,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'item_budget_full_year'") }} as budget_full_year,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'item_actual'") }} as actual_stated,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'item_execution_rate'") }} as execution_rate_stated,
         min(page_no) as page_no
     from item_facts
     group by document_id, unit_id, fiscal_year, document_loaded_at, item_key

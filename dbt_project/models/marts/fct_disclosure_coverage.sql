@@ -5,7 +5,7 @@ with expected as (
         units.unit_id,
         expected_year.fiscal_year
     from {{ ref('dim_units') }} as units
-    cross join unnest(units.expected_years) as expected_year (fiscal_year)
+    {{ join_unnested('units.expected_years', 'expected_year', 'fiscal_year') }}
 ),
 
 delivered as (
@@ -20,7 +20,7 @@ delivered as (
 
 select
     coalesce(expected.unit_id, delivered.unit_id) || '-'
-    || cast(coalesce(expected.fiscal_year, delivered.fiscal_year) as varchar) as unit_year_key,
+    || cast(coalesce(expected.fiscal_year, delivered.fiscal_year) as {{ dbt.type_string() }}) as unit_year_key,
     coalesce(expected.unit_id, delivered.unit_id) as unit_id,
     coalesce(expected.fiscal_year, delivered.fiscal_year) as fiscal_year,
     expected.unit_id is not null as is_expected,

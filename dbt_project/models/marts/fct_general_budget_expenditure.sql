@@ -20,7 +20,23 @@ leaf_rows as (
 )
 
 select
-    leaf_rows.* exclude (budget_initial, budget_adjusted),
+    leaf_rows.line_key,
+    leaf_rows.document_id,
+    leaf_rows.unit_id,
+    leaf_rows.fiscal_year,
+    leaf_rows.document_loaded_at,
+    leaf_rows.subject_key,
+    leaf_rows.subject_code,
+    leaf_rows.subject_level,
+    leaf_rows.class_code,
+    leaf_rows.section_code,
+    leaf_rows.item_code,
+    leaf_rows.subject_name_printed,
+    leaf_rows.total,
+    leaf_rows.basic,
+    leaf_rows.project,
+    leaf_rows.page_no,
+    leaf_rows.row_no,
     case when budget_columns.has_budget_initial then leaf_rows.budget_initial end as budget_initial,
     case when budget_columns.has_budget_adjusted then leaf_rows.budget_adjusted end as budget_adjusted
 from leaf_rows

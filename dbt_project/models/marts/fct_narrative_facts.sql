@@ -20,12 +20,12 @@ select
     document_loaded_at,
     fact_kind,
     case
-        when fact_kind like 'cmp\_%' escape '\' then '比较与增减'
-        when fact_kind like 'sangong\_%' escape '\' then '三公经费'
-        when fact_kind like 'procurement\_%' escape '\' then '政府采购'
-        when fact_kind like 'item\_%' escape '\' or fact_kind like 'class\_%' escape '\' then '科目支出'
-        when fact_kind like 'project\_%' escape '\' or fact_kind like 'performance\_%' escape '\' then '预算绩效'
-        when fact_kind like 'total%' escape '\' then '收支总计'
+        when {{ starts_with_text('fact_kind', 'cmp_') }} then '比较与增减'
+        when {{ starts_with_text('fact_kind', 'sangong_') }} then '三公经费'
+        when {{ starts_with_text('fact_kind', 'procurement_') }} then '政府采购'
+        when {{ starts_with_text('fact_kind', 'item_') }} or {{ starts_with_text('fact_kind', 'class_') }} then '科目支出'
+        when {{ starts_with_text('fact_kind', 'project_') }} or {{ starts_with_text('fact_kind', 'performance_') }} then '预算绩效'
+        when {{ starts_with_text('fact_kind', 'total') }} then '收支总计'
         when fact_kind in ('vehicles_total', 'equipment_large') then '国有资产'
         when fact_kind in (
             'section_no', 'section_rank', 'heading_no', 'heading_year', 'heading_unit',

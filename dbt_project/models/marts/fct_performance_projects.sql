@@ -18,11 +18,9 @@ projects as (
         fiscal_year,
         document_loaded_at,
         fact_label as project_name,
-        first(fact_value order by fact_no) filter (where fact_kind = 'project_budget') as budget,
-        first(fact_value order by fact_no) filter (where fact_kind = 'project_actual') as actual,
-        first(fact_value order by fact_no) filter (
-            where fact_kind = 'project_execution_rate'
-        ) as execution_rate_stated,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'project_budget'") }} as budget,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'project_actual'") }} as actual,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'project_execution_rate'") }} as execution_rate_stated,
         min(fact_no) as first_fact_no,
         min(page_no) as page_no
     from project_facts
@@ -36,7 +34,7 @@ select
     fiscal_year,
     document_loaded_at,
     project_name,
-    row_number() over (partition by document_id order by first_fact_no) as project_no,
+    cast(row_number() over (partition by document_id order by first_fact_no) as bigint) as project_no,
     {{ wan_or_null('budget') }} as budget,
     {{ wan_or_null('actual') }} as actual,
     execution_rate_stated,

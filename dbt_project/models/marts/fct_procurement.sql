@@ -14,17 +14,17 @@ select
     unit_id,
     fiscal_year,
     document_loaded_at,
-    {{ wan_or_null("first(fact_value order by fact_no) filter (where fact_kind = 'procurement_total')") }}
+    {{ wan_or_null(first_by('fact_value', ['fact_no'], where="fact_kind = 'procurement_total'")) }}
         as procurement_total,
-    {{ wan_or_null("first(fact_value order by fact_no) filter (where fact_kind = 'procurement_goods')") }}
+    {{ wan_or_null(first_by('fact_value', ['fact_no'], where="fact_kind = 'procurement_goods'")) }}
         as goods,
-    {{ wan_or_null("first(fact_value order by fact_no) filter (where fact_kind = 'procurement_works')") }}
+    {{ wan_or_null(first_by('fact_value', ['fact_no'], where="fact_kind = 'procurement_works'")) }}
         as works,
-    {{ wan_or_null("first(fact_value order by fact_no) filter (where fact_kind = 'procurement_services')") }}
+    {{ wan_or_null(first_by('fact_value', ['fact_no'], where="fact_kind = 'procurement_services'")) }}
         as services,
-    {{ wan_or_null("first(fact_value order by fact_no) filter (where fact_kind = 'procurement_sme')") }}
+    {{ wan_or_null(first_by('fact_value', ['fact_no'], where="fact_kind = 'procurement_sme'")) }}
         as awarded_sme,
-    {{ wan_or_null("first(fact_value order by fact_no) filter (where fact_kind = 'procurement_small_micro')") }}
+    {{ wan_or_null(first_by('fact_value', ['fact_no'], where="fact_kind = 'procurement_small_micro'")) }}
         as awarded_small_micro,
     min(page_no) as page_no
 from facts

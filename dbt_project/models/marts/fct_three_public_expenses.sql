@@ -34,4 +34,4 @@ select
     {{ wan_columns('cells.', columns) }}
 from documents
 left join cells on documents.document_id = cells.document_id
-where list_contains(documents.tables_present, '09') or cells.document_id is not null
+where {{ list_has('documents.tables_present', "'09'") }} or cells.document_id is not null

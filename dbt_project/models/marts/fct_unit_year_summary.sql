@@ -14,21 +14,17 @@ with current_documents as (
 facts as (
     select
         document_id,
-        first(fact_value order by fact_no) filter (where fact_kind = 'operating_expenses') as operating_expenses,
-        first(fact_value order by fact_no) filter (
-            where fact_kind = 'budget_initial_total'
-        ) as budget_initial_total,
-        first(fact_value order by fact_no) filter (
-            where fact_kind = 'performance_project_count'
-        ) as performance_project_count,
-        first(fact_value order by fact_no) filter (where fact_kind = 'vehicles_total') as vehicles_total
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'operating_expenses'") }} as operating_expenses,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'budget_initial_total'") }} as budget_initial_total,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'performance_project_count'") }} as performance_project_count,
+        {{ first_by('fact_value', ['fact_no'], where="fact_kind = 'vehicles_total'") }} as vehicles_total
     from {{ ref('int_current_facts') }}
     group by document_id
 ),
 
 unit_years as (
     select
-        current_documents.unit_id || '-' || cast(current_documents.fiscal_year as varchar) as unit_year_key,
+        current_documents.unit_id || '-' || cast(current_documents.fiscal_year as {{ dbt.type_string() }}) as unit_year_key,
         current_documents.unit_id,
         current_documents.fiscal_year,
         current_documents.document_id,
@@ -75,24 +71,18 @@ select
     prior_years.expenditure_total as prior_expenditure_total,
     unit_years.income_total - prior_years.income_total as income_yoy_change,
     unit_years.expenditure_total - prior_years.expenditure_total as expenditure_yoy_change,
-    round(
-        100 * (unit_years.income_total - prior_years.income_total) / nullif(prior_years.income_total, 0), 2
-    ) as income_yoy_pct,
-    round(
-        100 * (unit_years.expenditure_total - prior_years.expenditure_total)
-        / nullif(prior_years.expenditure_total, 0),
-        2
-    ) as expenditure_yoy_pct,
-    round(100 * unit_years.basic_expenditure / nullif(unit_years.expenditure_total, 0), 2) as basic_share_pct,
-    round(100 * unit_years.project_expenditure / nullif(unit_years.expenditure_total, 0), 2) as project_share_pct,
-    round(100 * unit_years.fiscal_income / nullif(unit_years.income_total, 0), 2) as fiscal_income_share_pct,
-    round(
-        100 * unit_years.personnel_expenditure
-        / nullif(unit_years.personnel_expenditure + unit_years.public_expenditure, 0),
-        2
-    ) as personnel_share_pct,
-    round(100 * unit_years.sangong_actual / nullif(unit_years.sangong_budget, 0), 2) as sangong_execution_pct,
-    round(unit_years.expenditure_total / nullif(unit_years.staff_count, 0), 2) as expenditure_per_staff
+    {{ percent('unit_years.income_total - prior_years.income_total', 'prior_years.income_total') }} as income_yoy_pct,
+    {{ percent('unit_years.expenditure_total - prior_years.expenditure_total', 'prior_years.expenditure_total') }}
+        as expenditure_yoy_pct,
+    {{ percent('unit_years.basic_expenditure', 'unit_years.expenditure_total') }} as basic_share_pct,
+    {{ percent('unit_years.project_expenditure', 'unit_years.expenditure_total') }} as project_share_pct,
+    {{ percent('unit_years.fiscal_income', 'unit_years.income_total') }} as fiscal_income_share_pct,
+    {{ percent(
+        'unit_years.personnel_expenditure',
+        'unit_years.personnel_expenditure + unit_years.public_expenditure'
+    ) }} as personnel_share_pct,
+    {{ percent('unit_years.sangong_actual', 'unit_years.sangong_budget') }} as sangong_execution_pct,
+    {{ percent('unit_years.expenditure_total', 'unit_years.staff_count', factor=1) }} as expenditure_per_staff
 from unit_years
 left join unit_years as prior_years
     on

@@ -3,9 +3,9 @@ select
     fact_no,
     kind as fact_kind,
     subject_code,
-    "label" as fact_label,
-    "value" as fact_value,
+    {{ col('label') }} as fact_label,
+    {{ col('value') }} as fact_value,
     unit as value_unit,
     page as page_no,
-    "text" as source_text
+    {{ col('text') }} as source_text
 from {{ source('raw', 'raw_facts') }}

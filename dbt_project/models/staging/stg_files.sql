@@ -1,5 +1,5 @@
 select
-    "path" as file_path,
+    {{ col('path') }} as file_path,
     document_id,
     size as file_size,
     mtime_ns,

@@ -1,13 +1,13 @@
 select
     document_id,
     line_no,
-    "table" as table_id,
+    {{ col('table') }} as table_id,
     side,
     row_label,
     subject_code,
-    "column" as column_key,
+    {{ col('column') }} as column_key,
     amount,
     page as page_no,
-    "row" as row_no,
+    {{ col('row') }} as row_no,
     placement
 from {{ source('raw', 'raw_lines') }}

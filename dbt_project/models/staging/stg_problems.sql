@@ -2,7 +2,7 @@ select
     document_id,
     problem_no,
     severity,
-    "table" as table_id,
+    {{ col('table') }} as table_id,
     code as problem_code,
     message as problem_message
 from {{ source('raw', 'raw_problems') }}

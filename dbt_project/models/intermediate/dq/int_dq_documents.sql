@@ -7,7 +7,7 @@
 with unreadable as (
     select
         document_id,
-        list(distinct table_id order by table_id) as unreadable_tables
+        {{ sorted_list('table_id', distinct=true) }} as unreadable_tables
     from {{ ref('stg_problems') }}
     where
         problem_code in ('table_empty', 'table_zero')
@@ -21,7 +21,7 @@ select
     versions.unit_id,
     versions.fiscal_year,
     documents.tables_present,
-    coalesce(unreadable.unreadable_tables, []) as unreadable_tables
+    coalesce(unreadable.unreadable_tables, {{ list_of([], dbt.type_string()) }}) as unreadable_tables
 from {{ ref('int_document_versions') }} as versions
 inner join {{ ref('stg_documents') }} as documents
     on versions.document_id = documents.document_id
