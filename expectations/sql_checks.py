@@ -13,7 +13,8 @@ import csv
 import io
 from pathlib import Path
 
-from expectations.engine import load_rules
+from expectations.engine import SHAPES, load_rules
+from expectations.model import Doc, _gate, _Out
 
 SQL_SHAPES = frozenset({"row_sum", "tree", "econ_tree"})
 SEED_PATH = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "rule_sql_checks.csv"
@@ -21,6 +22,25 @@ SEED_COLUMNS = (
     "rule_id", "check_no", "shape", "table_id", "side", "total_column", "part_column", "part_sign",
     "tolerance_policy",
 )  # fmt: skip
+
+
+# What the engine still does for the shapes dbt computes: the outcome of a check
+# that cannot run (a table not printed: not_applicable; found but unreadable:
+# insufficient_data), exactly where the engine's own shape functions report it.
+def _row_sum_gate(out: _Out, ctx, check: dict, policy: str) -> None:
+    gate = _gate(ctx.doc, {check["t"]})
+    if gate:
+        out.add(gate, check["t"], f"{check['t']}表")
+
+
+def _tree_gate(out: _Out, ctx, check: dict, policy: str) -> None:
+    doc: Doc = ctx.doc
+    for t in check["tables"]:
+        if t in doc.unreadable:
+            out.add("insufficient_data", t, f"{t}表")
+
+
+GATES = {**SHAPES, "row_sum": _row_sum_gate, "tree": _tree_gate, "econ_tree": _row_sum_gate}
 
 
 def seed_rows(rules: list[dict] | None = None) -> list[dict[str, str | int]]:
