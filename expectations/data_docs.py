@@ -37,7 +37,9 @@ th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}td.n{text-align:
 """
 
 
-NARRATIVE_SHAPES = frozenset({"claim", "fact_value", "sequence", "order", "share_sum", "empty_note", "coverage"})
+NARRATIVE_SHAPES = frozenset(
+    {"claim", "fact_value", "sequence", "order", "share_sum", "empty_note", "coverage"}
+)
 
 
 def expectation_name(rule: dict) -> str:

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-import great_expectations as gx  # noqa: E402
-import pandas as pd  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+import great_expectations as gx
+import pandas as pd
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.data_docs import expectation_name  # noqa: E402
+from expectations.data_docs import expectation_name
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 

@@ -41,7 +41,8 @@ def main() -> int:
     try:
         req = json.loads(line)
         excess = {
-            rid: [math.nan if x is None else float(x) for x in values] for rid, values in req["excess"].items()
+            rid: [math.nan if x is None else float(x) for x in values]
+            for rid, values in req["excess"].items()
         }
         print(json.dumps({"results": validate_here(excess)}), flush=True)
         return 0

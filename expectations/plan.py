@@ -24,6 +24,7 @@ CODE_FILES = (
     "sql_checks.py", "gx_suites.py", "gx_client.py",
 )  # fmt: skip
 
+
 def rules_fingerprint() -> str:
     """What the findings depend on besides the data: the catalogue, the code and the
     dbt project (the models the rules read)."""
@@ -44,7 +45,9 @@ def _previous_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def plan_checks(con: duckdb.DuckDBPyConnection, run_id: str, full: bool = False) -> tuple[set[str] | None, set[str] | None, str]:
+def plan_checks(
+    con: duckdb.DuckDBPyConnection, run_id: str, full: bool = False
+) -> tuple[set[str] | None, set[str] | None, str]:
     """Which current documents to evaluate: (to check, to load as context, reason).
     ``(None, None, reason)``: everything (first run, rules changed, no dbt models, ``full``)."""
     if full:

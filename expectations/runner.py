@@ -33,7 +33,7 @@ from expectations.engine import evaluate, load_rules, rule_outcome
 from expectations.model import _EPS
 from expectations.plan import plan_checks, rules_fingerprint
 from expectations.sql_checks import GATES
-from expectations.store import FINDING_COLUMNS, acks_path, database_path, load_docs, read_acks
+from expectations.store import ACKS_FILE, FINDING_COLUMNS, acks_path, database_path, load_docs, read_acks
 
 PLACEHOLDER = "（无可核对的数据）"
 RAN = ("pass", "rounding", "fail")
@@ -96,7 +96,9 @@ def _judge_with_gx(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, dict], 
     return frame.with_columns(outcome=new_outcome).drop("_i"), results, changed
 
 
-def _findings(con: duckdb.DuckDBPyConnection, check: set[str] | None, context: set[str] | None, rules: list[dict]):
+def _findings(
+    con: duckdb.DuckDBPyConnection, check: set[str] | None, context: set[str] | None, rules: list[dict]
+):
     """This run's finding rows (polars) and the number of documents evaluated."""
     docs = load_docs(con, context)
     sql = store.residuals_built(con)
@@ -155,7 +157,9 @@ def run_checks(
         store.write_findings(con, run_id, frame, acks, rules_fingerprint(), carry_over=check is not None)
         docs_path = None
         if use_gx or docs_dir is not None:
-            docs_path = write_data_docs(con, docs_dir or acks_path(db).parent / "dq_docs", run_id, rules, gx_results)
+            docs_path = write_data_docs(
+                con, docs_dir or acks_path(db).parent / "dq_docs", run_id, rules, gx_results
+            )
         counts = dict(con.execute("select outcome, count(*) from dq_findings group by outcome").fetchall())
         n_docs = con.execute("select count(distinct document_id) from dq_findings").fetchone()[0]
         return {
@@ -201,7 +205,10 @@ def write_data_docs(
         ).fetchall()
     }
     results = {
-        rid: {**v, "expectation": gx_results.get(rid, {}).get("expectation") or data_docs.expectation_name(rule)}
+        rid: {
+            **v,
+            "expectation": gx_results.get(rid, {}).get("expectation") or data_docs.expectation_name(rule),
+        }
         for rule in rules
         for rid, v in [(rule["id"], per_rule.get(rule["id"]))]
         if v is not None
@@ -216,6 +223,7 @@ def write_data_docs(
 
 
 __all__ = [
+    "ACKS_FILE",
     "acks_path",
     "discard",
     "load_docs",

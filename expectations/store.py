@@ -44,7 +44,9 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
     if _dbt_built(con):
         where = ""
         if ids is not None:
-            con.register("_dq_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String}))
+            con.register(
+                "_dq_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String})
+            )
             where = " where document_id in (select document_id from _dq_ids)"
         try:
             meta = con.execute(
@@ -146,12 +148,14 @@ def load_residuals(con: duckdb.DuckDBPyConnection, ids: set[str] | None = None) 
     (``ids``: only these), as finding rows without an outcome."""
     where = ""
     if ids is not None:
-        con.register("_dq_res_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String}))
+        con.register(
+            "_dq_res_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String})
+        )
         where = " where document_id in (select document_id from _dq_res_ids)"
     try:
         return con.sql(
             """select document_id, unit_id, fiscal_year, rule_id, expected, actual, difference,
-                      tolerance, excess, table_id, row_label, location, page_no, tolerance_policy
+                      tolerance, excess, table_id, row_label, check_location as location, page_no, tolerance_policy
                from rule_residuals"""
             + where
         ).pl()

@@ -75,10 +75,9 @@ select
     groups_ranked.document_id,
     groups_ranked.table_id,
     groups_ranked.row_label,
-    groups_ranked.subject_code || ' ' || groups_ranked.row_label as location,
+    groups_ranked.subject_code || ' ' || groups_ranked.row_label as check_location,
     groups_ranked.page_no,
     checks.tolerance_policy,
-    'eq' as comparison,
     item_sums.expected,
     groups_ranked.amount as actual,
     item_sums.addends

@@ -13,9 +13,21 @@ with residuals as (
 ),
 
 judged as (
+    -- rounded to 1e-6 万元: a parallel sum adds in any order, and the float noise
+    -- must not make two runs disagree (amounts are printed to 0.01)
     select
-        residuals.*,
-        residuals.actual - residuals.expected as difference,
+        residuals.rule_id,
+        residuals.check_no,
+        residuals.document_id,
+        residuals.table_id,
+        residuals.row_label,
+        residuals.check_location,
+        residuals.page_no,
+        residuals.tolerance_policy,
+        residuals.addends,
+        round(residuals.expected, 6) as expected,
+        round(residuals.actual, 6) as actual,
+        round(residuals.actual - residuals.expected, 6) as difference,
         cast(
             case
                 when residuals.tolerance_policy = 'exact' then 0.005
@@ -33,7 +45,7 @@ select
     documents.fiscal_year,
     judged.table_id,
     judged.row_label,
-    judged.location,
+    judged.check_location,
     judged.page_no,
     judged.tolerance_policy,
     judged.expected,

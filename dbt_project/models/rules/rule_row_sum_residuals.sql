@@ -112,10 +112,9 @@ select
     check_rows.document_id,
     check_rows.table_id,
     check_rows.row_label,
-    check_rows.row_label || '.' || check_rows.total_column as location,
+    check_rows.row_label || '.' || check_rows.total_column as check_location,
     check_rows.page_no,
     check_rows.tolerance_policy,
-    'eq' as comparison,
     coalesce(sums.expected, 0) as expected,
     coalesce(totals.actual, 0) as actual,
     coalesce(sums.addends, 0) as addends

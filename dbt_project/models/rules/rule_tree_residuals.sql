@@ -186,10 +186,9 @@ select
     residuals.table_id,
     residuals.parent_row_label as row_label,
     coalesce(parent.subject_code, '合计') || ' ' || residuals.parent_row_label || '.' || residuals.column_key
-        as location,
+        as check_location,
     parent.page_no,
     checks.tolerance_policy,
-    'eq' as comparison,
     residuals.expected,
     residuals.actual,
     residuals.addends
