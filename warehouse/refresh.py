@@ -375,13 +375,12 @@ def refresh(
 
 
 def _docs(summary: RefreshSummary, paths: WarehousePaths, docs: Path | None) -> None:
-    """``--docs``: dbt's docs and the data-quality Data Docs (``<docs>/dq/index.html``)
-    of the published warehouse. The data is published; docs are a convenience."""
+    """``--docs``: dbt's docs and the Data Docs (``<docs>/dq/``) of the published warehouse."""
     if docs is None or not paths.warehouse.exists():
         return
     from warehouse import transform
 
-    try:
+    try:  # the data is published; docs are a convenience
         summary.notes.append(f"dbt 文档：{transform.generate_docs(paths.warehouse, docs)}")
     except Exception as exc:
         summary.notes.append(f"dbt 文档生成失败：{exc}")
