@@ -1,72 +1,109 @@
 """Table exports a finance officer opens in Excel: XLSX (a title row naming the
 unit, year and 金额单位; 万元 columns as ``#,##0.00`` number formats, counts as
-integers), CSV (UTF-8 with BOM) and Parquet.
+integers), CSV (UTF-8 with BOM) and Parquet, built with polars.
 
 Values are made plain first: 是/否 for booleans, timestamps as
 ``YYYY-MM-DD HH:MM:SS``, no ``-0.0``. Text that a spreadsheet would run as a
 formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) is written as
-text: an XLSX string cell, or with a leading ``'`` in CSV."""
+text: an XLSX string cell, or with a leading ``'`` in CSV. The pages hand over
+pandas or polars frames; both are accepted."""
 
 from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pandas as pd
+import polars as pl
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 AMOUNT_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
 YEAR_COLUMNS = {"年度", "fiscal_year"}
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def _cell(v):
+def _cell(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
     if isinstance(v, (list, tuple)):
         return "、".join(map(str, v))
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d %H:%M:%S")
-    return v
+        return v.strftime(TIME_FORMAT)
+    return str(v)
 
 
-def plain(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with only values a spreadsheet shows as the dashboard does."""
+def to_polars(df: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
+    """A polars frame of what the page shows (column names as text)."""
+    if isinstance(df, pl.DataFrame):
+        return df
     out = df.copy()
+    out.columns = [str(c) for c in out.columns]
     for c in out.columns:
-        kind = out[c].dtype.kind
-        if kind == "b" or str(out[c].dtype) == "boolean":
-            out[c] = out[c].map(lambda v: None if pd.isna(v) else ("是" if v else "否"))
-        elif kind == "M" or isinstance(out[c].dtype, pd.DatetimeTZDtype):
-            out[c] = out[c].map(lambda v: None if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M:%S"))
-        elif kind == "f":
-            out[c] = out[c].round(2) + 0.0  # -0.0 + 0.0 is 0.0
-        elif kind == "O":
-            out[c] = out[c].map(_cell)
-    return out
+        if out[c].dtype.kind != "O":
+            continue
+        values = out[c].dropna()
+        if len(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            out[c] = pd.to_numeric(out[c])  # numbers held as objects stay numbers
+        else:  # mixed Python values: what a spreadsheet shows of each
+            out[c] = out[c].map(_cell).astype(object)
+    return pl.from_pandas(out)
 
 
-def _is_formula(v) -> bool:
+def plain(df: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
+    """The frame with only values a spreadsheet shows as the dashboard does."""
+    frame = to_polars(df)
+    exprs = []
+    for name, dtype in frame.schema.items():
+        c = pl.col(name)
+        if dtype == pl.Boolean:
+            exprs.append(pl.when(c.is_null()).then(None).when(c).then(pl.lit("是")).otherwise(pl.lit("否")))
+        elif dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+            exprs.append(c.dt.strftime(TIME_FORMAT))
+        elif dtype == pl.Date:
+            exprs.append(c.dt.strftime("%Y-%m-%d"))
+        elif dtype.is_float():
+            rounded = c.round(2)
+            exprs.append(pl.when(rounded == 0).then(pl.lit(0.0)).otherwise(rounded))  # no -0.0
+        elif isinstance(dtype, pl.List):
+            exprs.append(c.list.eval(pl.element().cast(pl.String)).list.join("、"))
+        elif dtype == pl.Null:
+            exprs.append(c.cast(pl.String))
+        else:
+            continue
+        exprs[-1] = exprs[-1].alias(name)
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _is_formula(v: Any) -> bool:
     return isinstance(v, str) and v.startswith(FORMULA_START)
 
 
-def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype.kind == "O" or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].astype(object).map(lambda v: "'" + v if _is_formula(v) else v)
-    return out
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text a spreadsheet would run as a formula gets a leading ``'``."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.String:
+            c = pl.col(name)
+            starts = pl.any_horizontal([c.str.starts_with(s) for s in FORMULA_START])
+            exprs.append(pl.when(starts).then(pl.lit("'") + c).otherwise(c).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
+def to_csv_bytes(df: pd.DataFrame | pl.DataFrame) -> bytes:
     """CSV, UTF-8 with BOM, formula-safe."""
-    return csv_safe(plain(df)).to_csv(index=False).encode("utf-8-sig")
-
-
-def to_parquet_bytes(df: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
-    plain(df).to_parquet(buf, index=False)
+    csv_safe(plain(df)).write_csv(buf, include_bom=True)
+    return buf.getvalue()
+
+
+def to_parquet_bytes(df: pd.DataFrame | pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    plain(df).write_parquet(buf)
     return buf.getvalue()
 
 
@@ -74,19 +111,21 @@ def sheet_name(name: str) -> str:
     return (_BAD_SHEET.sub("_", name) or "Sheet1")[:31]
 
 
-def _column_format(col: str, series: pd.Series) -> str | None:
+def _column_format(col: str, dtype: pl.DataType) -> str | None:
     if str(col) in YEAR_COLUMNS:
         return "0"
-    if series.dtype.kind == "f":
+    if dtype.is_float():
         return AMOUNT_FORMAT
-    if series.dtype.kind in "iu" or str(series.dtype) in ("Int64", "Int32"):
+    if dtype.is_integer():
         return COUNT_FORMAT
     return None
 
 
-def to_xlsx_bytes(df: pd.DataFrame, name: str = "数据", title: str | None = None) -> bytes:
+def to_xlsx_bytes(df: pd.DataFrame | pl.DataFrame, name: str = "数据", title: str | None = None) -> bytes:
     """One sheet: row 1 the title (``title``, else ``name``, with 金额单位：万元),
-    row 2 the headers, then the values."""
+    row 2 the headers, then the values. Written cell by cell with xlsxwriter so
+    that text stays text (polars' ``write_excel`` would let ``=…`` through as a
+    formula unless told per column)."""
     import xlsxwriter
 
     data = plain(df)
@@ -97,14 +136,14 @@ def to_xlsx_bytes(df: pd.DataFrame, name: str = "数据", title: str | None = No
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
     ws.write_string(0, 0, f"{title or name}　金额单位：万元", bold)
     formats = {}
-    for i, col in enumerate(data.columns):
+    for i, (col, dtype) in enumerate(data.schema.items()):
         ws.write_string(1, i, str(col), head)
-        fmt = _column_format(col, data[col])
+        fmt = _column_format(col, dtype)
         formats[i] = wb.add_format({"num_format": fmt}) if fmt else None
         ws.set_column(i, i, max(10, min(40, len(str(col)) * 2 + 2)), formats[i])
-    for r, row in enumerate(data.itertuples(index=False), start=2):
+    for r, row in enumerate(data.iter_rows(), start=2):
         for i, v in enumerate(row):
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
+            if v is None or (isinstance(v, float) and v != v):  # null or NaN
                 ws.write_blank(r, i, None, formats[i])
             elif isinstance(v, str):
                 ws.write_string(r, i, v)  # text stays text, also "=…"

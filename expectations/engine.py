@@ -313,12 +313,16 @@ SHAPES = {
 }
 
 
-def evaluate(docs: list[Doc], rules: list[dict] | None = None, only: set[str] | None = None) -> list[dict]:
+def evaluate(
+    docs: list[Doc], rules: list[dict] | None = None, only: set[str] | None = None, shapes: dict | None = None
+) -> list[dict]:
     """One row per check instance (pass/rounding/fail/insufficient_data/not_applicable),
     plus one not_applicable row per rule and document where nothing could run.
     ``only``: evaluate just these document ids (the others are context: last year's
-    documents of the cross-year rules)."""
+    documents of the cross-year rules). ``shapes``: the shape functions (default
+    ``SHAPES``; the check passes ``sql_checks.GATES`` for the shapes dbt computes)."""
     rules = rules if rules is not None else load_rules()
+    shapes = shapes if shapes is not None else SHAPES
     by_unit_year = {(d.unit_id, d.fiscal_year): d for d in docs}
     rows: list[dict] = []
     for doc in docs:
@@ -330,7 +334,7 @@ def evaluate(docs: list[Doc], rules: list[dict] | None = None, only: set[str] | 
             out = _Out(doc, rule)
             policy = rule.get("tolerance", "addends")
             for check in rule["checks"]:
-                SHAPES[check["shape"]](out, ctx, check, policy)
+                shapes[check["shape"]](out, ctx, check, policy)
             if not out.rows:
                 out.add("not_applicable", None, "（无可核对的数据）")
             rows.extend(out.rows)

@@ -158,7 +158,10 @@ def test_quality_with_findings(tmp_path, monkeypatch):
     import json
 
     wh = synthetic_marts.build(tmp_path / "dq.duckdb", n_units=10, years=(2024,), with_dq=True)
+    (tmp_path / "dq_docs").mkdir()
+    (tmp_path / "dq_docs" / "index.html").write_text("<html><body>R-row</body></html>", encoding="utf-8")
     at = _logged_in(_page("quality", wh, monkeypatch), "张审核", "reviewer").run()
+    assert any(c.value.startswith("检查报告：") for c in at.caption)  # the Data Docs page is linked
     _ok(at, "数据质量")
     fails = queries.findings(2024, "fail")
     rounding = queries.findings(2024, "rounding")
@@ -179,6 +182,12 @@ def test_quality_with_findings(tmp_path, monkeypatch):
     assert at.success
     acks = (tmp_path / "dq_acks.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(acks) == 1 and json.loads(acks[0])["acked_by"] == "张审核"
+    acked = json.loads(acks[0])["finding_id"]
+    now = queries.attention(2024)  # applies at once: no check or refresh in between
+    assert now.loc[now["finding_id"] == acked, "acknowledged"].tolist() == [True]
+    at.run()
+    after = {m.label: m.value for m in at.metric}
+    assert int(after["未确认"].replace(",", "")) == int(metrics["未确认"].replace(",", "")) - 1
 
 
 def test_quality_viewer_cannot_acknowledge(tmp_path, monkeypatch):

@@ -1,52 +1,43 @@
-"""The refresh's data-quality step: ``expectations.runner`` when it exists (issue 5),
-the acknowledgements log's bad lines, and stopping the GX helper with the run."""
+"""The refresh's data-quality step (``expectations.runner``): the checks on the
+build file, the acknowledgements log's bad lines, the Data Docs page for
+``refresh --docs``, and stopping the GX helper with the run."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.util
+from pathlib import Path
+
+import duckdb
 
 from warehouse.paths import WarehousePaths
 
 
+def _runner():
+    return importlib.import_module("expectations.runner")  # looked up at call time (tests replace it)
+
+
 def prepare() -> None:
-    """Let ``expectations.runner.prepare()`` (when present) start work that can
-    overlap with the dbt build (Great Expectations' import, in a child process)."""
-    with contextlib.suppress(Exception):
-        if importlib.util.find_spec("expectations") and importlib.util.find_spec("expectations.runner"):
-            prepare = getattr(importlib.import_module("expectations.runner"), "prepare", None)
-            if prepare is not None:
-                prepare()
+    """Start Great Expectations' import in a helper process so that it overlaps
+    with the dbt build (``expectations.runner.prepare``)."""
+    prepare = getattr(_runner(), "prepare", None)
+    if prepare is not None:
+        prepare()
 
 
-def run(con, run_id: str) -> tuple[bool, int | None]:
-    """Run ``expectations.runner.run_checks(con, run_id)`` when that module exists.
-    Returns (ran, failing findings)."""
-    if (
-        importlib.util.find_spec("expectations") is None
-        or importlib.util.find_spec("expectations.runner") is None
-    ):
-        return False, None
-    runner = importlib.import_module("expectations.runner")
-    if not hasattr(runner, "run_checks"):
-        return False, None
-    result = runner.run_checks(con, run_id)
-    if isinstance(result, bool):
-        result = None
-    if isinstance(result, int):
-        return True, result
-    if isinstance(result, dict):
-        for key in ("failed", "fail", "findings"):
-            if isinstance(result.get(key), int):
-                return True, result[key]
-    try:
-        n = con.execute(
-            "select count(*) from dq_findings where run_id = ? and outcome = 'fail'", [run_id]
-        ).fetchone()
-        return True, int(n[0])
-    except Exception:
-        return True, None
+def run(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[bool, int | None]:
+    """Run the checks on the build file. Returns (ran, failing findings)."""
+    result = _runner().run_checks(con, run_id)
+    return True, int(result["failed"])
+
+
+def build_docs(warehouse: Path, out_dir: Path) -> Path:
+    """The Data Docs page (every rule, its failing rows) from the published
+    warehouse's findings, into ``out_dir``; also when the refresh changed nothing."""
+    runner = _runner()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        run_id = con.execute("select value from dq_state where key = 'last_run_id'").fetchone()
+        return runner.write_data_docs(con, Path(out_dir), run_id[0] if run_id else "")
 
 
 def ack_problems(paths: WarehousePaths) -> list[str]:

@@ -246,6 +246,7 @@ def refresh(
                 _remove(paths.build)
                 summary.status = "unchanged"
                 summary.notes.append("没有新的或变更的文件，数据仓库未改动")
+                _docs(summary, paths, docs)  # asked for: built from the published warehouse as it is
                 return _finish(summary, paths, t0, on_summary)
 
             # 3. parse what is new or changed, on both cores
@@ -353,11 +354,7 @@ def refresh(
             summary.published = True
             _checkpoint("published")
             prog.done("publish")
-        if docs is not None:
-            try:
-                summary.notes.append(f"dbt 文档：{transform.generate_docs(paths.warehouse, docs)}")
-            except Exception as exc:  # the data is published; docs are a convenience
-                summary.notes.append(f"dbt 文档生成失败：{exc}")
+        _docs(summary, paths, docs)
         return _finish(summary, paths, t0, on_summary)
     except BaseException as exc:
         if con is not None:
@@ -375,6 +372,22 @@ def refresh(
     finally:
         quality.stop_children()
         lock.release()
+
+
+def _docs(summary: RefreshSummary, paths: WarehousePaths, docs: Path | None) -> None:
+    """``--docs``: dbt's docs and the Data Docs (``<docs>/dq/``) of the published warehouse."""
+    if docs is None or not paths.warehouse.exists():
+        return
+    from warehouse import transform
+
+    try:  # the data is published; docs are a convenience
+        summary.notes.append(f"dbt 文档：{transform.generate_docs(paths.warehouse, docs)}")
+    except Exception as exc:
+        summary.notes.append(f"dbt 文档生成失败：{exc}")
+    try:
+        summary.notes.append(f"数据质量报告：{quality.build_docs(paths.warehouse, Path(docs) / 'dq')}")
+    except Exception as exc:
+        summary.notes.append(f"数据质量报告生成失败：{exc}")
 
 
 def _finish(summary: RefreshSummary, paths: WarehousePaths, t0: float, on_summary) -> RefreshSummary:

@@ -55,12 +55,33 @@ def render() -> None:
         )
     if not found.empty:
         _ack_form(_evidence(found))
+    _data_docs()
     matrix = st.expander("规则 × 单位 × 年度（未通过数）", key="dq-matrix-open", on_change="rerun")
     if matrix.open:  # built only when opened
         with matrix:
             _matrix(year)
     if st.toggle("显示全部检查结果（含通过）", key="dq-all"):
         ui.show_table(queries.findings(year), "dq-findings", "数据质量检查结果")
+
+
+def _data_docs() -> None:
+    """The check's report (every rule, its description and failing rows), written by
+    each check next to the warehouse; self-contained, so it opens offline."""
+    page = queries.data_docs()
+    if page is None:
+        st.caption("检查报告尚未生成：下一次检查或刷新后可在此查看。")
+        return
+    html = page.read_text(encoding="utf-8")
+    c1, c2 = st.columns([1, 3])
+    c1.download_button("下载检查报告（HTML）", html.encode("utf-8"), file_name="数据质量检查报告.html",
+                       mime="text/html", key="dq-docs-download")  # fmt: skip
+    c2.caption(f"检查报告：逐条规则的说明与未通过的行（{page}）")
+    report = st.expander("查看检查报告（逐条规则）", key="dq-docs-open", on_change="rerun")
+    if report.open:
+        with report:
+            import streamlit.components.v1 as components
+
+            components.html(html, height=640, scrolling=True)
 
 
 def _year_text(year) -> str:
@@ -116,14 +137,13 @@ def _matrix(year) -> None:
 
 def acknowledge(row: dict, note: str, by: str, user: str | None = None) -> Path:
     """Record an acknowledgement in the acks log next to the warehouse, as
-    ``juesuan ack`` does; the next check/refresh writes it into the warehouse.
+    ``juesuan ack`` does; the page shows it at once (``queries.with_acks``), the
+    next check/refresh also writes it into the warehouse.
     ``user``: the logged-in user (then the acknowledging user). Uses issue 15's
     locked log (``warehouse.acks.acknowledge``) when present. Returns the log."""
     import importlib
 
-    from expectations.runner import acks_path
-
-    path = acks_path(queries.warehouse_path())
+    path = queries.acks_log()
     try:
         acks = importlib.import_module("warehouse.acks")
     except ModuleNotFoundError:
@@ -165,4 +185,4 @@ def _ack_form(r: dict) -> None:
                 st.error("请填写说明。")
             else:
                 path = acknowledge(r, note.strip(), by, user=auth.current_user())
-                st.success(f"已确认；下次检查或刷新时写入仓库（{path.name}）。")
+                st.success(f"已确认，立即生效（记录于 {path.name}）。")

@@ -1,10 +1,16 @@
-"""数据质量: findings, the rule matrix, summaries."""
+"""数据质量: findings, the rule matrix, summaries, the Data Docs page.
+
+An acknowledgement applies at once: the findings carry the acknowledgements
+log next to the warehouse (``dq_acks.jsonl``) as it is now, not as the last
+check copied it into ``dq_findings``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from dashboard.db import columns, has_table, run, scalar, tables
+from dashboard.db import columns, has_table, run, scalar, tables, warehouse_path
 
 # --------------------------------------------------------------------------- 数据质量
 
@@ -25,8 +31,46 @@ def dq_available() -> bool:
     return {"outcome", "fiscal_year"} <= set(columns("dq_findings"))
 
 
+def acks_log() -> Path:
+    from expectations.store import acks_path
+
+    return acks_path(warehouse_path())
+
+
+def with_acks(found: pd.DataFrame) -> pd.DataFrame:
+    """Findings with the acknowledgements log applied as the checks apply it (the
+    latest note per finding and document)."""
+    if found.empty or not {"finding_id", "document_id", "acknowledged"} <= set(found.columns):
+        return found
+    from warehouse.acks import read_acks
+
+    acks = pd.DataFrame(
+        [
+            {"finding_id": a["finding_id"], "document_id": a.get("document_id"), "_note": a.get("note"),
+             "_by": a.get("acked_by"), "_at": a.get("acked_at")}
+            for a in read_acks(acks_log())
+        ],
+        columns=["finding_id", "document_id", "_note", "_by", "_at"],
+    )  # fmt: skip
+    if acks.empty:
+        return found
+    merged = found.merge(acks, on=["finding_id", "document_id"], how="left")
+    hit = merged["_note"].notna() | merged["_by"].notna()
+    merged["acknowledged"] = hit | merged["acknowledged"].fillna(False).astype(bool)
+    for col, new in (("ack_note", "_note"), ("acked_by", "_by"), ("acked_at", "_at")):
+        old = merged[col].astype(object) if col in merged.columns else pd.Series(None, index=merged.index)
+        merged[col] = merged[new].astype(object).where(hit, old)
+    return merged.drop(columns=["_note", "_by", "_at"])
+
+
+def data_docs() -> Path | None:
+    """The Data Docs page the last check wrote (``<warehouse dir>/dq_docs/index.html``)."""
+    page = warehouse_path().parent / "dq_docs" / "index.html"
+    return page if page.is_file() else None
+
+
 def findings(year: int | None = None, outcome: str | None = None) -> pd.DataFrame:
-    return run(SQL_FINDINGS, [year, year, outcome, outcome])
+    return with_acks(run(SQL_FINDINGS, [year, year, outcome, outcome]))
 
 
 def dq_matrix(year: int | None = None) -> pd.DataFrame | None:
@@ -106,7 +150,7 @@ SQL_LAST_INBOX = "select inbox from refresh_runs where inbox is not null order b
 def attention(year: int | None = None) -> pd.DataFrame:
     """Findings that need attention (fail, rounding), errors first, with evidence."""
     raw = {"raw_lines", "raw_facts"} <= tables()
-    return run(SQL_ATTENTION[raw], [year, year])
+    return with_acks(run(SQL_ATTENTION[raw], [year, year]))
 
 
 def failed_matrix(year: int | None = None) -> pd.DataFrame:
