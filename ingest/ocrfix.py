@@ -29,7 +29,8 @@ SECONDS = 20.0  # per document for the search: a scan that needs more stays repo
 _LETTERS = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "l": "1", "I": "1", "|": "1", "i": "1",
             "!": "1", "J": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6",
             "g": "9", "q": "9", ":": ".", ";": ".", "·": ".", "。": ".", "，": ","}  # fmt: skip
-_SWAPS = {"0": "689", "1": "74", "3": "8", "4": "1", "5": "68", "6": "58", "7": "1", "8": "3560", "9": "08"}
+_LOOK_ALIKE = ("0689", "38", "568", "17", "14")  # digits the engine mistakes for one another
+_SWAPS = {d: "".join(sorted({o for g in _LOOK_ALIKE if d in g for o in g} - {d})) for d in "0123456789"}
 _NOISE = ".,'`\"’‘、"  # specks read at either end of a number
 
 Evaluation = tuple[dict[str, TableReading], list[Problem], int]
