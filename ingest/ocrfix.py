@@ -25,6 +25,7 @@ from ingest.verify import TABLE_NAMES
 
 LOW_CONFIDENCE = 0.8  # below this a cell is reported unless an identity confirms it
 UNSURE = 0.985  # digit swaps are tried only in cells below this confidence
+PAIR_CELLS, MAX_PAIRS = 8, 5000  # two-edit corrections: among the 8 least sure cells
 SECONDS = 20.0  # per document for the search: a scan that needs more stays reported
 _LETTERS = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "l": "1", "I": "1", "|": "1", "i": "1",
             "!": "1", "J": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6",
@@ -76,6 +77,8 @@ def _alternatives(cell: Cell) -> list[tuple[str, str]]:
     plain = text.replace(",", "")
     if "." not in plain and len(plain.lstrip("-")) >= 3:
         out.append((plain[:-2] + "." + plain[-2:], "小数点未识别"))
+    if re.fullmatch(r"-?[\d,]+\.\d", text):
+        out.extend((text + d, "末位数字未识别") for d in "0123456789")
     if cell.conf is not None and cell.conf < UNSURE:
         for i, ch in enumerate(text):
             for alt in _SWAPS.get(ch, ""):
@@ -85,20 +88,67 @@ def _alternatives(cell: Cell) -> list[tuple[str, str]]:
     return out
 
 
-def _candidates(region) -> list[Edit]:
-    """Edits worth trying in one table region: number-like cells first, then by confidence."""
-    edits = []
+def _candidates(region, problems: list[Problem]) -> list[Edit]:
+    """Edits worth trying in one table region: cells on the rows a failing
+    identity names first, then number-like cells, then the least sure."""
+    named = {
+        m
+        for p in problems
+        if p.table == region.table and p.severity == "error"
+        for m in re.findall(r"“([^”]+)”行", p.message)
+    }
+    edits, suspect = [], set()
     for row in region.rows:
+        text = "".join(c.text for c in row.cells)
+        on_named = any(n and n in text for n in named)
         for cell in row.cells:
             if cell.conf is None:
                 continue
+            if on_named:
+                suspect.add(id(cell))
             edits.extend(Edit(cell, row.page, cell.text, new, why) for new, why in _alternatives(cell))
-    edits.sort(key=lambda e: (e.why != "识别字符混淆", e.cell.conf if e.cell.conf is not None else 1.0))
+    gaps = _gaps(problems, region.table)
+    if gaps:  # an edit must move its cell by what a failing identity is off by
+        edits = [e for e in edits if e.why == "识别字符混淆" or _closes(e, gaps)]
+    edits.sort(
+        key=lambda e: (
+            id(e.cell) not in suspect,
+            e.why != "识别字符混淆",
+            e.cell.conf if e.cell.conf is not None else 1.0,
+        )
+    )
     return edits
 
 
-def fix_ocr(regions, evaluate: Callable[[], Evaluation], base: Evaluation) -> Evaluation:
-    """Keep the confirmed corrections; the evaluation (readings, problems, checks) after them."""
+_GAP = re.compile(r"相差 (-?[\d,]+\.\d+)")  # the verifier's Violation.message: actual − expected
+
+
+def _gaps(problems: list[Problem], table: str) -> set[float]:
+    """How far each failing identity of the table is off."""
+    return {
+        abs(float(m.replace(",", "")))
+        for p in problems
+        if p.table == table and p.severity == "error"
+        for m in _GAP.findall(p.message)
+    }
+
+
+def _closes(edit: Edit, gaps: set[float]) -> bool:
+    old, new = parse_amount(edit.old), parse_amount(edit.new)
+    if old is None or new is None:
+        return True
+    return any(abs(abs(new - old) - g) < 0.005 for g in gaps)
+
+
+def fix_ocr(
+    regions,
+    evaluate: Callable[[], Evaluation],
+    check_table: Callable[[object, dict[str, TableReading]], list[Problem]],
+    base: Evaluation,
+) -> Evaluation:
+    """Keep the confirmed corrections; the evaluation (readings, problems, checks)
+    after them. `evaluate` reads and verifies the whole document from the regions'
+    cells; `check_table(region, trusted)` one table against tables already settled."""
     started = time.monotonic()
     current = base
     kept: list[Edit] = []
@@ -109,7 +159,7 @@ def fix_ocr(regions, evaluate: Callable[[], Evaluation], base: Evaluation) -> Ev
             t = region.table
             if not errors.get(t) or time.monotonic() - started > SECONDS:
                 continue
-            found = _search(_candidates(region), t, evaluate, current, started)
+            found = _search(region, _candidates(region, current[1]), evaluate, check_table, current, started)
             if found is not None:
                 edits, current = found
                 kept.extend(edits)
@@ -123,11 +173,14 @@ def fix_ocr(regions, evaluate: Callable[[], Evaluation], base: Evaluation) -> Ev
     return current
 
 
-def _search(edits: list[Edit], table: str, evaluate, current: Evaluation, started: float):
+def _search(region, edits: list[Edit], evaluate, check_table, current: Evaluation, started: float):
     """The one smallest set of edits (1, then the number-like ones together, then
-    pairs) after which `table` balances and no other table fails more."""
+    pairs) after which the region's table balances and no other table fails more."""
+    table = region.table
     before = identity_errors(current[1])
     total = sum(before.values())
+
+    trusted = {t: r for t, r in current[0].items() if t != table and not before.get(t)}
 
     def attempt(chosen: tuple[Edit, ...]) -> Evaluation | None:
         if len({id(e.cell) for e in chosen}) < len(chosen):
@@ -135,7 +188,9 @@ def _search(edits: list[Edit], table: str, evaluate, current: Evaluation, starte
         old = [e.cell.text for e in chosen]
         for e in chosen:
             e.cell.text = e.new
-        try:
+        try:  # the one table first (cheap); the whole document only when it balances
+            if identity_errors(check_table(region, trusted)).get(table):
+                return None
             got = evaluate()
         finally:
             for e, o in zip(chosen, old, strict=True):
@@ -148,7 +203,7 @@ def _search(edits: list[Edit], table: str, evaluate, current: Evaluation, starte
     tiers: list[list[tuple[Edit, ...]]] = [[(e,) for e in edits[:200]]]
     if len(number_like) > 1:
         tiers.append([number_like])
-    tiers.append(list(combinations(edits[:16], 2)))
+    tiers.append(_pairs(edits))
     for tier in tiers:
         hits = []
         for chosen in tier:
@@ -165,6 +220,17 @@ def _search(edits: list[Edit], table: str, evaluate, current: Evaluation, starte
                 e.cell.text = e.new
             return list(chosen), evaluate()
     return None
+
+
+def _pairs(edits: list[Edit]) -> list[tuple[Edit, Edit]]:
+    """Two edits in two different cells, among the least sure cells' alternatives."""
+    order: list[int] = []
+    for e in edits:  # already in order: cells on failing rows first, least sure first
+        if id(e.cell) not in order:
+            order.append(id(e.cell))
+    unsure = set(order[:PAIR_CELLS])
+    pool = [e for e in edits if id(e.cell) in unsure]
+    return [(a, b) for a, b in combinations(pool, 2) if a.cell is not b.cell][:MAX_PAIRS]
 
 
 def _mark(kept: list[Edit], regions, evaluate, current: Evaluation) -> None:

@@ -91,7 +91,10 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     readings, problems, checked = _read_and_verify(regions, doc_unit)
     if grid.ocr_pages:  # a scan: confusions the identities confirm are corrected, and said
         readings, problems, checked = fix_ocr(
-            regions, lambda: _read_and_verify(regions, doc_unit), (readings, problems, checked)
+            regions,
+            lambda: _read_and_verify(regions, doc_unit),
+            lambda region, trusted: _check_table(region, doc_unit, trusted),
+            (readings, problems, checked),
         )
         problems.insert(0, ocr_pages_problem(grid.ocr_pages))
     if grid.unreadable_pages:
@@ -153,6 +156,12 @@ def _read_tables(regions, doc_unit: str | None) -> tuple[dict[str, TableReading]
 def _read_and_verify(regions, doc_unit: str | None) -> tuple[dict[str, TableReading], list[Problem], int]:
     readings, problems = _read_tables(regions, doc_unit)
     return readings, problems, _verify(readings, problems)
+
+
+def _check_table(region, doc_unit: str | None, trusted: dict[str, TableReading]) -> list[Problem]:
+    """One table read afresh and verified against tables already settled."""
+    reading = _read_tables([region], doc_unit)[0][region.table]
+    return VERIFIERS[region.table](reading, {t: r for t, r in trusted.items() if r.unit == reading.unit})[0]
 
 
 def _verify(readings: dict[str, TableReading], problems: list[Problem]) -> int:
