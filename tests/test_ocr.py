@@ -258,3 +258,35 @@ def test_real_table_page_as_a_scan():
     want = [c for c in load("putuo_2024_shehuigongzuobu") if c[0] == "01"]
     assert _table(result, "01") == want or _errors(result, "01")
     assert _table(result, "01") == want
+
+
+def test_refresh_workers_relay_scanned_pages(tmp_path, monkeypatch):
+    """A worker process sends each OCR'd page to the pool, which hands it to the progress display."""
+    import os
+
+    from warehouse.workers import ParseLimits, WorkerPool
+
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(FIXTURES), os.environ.get("PYTHONPATH", "")]))
+    doc = tmp_path / "scan.png"
+    doc.write_bytes(b"x")
+    seen = []
+    with WorkerPool("paged_parser:parse_file", workers=1, limits=ParseLimits(seconds=60)) as pool:
+        out = dict(
+            pool.run([("k", str(doc))], on_page=lambda key, done, total: seen.append((key, done, total)))
+        )
+    assert seen == [("k", 1, 2), ("k", 2, 2)]
+    assert out["k"]["code"] == "unreadable" and "两页扫描件" in out["k"]["reason"]
+
+
+def test_progress_counts_pages_of_every_scan():
+    from rich.console import Console
+
+    from warehouse.progress import Progress
+
+    with Progress(True, Console(file=io.StringIO())) as prog:
+        for done in (1, 2, 3):
+            prog.page("a", done, 3)
+        prog.page("b", 1, 2)
+        task = prog._p.tasks[prog._tasks["ocr"]]
+        assert (task.completed, task.total) == (4, 5)
