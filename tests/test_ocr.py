@@ -290,3 +290,17 @@ def test_progress_counts_pages_of_every_scan():
         prog.page("b", 1, 2)
         task = prog._p.tasks[prog._tasks["ocr"]]
         assert (task.completed, task.total) == (4, 5)
+
+
+def test_scanned_page_with_a_stamped_page_number_goes_to_ocr(canned):
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawImage(str(PNG), 0, 0, width=595, height=842)
+    c.setFont("Helvetica", 9)
+    c.drawString(290, 20, "- 4 -")
+    c.save()
+    result = parse_bytes(buf.getvalue(), "stamped.pdf")
+    assert _table(result, "01") == WANT
+    assert result.document.format == "scan"

@@ -133,6 +133,18 @@ def _images(page: Any) -> list[Any]:
     return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
+def _scanned(page: Any, text: str) -> bool:
+    """A page image with (almost) no text layer: at most a stamped line such as a page number."""
+    if len("".join(text.split())) >= 20:
+        return False
+    area = page.get_width() * page.get_height()
+    for obj in _images(page):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) > 0.3 * area:
+            return True
+    return False
+
+
 def scan_dpi(page: Any) -> int:
     """The resolution of a scanned page's largest image (rendering finer adds no
     detail, coarser loses it); DPI when the page holds none."""
@@ -148,9 +160,7 @@ def scan_dpi(page: Any) -> int:
 def rescue_pages(pdf: Any, pages: list[list[Row]], texts: list[str], path: str) -> list[int]:
     """Pages of a text-layer PDF whose text is missing (a scanned image) or
     garbage are read again by OCR, in place; their 1-based numbers."""
-    indexes = [
-        i for i in range(len(pdf)) if (not texts[i].strip() and _images(pdf[i])) or garbage_text(texts[i])
-    ]
+    indexes = [i for i in range(len(pdf)) if _scanned(pdf[i], texts[i]) or garbage_text(texts[i])]
     if not indexes:
         return []
     got = ocr_images(
