@@ -171,7 +171,7 @@ def sample() -> None:
         sys.exit("set JUESUAN_CJK_FONT to a CJK TrueType font (e.g. wqy-microhei.ttc) so the Chinese renders")
     out = Path(tempfile.mkdtemp(prefix="ocr-sample-"))
     juesuan = Path(sys.executable).parent / "juesuan"
-    subprocess.run([str(juesuan), "sample", str(out), "--units", "2", "--years", "2024", "--formats", "pdf"],
+    subprocess.run([str(juesuan), "sample", str(out), "--units", "1", "--years", "2024", "--formats", "pdf"],
                    check=True, capture_output=True)  # fmt: skip
     print("| document | scan | pages OCR'd | cells | exact | wrong (reported) | silent wrong | s/page |")
     print("|---|---|---|---|---|---|---|---|")

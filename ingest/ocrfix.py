@@ -20,7 +20,8 @@ from itertools import combinations
 
 from ingest.grid import Cell, parse_amount
 from ingest.record import Problem
-from ingest.tables.base import TableReading
+from ingest.tables.base import TableReading, TableRow
+from ingest.tables.locate import Region
 from ingest.verify import TABLE_NAMES
 
 LOW_CONFIDENCE = 0.8  # below this a cell is reported unless an identity confirms it
@@ -35,6 +36,8 @@ _SWAPS = {d: "".join(sorted({o for g in _LOOK_ALIKE if d in g for o in g} - {d})
 _NOISE = ".,'`\"’‘、"  # specks read at either end of a number
 
 Evaluation = tuple[dict[str, TableReading], list[Problem], int]
+Evaluate = Callable[[], Evaluation]
+CheckTable = Callable[[Region, dict[str, TableReading]], list[Problem]]
 
 
 @dataclass
@@ -88,7 +91,7 @@ def _alternatives(cell: Cell) -> list[tuple[str, str]]:
     return out
 
 
-def _candidates(region, problems: list[Problem]) -> list[Edit]:
+def _candidates(region: Region, problems: list[Problem]) -> list[Edit]:
     """Edits worth trying in one table region: cells on the rows a failing
     identity names first, then number-like cells, then the least sure."""
     named = {
@@ -97,7 +100,8 @@ def _candidates(region, problems: list[Problem]) -> list[Edit]:
         if p.table == region.table and p.severity == "error"
         for m in re.findall(r"“([^”]+)”行", p.message)
     }
-    edits, suspect = [], set()
+    edits: list[Edit] = []
+    suspect: set[int] = set()
     for row in region.rows:
         text = "".join(c.text for c in row.cells)
         on_named = any(n and n in text for n in named)
@@ -141,10 +145,7 @@ def _closes(edit: Edit, gaps: set[float]) -> bool:
 
 
 def fix_ocr(
-    regions,
-    evaluate: Callable[[], Evaluation],
-    check_table: Callable[[object, dict[str, TableReading]], list[Problem]],
-    base: Evaluation,
+    regions: list[Region], evaluate: Evaluate, check_table: CheckTable, base: Evaluation
 ) -> Evaluation:
     """Keep the confirmed corrections; the evaluation (readings, problems, checks)
     after them. `evaluate` reads and verifies the whole document from the regions'
@@ -173,7 +174,14 @@ def fix_ocr(
     return current
 
 
-def _search(region, edits: list[Edit], evaluate, check_table, current: Evaluation, started: float):
+def _search(
+    region: Region,
+    edits: list[Edit],
+    evaluate: Evaluate,
+    check_table: CheckTable,
+    current: Evaluation,
+    started: float,
+) -> tuple[list[Edit], Evaluation] | None:
     """The one smallest set of edits (1, then the number-like ones together, then
     pairs) after which the region's table balances and no other table fails more."""
     table = region.table
@@ -222,7 +230,7 @@ def _search(region, edits: list[Edit], evaluate, check_table, current: Evaluatio
     return None
 
 
-def _pairs(edits: list[Edit]) -> list[tuple[Edit, Edit]]:
+def _pairs(edits: list[Edit]) -> list[tuple[Edit, ...]]:
     """Two edits in two different cells, among the least sure cells' alternatives."""
     order: list[int] = []
     for e in edits:  # already in order: cells on failing rows first, least sure first
@@ -230,10 +238,11 @@ def _pairs(edits: list[Edit]) -> list[tuple[Edit, Edit]]:
             order.append(id(e.cell))
     unsure = set(order[:PAIR_CELLS])
     pool = [e for e in edits if id(e.cell) in unsure]
-    return [(a, b) for a, b in combinations(pool, 2) if a.cell is not b.cell][:MAX_PAIRS]
+    pairs: list[tuple[Edit, ...]] = [(a, b) for a, b in combinations(pool, 2) if a.cell is not b.cell]
+    return pairs[:MAX_PAIRS]
 
 
-def _mark(kept: list[Edit], regions, evaluate, current: Evaluation) -> None:
+def _mark(kept: list[Edit], regions: list[Region], evaluate: Evaluate, current: Evaluation) -> None:
     """Say each kept correction on its table, and mark the cells it changed."""
     readings, problems, _ = current
     for edit in kept:
@@ -259,12 +268,14 @@ def _mark(kept: list[Edit], regions, evaluate, current: Evaluation) -> None:
         )
 
 
-def _changed(reading: TableReading, without: TableReading | None, value: float | None):
+def _changed(
+    reading: TableReading, without: TableReading | None, value: float | None
+) -> list[tuple[TableRow, set[str]]]:
     """The rows (and their columns) whose amounts differ from the reading without the edit."""
     if without is None or value is None:
         return []
     if len(without.rows) == len(reading.rows):
-        pairs = list(zip(reading.rows, without.rows, strict=True))
+        pairs: list[tuple[TableRow, TableRow | None]] = list(zip(reading.rows, without.rows, strict=True))
     else:  # the cell had been read as part of a name: rows match by code and position in the tree
         by_key = {(w.side, w.code, w.label): w for w in without.rows}
         pairs = [(r, by_key.get((r.side, r.code, r.label))) for r in reading.rows]
@@ -279,7 +290,7 @@ def _changed(reading: TableReading, without: TableReading | None, value: float |
     return out
 
 
-def low_confidence(regions, current: Evaluation) -> list[Problem]:
+def low_confidence(regions: list[Region], current: Evaluation) -> list[Problem]:
     """Cells read with low confidence that no identity confirms (names, and
     amounts on a table that does not balance or in rows outside every identity):
     one warning per table listing them."""

@@ -20,7 +20,7 @@ from ingest.ocrfix import fix_ocr, ocr_pages_problem
 from ingest.record import TABLE_IDS, Document, Line, ParseError, ParseResult, Problem
 from ingest.tables.base import TableReading
 from ingest.tables.economic import read_economic
-from ingest.tables.locate import locate
+from ingest.tables.locate import Region, locate
 from ingest.tables.sangong import read_sangong
 from ingest.tables.subject import read_subject_table
 from ingest.tables.two_sided import read_two_sided
@@ -153,12 +153,14 @@ def _read_tables(regions, doc_unit: str | None) -> tuple[dict[str, TableReading]
     return readings, problems
 
 
-def _read_and_verify(regions, doc_unit: str | None) -> tuple[dict[str, TableReading], list[Problem], int]:
+def _read_and_verify(
+    regions: list[Region], doc_unit: str | None
+) -> tuple[dict[str, TableReading], list[Problem], int]:
     readings, problems = _read_tables(regions, doc_unit)
     return readings, problems, _verify(readings, problems)
 
 
-def _check_table(region, doc_unit: str | None, trusted: dict[str, TableReading]) -> list[Problem]:
+def _check_table(region: Region, doc_unit: str | None, trusted: dict[str, TableReading]) -> list[Problem]:
     """One table read afresh and verified against tables already settled."""
     reading = _read_tables([region], doc_unit)[0][region.table]
     return VERIFIERS[region.table](reading, {t: r for t, r in trusted.items() if r.unit == reading.unit})[0]

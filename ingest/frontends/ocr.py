@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from ingest.frontends.ocr_layout import Word, page_rows, page_text
@@ -82,6 +82,14 @@ def ocr_images(images: list[Callable[[], Any]], first_page: list[int], path: str
     return OcrPages(rows, texts)
 
 
+def _same(image: Any) -> Any:
+    return image
+
+
+def _render_scan(pdf: Any, index: int) -> Any:
+    return render_page(pdf, index, scan_dpi(pdf[index]))
+
+
 def render_page(pdf: Any, index: int, dpi: int = DPI) -> Any:
     image = pdf[index].render(scale=dpi / 72).to_pil()
     image.info["dpi"] = (dpi, dpi)
@@ -109,7 +117,9 @@ def _frames(data: bytes, path: str) -> list[Any]:
 def read_image(data: bytes, path: str, recognise_page: Recogniser | None = None) -> Grid:
     """A PNG/JPEG/TIFF file: each frame a page."""
     frames = _frames(data, path)
-    got = ocr_images([lambda f=f: f for f in frames], list(range(1, len(frames) + 1)), path, recognise_page)
+    got = ocr_images(
+        [partial(_same, f) for f in frames], list(range(1, len(frames) + 1)), path, recognise_page
+    )
     if not any(got.rows):
         raise ParseError(path, "图片中未识别到文字，无法读取")
     return Grid("scan", got.rows, got.texts, ocr_pages=list(range(1, len(frames) + 1)))
@@ -163,9 +173,7 @@ def rescue_pages(pdf: Any, pages: list[list[Row]], texts: list[str], path: str) 
     indexes = [i for i in range(len(pdf)) if _scanned(pdf[i], texts[i]) or garbage_text(texts[i])]
     if not indexes:
         return []
-    got = ocr_images(
-        [lambda i=i: render_page(pdf, i, scan_dpi(pdf[i])) for i in indexes], [i + 1 for i in indexes], path
-    )
+    got = ocr_images([partial(_render_scan, pdf, i) for i in indexes], [i + 1 for i in indexes], path)
     for i, rows, text in zip(indexes, got.rows, got.texts, strict=True):
         pages[i], texts[i] = rows, text
     return [i + 1 for i in indexes]
