@@ -304,3 +304,20 @@ def test_scanned_page_with_a_stamped_page_number_goes_to_ocr(canned):
     result = parse_bytes(buf.getvalue(), "stamped.pdf")
     assert _table(result, "01") == WANT
     assert result.document.format == "scan"
+
+
+def test_scan_is_read_inside_a_refresh_worker(tmp_path):
+    """The engine loads and runs under the worker's memory cap (RLIMIT_AS) and relays its page."""
+    from PIL import Image
+
+    from warehouse.workers import ParseLimits, WorkerPool
+
+    page = Image.open(PNG)
+    top = page.crop((0, 0, page.width, page.height // 3))  # title and first rows: a quick page
+    path = tmp_path / "top.png"
+    top.save(path, dpi=(120, 120))
+    seen = []
+    with WorkerPool("ingest.parse:parse_file", workers=1, limits=ParseLimits(seconds=120)) as pool:
+        out = dict(pool.run([("k", str(path))], on_page=lambda *a: seen.append(a)))
+    assert seen == [("k", 1, 1)]
+    assert out["k"].get("code") not in ("memory_limit", "parser_crash", "timeout"), out["k"]
