@@ -22,10 +22,11 @@ from ingest.grid import Cell, parse_amount
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.locate import Region
-from ingest.verify import TABLE_NAMES
+from ingest.verify import TABLE_NAMES, common
 
 LOW_CONFIDENCE = 0.8  # below this a cell is reported unless an identity confirms it
 UNSURE = 0.985  # digit swaps are tried only in cells below this confidence
+MAX_HITS = 12  # balancing readings compared for exactness, at most
 PAIR_CELLS, MAX_PAIRS = 8, 5000  # two-edit corrections: among the 8 least sure cells
 SECONDS = 20.0  # per document for the search: a scan that needs more stays reported
 _LETTERS = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "l": "1", "I": "1", "|": "1", "i": "1",
@@ -82,6 +83,10 @@ def _alternatives(cell: Cell) -> list[tuple[str, str]]:
         out.append((plain[:-2] + "." + plain[-2:], "小数点未识别"))
     if re.fullmatch(r"-?[\d,]+\.\d", text):
         out.extend((text + d, "末位数字未识别") for d in "0123456789")
+    if malformed(cell):  # a speck read as a third decimal: each decimal digit in turn left out
+        whole, decimals = text.rsplit(".", 1)
+        dropped = {whole + "." + decimals[:i] + decimals[i + 1 :] for i in range(len(decimals))}
+        out.extend((t, "多识别一位小数") for t in sorted(dropped) if re.fullmatch(r"-?[\d,]+\.\d\d", t))
     if cell.conf is not None and cell.conf < UNSURE:
         for i, ch in enumerate(text):
             for alt in _SWAPS.get(ch, ""):
@@ -89,6 +94,11 @@ def _alternatives(cell: Cell) -> list[tuple[str, str]]:
                 if parse_amount(new) is not None:
                     out.append((new, f"数字“{ch}”与“{alt}”混淆"))
     return out
+
+
+def malformed(cell: Cell) -> bool:
+    """An amount as read with more than two decimals: tables print two."""
+    return cell.conf is not None and re.fullmatch(r"-?[\d,]+\.\d{3,}", cell.text) is not None
 
 
 def _candidates(region: Region, problems: list[Problem]) -> list[Edit]:
@@ -113,7 +123,7 @@ def _candidates(region: Region, problems: list[Problem]) -> list[Edit]:
             edits.extend(Edit(cell, row.page, cell.text, new, why) for new, why in _alternatives(cell))
     gaps = _gaps(problems, region.table)
     if gaps:  # an edit must move its cell by what a failing identity is off by
-        edits = [e for e in edits if e.why == "识别字符混淆" or _closes(e, gaps)]
+        edits = [e for e in edits if e.why in ("识别字符混淆", "多识别一位小数") or _closes(e, gaps)]
     edits.sort(
         key=lambda e: (
             id(e.cell) not in suspect,
@@ -158,7 +168,8 @@ def fix_ocr(
         progress = False
         for region in regions:
             t = region.table
-            if not errors.get(t) or time.monotonic() - started > SECONDS:
+            untidy = any(malformed(c) for r in region.rows for c in r.cells)
+            if not (errors.get(t) or untidy) or time.monotonic() - started > SECONDS:
                 continue
             found = _search(region, _candidates(region, current[1]), evaluate, check_table, current, started)
             if found is not None:
@@ -170,6 +181,7 @@ def fix_ocr(
             break
     if kept:
         _mark(kept, regions, evaluate, current)
+    current[1].extend(_malformed_left(regions))
     current[1].extend(low_confidence(regions, current))
     return current
 
@@ -205,7 +217,20 @@ def _search(
                 e.cell.text = o
         after = identity_errors(got[1])
         worse = any(n > before.get(t, 0) for t, n in after.items())
-        return got if not after.get(table) and not worse and sum(after.values()) < total else None
+        tidier = any(malformed(e.cell) for e in chosen)  # a malformed amount made whole
+        return got if not after.get(table) and not worse and (sum(after.values()) < total or tidier) else None
+
+    def exact(chosen: tuple[Edit, ...]) -> bool:
+        old = [e.cell.text for e in chosen]
+        for e in chosen:
+            e.cell.text = e.new
+        common.ROUNDING = 0.0
+        try:
+            return not identity_errors(check_table(region, trusted)).get(table)
+        finally:
+            common.ROUNDING = 0.01
+            for e, o in zip(chosen, old, strict=True):
+                e.cell.text = o
 
     number_like = tuple(e for e in edits if e.why == "识别字符混淆")
     tiers: list[list[tuple[Edit, ...]]] = [[(e,) for e in edits[:200]]]
@@ -220,8 +245,12 @@ def _search(
             got = attempt(chosen)
             if got is not None:
                 hits.append((chosen, got))
-                if len(hits) > 1:
-                    return None  # two different corrections balance: the identities do not decide
+                if len(hits) > MAX_HITS:
+                    return None
+        if len(hits) > 1:  # within rounding several balance: only an exact one decides
+            hits = [h for h in hits if exact(h[0])]
+            if len(hits) != 1:
+                return None  # the identities do not decide
         if hits:
             chosen, _ = hits[0]
             for e in chosen:
@@ -287,6 +316,25 @@ def _changed(
             cols = {k for k, v in r.amounts.items() if abs(v - value) < 1e-9}
         if cols:
             out.append((r, cols))
+    return out
+
+
+def _malformed_left(regions: list[Region]) -> list[Problem]:
+    """Amounts read with extra decimals that no identity could settle: an error on their table."""
+    out = []
+    for region in regions:
+        bad = [f"第 {r.page} 页“{c.text}”" for r in region.rows for c in r.cells if malformed(c)]
+        if bad:
+            t = region.table
+            out.append(
+                Problem(
+                    "error",
+                    t,
+                    "ocr_malformed",
+                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别的金额小数位数不符（{'、'.join(bad[:6])}），"
+                    "勾稽关系无法确定正确读数，请核对原件",
+                )
+            )
     return out
 
 

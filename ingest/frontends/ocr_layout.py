@@ -108,9 +108,11 @@ def page_rows(words: list[Word], page_no: int, scale: float = 1.0) -> list[Row]:
     for centre, height, chars in groups:
         tuples = [(centre * scale, height * scale, c.left * scale, c.right * scale, c.text) for c in chars]
         cells = _cells(tuples)
-        for cell in cells:
+        for i, cell in enumerate(cells):
             cell.conf = _confidence(cell, chars, scale)
             cell.text = _label_marks(cell.text)
+            if i + 1 < len(cells) and _CODE_SPECK.match(cell.text) and _HAN.match(cells[i + 1].text):
+                cell.text = cell.text[:-1]  # `2210201.` before its name: a speck, not a decimal point
         if cells:
             rows.append(Row(cells, page_no, centre * scale, positional=True))
     return rows
@@ -127,14 +129,20 @@ def _confidence(cell: Cell, chars: list[Char], scale: float) -> float | None:
 
 
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]{1,3})[，,.．·:：;；]")
+_SPECK_AFTER_CODE = re.compile(r"(\d{3,})[.,，、·:：'`](?=[\u4e00-\u9fff])")  # `2210201.住房公积金`
+_CODE_SPECK = re.compile(r"^\d{3}(\d\d){0,2}[.,，、·'`]$")
+_HAN = re.compile(r"^[\u4e00-\u9fff]")
+_LEADING_SPECK = re.compile(r"^[、，,.．·'`]+(?=[\u4e00-\u9fff])")
 
 
 def _label_marks(text: str) -> str:
     """Marks the engine reads as their ASCII look-alikes in names: `十九，` is the
-    ordinal `十九、`, brackets next to Chinese are full-width. Amounts untouched."""
+    ordinal `十九、`, brackets next to Chinese are full-width; a noise speck read as
+    a dot between a code and its name, or before a name, is dropped. Amounts untouched."""
     if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return text
     text = _ORDINAL.sub(r"\1、", text)
+    text = _LEADING_SPECK.sub("", _SPECK_AFTER_CODE.sub(r"\1", text))
     return text.replace("(", "（").replace(")", "）")
 
 

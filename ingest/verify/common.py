@@ -60,9 +60,12 @@ class Violation:
         )
 
 
+ROUNDING = 0.01  # 万元 per non-zero addend; ingest.ocrfix sets 0 to tell an exact reading from a near one
+
+
 def off(expected: float, actual: float, addends: int) -> bool:
     """Outside rounding: 0.01 万元 per non-zero addend."""
-    return abs(expected - actual) > 0.01 * max(1, addends) + 1e-6
+    return abs(expected - actual) > ROUNDING * max(1, addends) + 1e-6
 
 
 def realigned(reading: TableReading, new_amounts: list[dict], how: str) -> Problem:
