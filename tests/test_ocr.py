@@ -321,3 +321,22 @@ def test_scan_is_read_inside_a_refresh_worker(tmp_path):
         out = dict(pool.run([("k", str(path))], on_page=lambda *a: seen.append(a)))
     assert seen == [("k", 1, 1)]
     assert out["k"].get("code") not in ("memory_limit", "parser_crash", "timeout"), out["k"]
+
+
+def test_third_decimal_is_settled_by_the_identities(canned):
+    """`6365.827` balances within rounding as read, but tables print two decimals: the one
+    reading that balances exactly is kept and said."""
+    _plant(canned["words"], "6365.82", "6365.827")
+    result = parse_bytes(PNG.read_bytes(), "table01.png")
+    assert _table(result, "01") == WANT
+    assert any("多识别一位小数" in p.message for p in result.problems if p.code == "ocr_corrected")
+    assert not [p for p in result.problems if p.code == "ocr_malformed"]
+
+
+def test_specks_between_code_and_name_are_dropped():
+    from ingest.frontends.ocr_layout import _label_marks
+
+    assert _label_marks("2210201.住房公积金") == "2210201住房公积金"
+    assert _label_marks("、一般公共预算财政拨款收入") == "一般公共预算财政拨款收入"
+    assert _label_marks("十九，住房保障支出") == "十九、住房保障支出"
+    assert _label_marks("6365.82") == "6365.82"
