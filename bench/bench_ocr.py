@@ -151,7 +151,9 @@ def golden() -> None:
             )
             for cell in c["silent_cells"]:
                 print(f"|  | silent: {cell} | | | | | | |", flush=True)
-            codes = sorted({(p.table or "", p.code) for p in result.problems if p.code.startswith(("ocr", "R-"))})
+            codes = sorted(
+                {(p.table or "", p.code) for p in result.problems if p.code.startswith(("ocr", "R-"))}
+            )
             print(f"|  | problems: {codes} | | | | | | |", flush=True)
 
 
