@@ -25,6 +25,7 @@ class Cell:
     x: float | None = None
     x0: float | None = None
     x1: float | None = None
+    conf: float | None = None  # OCR recognition confidence (0..1); None when read from text
 
 
 @dataclass(slots=True)
@@ -45,6 +46,7 @@ class Grid:
     pages: list[list[Row]]  # pages[i] = rows of page i+1 in reading order
     texts: list[str] = field(default_factory=list)  # plain text per page, for the narrative
     unreadable_pages: list[int] = field(default_factory=list)  # 1-based: damaged, left out
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based: read by OCR from page images
 
     def page_texts(self) -> list[str]:
         if self.texts:

@@ -11,14 +11,16 @@ from ingest.frontends.csv import read_csv
 from ingest.frontends.docx import read_doc, read_docx
 from ingest.frontends.excel import read_excel
 from ingest.frontends.html import read_html
+from ingest.frontends.ocr import read_image
 from ingest.frontends.pdf import read_pdf
 from ingest.frontends.text import read_text
 from ingest.grid import Grid
 from ingest.meta import looks_like_budget, publication_date, unit_and_year
+from ingest.ocrfix import fix_ocr, ocr_pages_problem
 from ingest.record import TABLE_IDS, Document, Line, ParseError, ParseResult, Problem
 from ingest.tables.base import TableReading
 from ingest.tables.economic import read_economic
-from ingest.tables.locate import locate
+from ingest.tables.locate import Region, locate
 from ingest.tables.sangong import read_sangong
 from ingest.tables.subject import read_subject_table
 from ingest.tables.two_sided import read_two_sided
@@ -58,6 +60,7 @@ FRONTENDS = {
     "docx": read_docx,
     "doc": read_doc,
     "csv": read_csv,
+    "image": read_image,
 }
 
 
@@ -88,13 +91,23 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
             raise ParseError(path, "这是部门预算文件，不是部门决算公开，未读取")
         raise ParseError(path, "未找到部门决算表，不是部门决算公开文件")
     unit_name, year = unit_and_year(pages)
-    readings, problems = _read_tables(regions, doc_unit)
+    readings, problems, checked = _read_and_verify(regions, doc_unit)
+    if grid.ocr_pages:  # a scan: confusions the identities confirm are corrected, and said
+        readings, problems, checked = fix_ocr(
+            regions,
+            lambda: _read_and_verify(regions, doc_unit),
+            lambda region, trusted: _check_table(region, doc_unit, trusted),
+            (readings, problems, checked),
+        )
+        problems.insert(0, ocr_pages_problem(grid.ocr_pages))
     if grid.unreadable_pages:
         pages_said = "、".join(str(n) for n in grid.unreadable_pages)
-        problems.append(
-            Problem("error", None, "page_unreadable", f"第 {pages_said} 页已损坏，无法读取，其中的内容未计入")
+        problems.insert(  # document-level problems first
+            0,
+            Problem(
+                "error", None, "page_unreadable", f"第 {pages_said} 页已损坏，无法读取，其中的内容未计入"
+            ),
         )
-    checked = _verify(readings, problems)
     problems.extend(rounding_residuals(readings, problems))
     problems.extend(_empty_tables(regions, readings, unit_name))
     for t in TABLE_IDS:
@@ -148,6 +161,19 @@ def _read_tables(regions, doc_unit: str | None) -> tuple[dict[str, TableReading]
         problems.extend(Problem("warning", region.table, "reader_note", name + n) for n in reading.notes)
         problems.extend(Problem("error", region.table, "table_unclear", name + w) for w in region.warnings)
     return readings, problems
+
+
+def _read_and_verify(
+    regions: list[Region], doc_unit: str | None
+) -> tuple[dict[str, TableReading], list[Problem], int]:
+    readings, problems = _read_tables(regions, doc_unit)
+    return readings, problems, _verify(readings, problems)
+
+
+def _check_table(region: Region, doc_unit: str | None, trusted: dict[str, TableReading]) -> list[Problem]:
+    """One table read afresh and verified against tables already settled."""
+    reading = _read_tables([region], doc_unit)[0][region.table]
+    return VERIFIERS[region.table](reading, {t: r for t, r in trusted.items() if r.unit == reading.unit})[0]
 
 
 def _verify(readings: dict[str, TableReading], problems: list[Problem]) -> int:

@@ -173,6 +173,7 @@ def parse_many(
     on_done: Callable[[str, dict], None] | None = None,
     limits=None,
     on_tick: Callable[[], None] | None = None,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, dict]:
     """``items``: (key, path). Returns key -> outcome. Every document is read in
     a worker process under ``limits`` (``warehouse.workers.ParseLimits``)."""
@@ -183,7 +184,7 @@ def parse_many(
     if not items:
         return out
     with WorkerPool(spec, workers=min(workers, len(items)), limits=limits) as pool:
-        for key, outcome in pool.run(items, on_tick=on_tick):
+        for key, outcome in pool.run(items, on_tick=on_tick, on_page=on_page):
             out[key] = outcome
             if on_done:
                 on_done(key, outcome)

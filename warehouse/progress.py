@@ -5,6 +5,7 @@ from __future__ import annotations
 STEP_NAMES = {
     "scan": "扫描收件箱",
     "parse": "解析文件",
+    "ocr": "文字识别（扫描页）",
     "load": "写入原始记录",
     "dbt": "构建数据集市 (dbt)",
     "dq": "数据质量检查",
@@ -19,6 +20,7 @@ class Progress:
         self.show = show
         self._p = None
         self._tasks: dict[str, int] = {}
+        self._pages: set[str] = set()  # documents whose scanned pages are counted
         if show:
             from rich.progress import (
                 BarColumn,
@@ -52,6 +54,18 @@ class Progress:
     def advance(self, step: str, n: int = 1) -> None:
         if self._p and step in self._tasks:
             self._p.advance(self._tasks[step], n)
+
+    def page(self, key: str, done: int, total: int) -> None:
+        """A scanned page read by OCR: the 文字识别 bar counts pages of every scan."""
+        if not self._p:
+            return
+        if "ocr" not in self._tasks:
+            self._tasks["ocr"] = self._p.add_task(STEP_NAMES["ocr"], total=0)
+        if key not in self._pages:
+            self._pages.add(key)
+            task = self._p.tasks[self._tasks["ocr"]]
+            self._p.update(self._tasks["ocr"], total=(task.total or 0) + total)
+        self._p.advance(self._tasks["ocr"], 1)
 
     def done(self, step: str) -> None:
         if self._p and step in self._tasks:

@@ -262,7 +262,7 @@ def refresh(
             outcomes = parsing.parse_many(
                 [(sha, abspath[rel]) for sha, rel in to_parse.items()], spec, workers=workers, limits=limits,
                 on_done=lambda key, out: (prog.advance("parse"), beat("parsing")),
-                on_tick=lambda: lock.beat("parsing"),
+                on_tick=lambda: lock.beat("parsing"), on_page=prog.page,
             )  # fmt: skip
             for out in outcomes.values():
                 if out.get("code") in ("timeout", "memory_limit", "too_large"):

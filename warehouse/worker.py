@@ -38,6 +38,14 @@ def cap_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _report_pages(outbox: Connection, key: str) -> None:
+    """A scanned document's pages, as OCR reads them: ``(key, {"page": [done, total]})``."""
+    with contextlib.suppress(ImportError):
+        from ingest.frontends import ocr
+
+        ocr.on_page = lambda done, total: outbox.send((key, {"page": [done, total]}))
+
+
 def main(argv: list[str]) -> int:
     parent, in_fd, out_fd, spec, memory = int(argv[0]), int(argv[1]), int(argv[2]), argv[3], int(argv[4])
     from warehouse.children import die_with_parent
@@ -56,6 +64,7 @@ def main(argv: list[str]) -> int:
             key, path = inbox.recv()
         except (EOFError, OSError):
             return 0
+        _report_pages(outbox, key)
         outcome = parsing.parse_one(path, spec)
         try:
             outbox.send((key, outcome))

@@ -158,7 +158,8 @@ class WorkerPool:
         self.workers.remove(w)
         self.replaced += 1
 
-    def run(self, items: Iterable[tuple[str, str]], on_tick: Callable[[], None] | None = None):
+    def run(self, items: Iterable[tuple[str, str]], on_tick: Callable[[], None] | None = None,
+            on_page: Callable[[str, int, int], None] | None = None):  # fmt: skip
         limits = self.limits
         queue = deque()
         for key, path in items:
@@ -201,6 +202,10 @@ class WorkerPool:
                         got_key = key
                         self._replace(w)
                     else:
+                        if set(outcome) == {"page"}:  # a scanned page read: the job goes on
+                            if on_page:
+                                on_page(got_key, *outcome["page"])
+                            continue
                         w.job = None
                         if outcome.get("code") == "memory_limit":
                             self._replace(w)

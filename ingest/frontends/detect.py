@@ -8,6 +8,7 @@ import zipfile
 from pathlib import PurePath
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF
 
 
 def _utf16(name: str) -> bytes:
@@ -58,6 +59,8 @@ def detect_format(data: bytes, path: str = "") -> str:
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
+    if data.startswith(_IMAGES):
+        return "image"  # a scanned page: read by OCR
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data, path)
     if data.startswith(_OLE):

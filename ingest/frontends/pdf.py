@@ -245,11 +245,15 @@ def read_pdf(data: bytes, path: str) -> Grid:
                 texts.append("")
                 pages.append([])
                 damaged.append(i + 1)
+        from ingest.frontends import ocr  # here: ocr's layout reuses this module's cell rules
+
+        scanned = ocr.rescue_pages(pdf, pages, texts, path, tuple(damaged))  # no text layer, or garbage
     finally:
         pdf.close()
         if plumber is not None:
             with contextlib.suppress(Exception):  # pdfminer may fail closing a damaged file
                 plumber.close()
     if not any(pages):
-        raise ParseError(path, "PDF 没有文字层（可能是扫描件），无法读取")
-    return Grid("pdf", pages, texts, unreadable_pages=damaged)
+        raise ParseError(path, "PDF 没有文字层，也未识别到文字（可能是空白页或图片无法识别），无法读取")
+    fmt = "scan" if scanned and all(not p or i + 1 in scanned for i, p in enumerate(pages)) else "pdf"
+    return Grid(fmt, pages, texts, unreadable_pages=damaged, ocr_pages=scanned)
