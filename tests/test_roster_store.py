@@ -32,8 +32,15 @@ def test_sheet_builds_the_department_tree(tmp_path):
     res = io.read_sheet(write(tmp_path / "r.csv", SHEET))
     by = {u["unit_name"]: u for u in res.units}
     edu = by["示范区教育局"]
-    assert edu["unit_level"] == "部门" and edu["department_id"] == edu["unit_id"] and edu["parent_unit_id"] is None
-    for child in ("示范区教育局本级", "示范区第一中学"):  # 主管部门 printed without the region prefix still links
+    assert (
+        edu["unit_level"] == "部门"
+        and edu["department_id"] == edu["unit_id"]
+        and edu["parent_unit_id"] is None
+    )
+    for child in (
+        "示范区教育局本级",
+        "示范区第一中学",
+    ):  # 主管部门 printed without the region prefix still links
         assert by[child]["department_id"] == edu["unit_id"] == by[child]["parent_unit_id"]
     assert by["示范区第一中学"]["unit_level"] == "下属单位"
     assert by["示范区财政局"]["unit_level"] == "部门"  # blank 主管部门 and 级次: a department
@@ -41,7 +48,7 @@ def test_sheet_builds_the_department_tree(tmp_path):
     assert years[(edu["unit_id"], 2023)] == dt.date(2024, 9, 30)
     assert years[(by["示范区第一中学"]["unit_id"], 2024)] == dt.date(2025, 9, 30)
     assert (by["示范区第一中学"]["unit_id"], 2023) not in years
-    assert {a["alias"] for a in res.aliases if a["unit_id"] == by["示范区第一中学"]["unit_id"]} == {
+    assert {a["alias_name"] for a in res.aliases if a["unit_id"] == by["示范区第一中学"]["unit_id"]} == {
         "第一中学",
         "示范区一中",
     }
@@ -81,7 +88,7 @@ def test_versions_record_who_changed_what_and_ids_stay_stable(tmp_path):
     v2 = SHEET.replace("示范区教育局,11000000000000001A,示范区教育局,部门,行政单位,40",
                        "示范区教育体育局,11000000000000001A,示范区教育体育局,部门,行政单位,41")  # fmt: skip
     v2 = "\n".join(line for line in v2.splitlines() if not line.startswith("示范区财政局")) + "\n"
-    r2, sheet = import_sheet(store, write(tmp_path / "v2.csv", v2), "李四")
+    r2, _ = import_sheet(store, write(tmp_path / "v2.csv", v2), "李四")
     ids2 = {u["unit_name"]: u["unit_id"] for u in r2.units}
     assert ids2["示范区教育体育局"] == ids["示范区教育局"]  # same unit, new name
     assert ids2["示范区第一中学"] == ids["示范区第一中学"]
@@ -113,7 +120,7 @@ def test_decisions_persist_and_the_last_one_wins(tmp_path):
     out = tmp_path / "export.xlsx"
     out.write_bytes(io.export_xlsx(store.load()))
     again = io.read_sheet(out, store.load())
-    assert "清河区教委" in {a["alias"] for a in again.aliases if a["unit_id"] == uid}
+    assert "清河区教委" in {a["alias_name"] for a in again.aliases if a["unit_id"] == uid}
 
 
 def test_export_reimports_without_changes_and_template_is_importable(tmp_path):
@@ -144,7 +151,9 @@ def test_a_writer_killed_mid_version_leaves_the_previous_version_current(tmp_pat
         "s._write_table = boom\n"
         f"s.RosterStore({str(tmp_path / 'roster')!r}).decide('x', None, 'rejected', 'k')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=os.environ)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=os.environ
+    )
     assert proc.returncode == 9
     assert store.fingerprint() == before
     assert store.load().decisions == []

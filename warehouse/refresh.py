@@ -245,7 +245,13 @@ def refresh(
             roster_version = roster.fingerprint()
             roster_changed = rawstore.get_meta(con, "roster_version") != roster_version
             nothing_new = not (
-                fresh or to_parse or moved or result.missing or summary.seed_changed or dbt_changed or roster_changed
+                fresh
+                or to_parse
+                or moved
+                or result.missing
+                or summary.seed_changed
+                or dbt_changed
+                or roster_changed
             )
             if nothing_new:
                 con.close()

@@ -11,6 +11,7 @@ import typer
 
 from warehouse.paths import default_warehouse
 
+DEFAULT_WAREHOUSE = default_warehouse()
 ACTIONS = ("import", "export", "template", "history", "accept", "reject")
 
 
@@ -21,10 +22,12 @@ def _fail(message: str) -> int:
 
 def units(
     action: Annotated[str, typer.Argument(help="import、export、template、history、accept 或 reject")],
-    file: Annotated[Path | None, typer.Argument(help="名录文件（import：xlsx 或 csv；export/template：xlsx）")] = None,
-    warehouse: Annotated[Path, typer.Option("--warehouse", help="数据仓库文件（名录保存在其目录的 roster/ 下）")] = (
-        default_warehouse()
-    ),
+    file: Annotated[
+        Path | None, typer.Argument(help="名录文件（import：xlsx 或 csv；export/template：xlsx）")
+    ] = None,
+    warehouse: Annotated[
+        Path, typer.Option("--warehouse", help="数据仓库文件（名录保存在其目录的 roster/ 下）")
+    ] = (DEFAULT_WAREHOUSE),
     name: Annotated[str | None, typer.Option("--name", help="accept/reject：公开文件上印的单位名称")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="accept/reject：名录中的单位编码")] = None,
     by: Annotated[str | None, typer.Option("--by", help="操作人（默认当前系统用户）")] = None,

@@ -117,7 +117,7 @@ def read_sheet(path: Path, existing: Roster | None = None) -> SheetResult:
                 known.setdefault(f"{k}:{u[k]}", u["unit_id"])
         known.setdefault(f"name:{light_key(u['unit_name'])}", u["unit_id"])
     for a in existing.unit_aliases:
-        known.setdefault(f"name:{light_key(a['alias'])}", a["unit_id"])
+        known.setdefault(f"name:{light_key(a['alias_name'])}", a["unit_id"])
     seen: dict[str, int] = {}
     for n, row in enumerate(table[1:], start=2):
         rec = {HEADERS[h]: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in HEADERS}
@@ -148,7 +148,7 @@ def read_sheet(path: Path, existing: Roster | None = None) -> SheetResult:
         })  # fmt: skip
         for alias in _SPLIT.split(rec.get("aliases") or ""):
             if alias.strip() and light_key(alias) != light_key(name):
-                res.aliases.append({"unit_id": uid, "alias": alias.strip()})
+                res.aliases.append({"unit_id": uid, "alias_name": alias.strip()})
         years = _years(rec.get("years") or "", where)
         deadlines = {y: _date(row[i], where) for i, y in deadline_cols.items() if i < len(row) and row[i]}
         for y in sorted(set(years) | (set(deadlines) if not years else set())):
@@ -206,7 +206,7 @@ def diff(old: Roster, new: SheetResult) -> list[dict]:
                 {"unit_id": uid, "field": "单位", "old_value": u["unit_name"], "new_value": "移出名录"}
             )
     for label, rows, fmt in (
-        ("曾用名及别名", (old.unit_aliases, new.aliases), lambda r: r["alias"]),
+        ("曾用名及别名", (old.unit_aliases, new.aliases), lambda r: r["alias_name"]),
         (
             "应公开年度",
             (old.unit_years, new.years),
@@ -234,7 +234,7 @@ def sheet_rows(roster: Roster) -> tuple[list[str], list[list]]:
     header = [*HEADERS, *[f"{y}年公开截止日期" for y in years]]
     aliases: dict[str, list[str]] = {}
     for a in roster.unit_aliases:
-        aliases.setdefault(a["unit_id"], []).append(a["alias"])
+        aliases.setdefault(a["unit_id"], []).append(a["alias_name"])
     for d in roster.latest_decisions().values():
         if d["decision"] == "accepted" and d["unit_id"]:
             aliases.setdefault(d["unit_id"], []).append(d["printed_name"])

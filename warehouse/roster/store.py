@@ -38,14 +38,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("department_id", S), ("parent_unit_id", S), ("unit_level", S), ("unit_type", S), ("region", S),
         ("staff_count", pa.int32()), ("sheet_row", pa.int32()),
     ]),
-    "unit_aliases": pa.schema([("unit_id", S), ("alias", S)]),
+    "unit_aliases": pa.schema([("unit_id", S), ("alias_name", S)]),
     "unit_years": pa.schema([("unit_id", S), ("fiscal_year", pa.int32()), ("deadline", pa.date32())]),
     "decisions": pa.schema([
         ("printed_name", S), ("unit_id", S), ("decision", S), ("decided_by", S), ("decided_at", S), ("note", S),
     ]),
     "changes": pa.schema([
-        ("version_no", pa.int32()), ("changed_at", S), ("changed_by", S), ("action", S), ("unit_id", S),
-        ("field", S), ("old_value", S), ("new_value", S), ("source", S),
+        ("version_no", pa.int32()), ("changed_at", S), ("changed_by", S), ("change_action", S), ("unit_id", S),
+        ("field", S), ("old_value", S), ("new_value", S), ("change_source", S),
     ]),
     "name_matches": pa.schema([
         ("document_id", S), ("printed_name", S), ("name_source", S), ("fiscal_year", pa.int32()),
@@ -192,7 +192,13 @@ class RosterStore:
             now = datetime.now().isoformat(timespec="seconds")
             rows = change(roster)
             for r in rows:
-                r.update(version_no=number, changed_at=now, changed_by=by, action=action, source=source)
+                r.update(
+                    version_no=number,
+                    changed_at=now,
+                    changed_by=by,
+                    change_action=action,
+                    change_source=source,
+                )
             roster.changes = [*roster.changes, *rows]
             roster.meta = {"action": action, "changed_by": by, "changed_at": now, "source": source,
                            "changes": len(rows)}  # fmt: skip

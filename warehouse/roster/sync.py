@@ -40,7 +40,7 @@ def candidates(roster: Roster, seed_rows: list[tuple] = ()) -> list[Candidate]:
         return out
     level = {u["unit_id"]: u.get("unit_level") for u in roster.units}
     out = [Candidate(u["unit_id"], u["unit_name"], u.get("unit_level")) for u in roster.units]
-    out += [Candidate(a["unit_id"], a["alias"], level.get(a["unit_id"])) for a in roster.unit_aliases]
+    out += [Candidate(a["unit_id"], a["alias_name"], level.get(a["unit_id"])) for a in roster.unit_aliases]
     for d in roster.latest_decisions().values():
         if d["decision"] == "accepted" and d["unit_id"] in level:
             out.append(Candidate(d["unit_id"], d["printed_name"], level[d["unit_id"]]))

@@ -94,7 +94,7 @@ proposals as (
         matches.match_reason,
         row_number() over (
             partition by units.unit_id
-            order by case when matches.match_status = 'proposed' then 0 else 1 end, matches.score desc, matches.unit_id
+            order by case when matches.match_status = 'proposed' then 0 else 1 end asc, matches.score desc, matches.unit_id asc
         ) as proposal_rank
     from {{ ref('int_document_units') }} as units
     inner join {{ ref('stg_name_matches') }} as matches on units.document_id = matches.document_id
@@ -127,16 +127,16 @@ registry as (
         seed.staff_count,
         'seed' as unit_source,
         false as needs_review,
-        cast(null as {{ dbt.type_string() }}) as review_reason,
-        cast(null as {{ dbt.type_string() }}) as suggested_unit_id,
-        cast(null as {{ dbt.type_string() }}) as department_id,
-        cast(null as {{ dbt.type_string() }}) as parent_unit_id,
-        cast(null as {{ dbt.type_string() }}) as unit_level,
-        cast(null as {{ dbt.type_string() }}) as credit_code,
-        cast(null as {{ dbt.type_string() }}) as budget_code,
-        cast(null as {{ dbt.type_string() }}) as suggestion_status,
-        cast(null as {{ dbt.type_float() }}) as suggestion_score,
-        cast(null as {{ dbt.type_string() }}) as suggestion_reason
+        cast(null as {{ portable_string() }}) as review_reason,
+        cast(null as {{ portable_string() }}) as suggested_unit_id,
+        cast(null as {{ portable_string() }}) as department_id,
+        cast(null as {{ portable_string() }}) as parent_unit_id,
+        cast(null as {{ portable_string() }}) as unit_level,
+        cast(null as {{ portable_string() }}) as credit_code,
+        cast(null as {{ portable_string() }}) as budget_code,
+        cast(null as {{ portable_string() }}) as suggestion_status,
+        cast(null as {{ portable_float() }}) as suggestion_score,
+        cast(null as {{ portable_string() }}) as suggestion_reason
     from seed
     union all
     select
@@ -148,24 +148,24 @@ registry as (
         roster.staff_count,
         'roster' as unit_source,
         false as needs_review,
-        cast(null as {{ dbt.type_string() }}) as review_reason,
-        cast(null as {{ dbt.type_string() }}) as suggested_unit_id,
+        cast(null as {{ portable_string() }}) as review_reason,
+        cast(null as {{ portable_string() }}) as suggested_unit_id,
         roster.department_id,
         roster.parent_unit_id,
         roster.unit_level,
         roster.credit_code,
         roster.budget_code,
-        cast(null as {{ dbt.type_string() }}) as suggestion_status,
-        cast(null as {{ dbt.type_float() }}) as suggestion_score,
-        cast(null as {{ dbt.type_string() }}) as suggestion_reason
+        cast(null as {{ portable_string() }}) as suggestion_status,
+        cast(null as {{ portable_float() }}) as suggestion_score,
+        cast(null as {{ portable_string() }}) as suggestion_reason
     from roster
     union all
     select
         discovered.unit_id,
         discovered.canonical_name,
-        cast(null as {{ dbt.type_string() }}) as department,
-        cast(null as {{ dbt.type_string() }}) as unit_type,
-        cast(null as {{ dbt.type_string() }}) as region,
+        cast(null as {{ portable_string() }}) as department,
+        cast(null as {{ portable_string() }}) as unit_type,
+        cast(null as {{ portable_string() }}) as region,
         cast(null as integer) as staff_count,
         'discovered' as unit_source,
         rejected.name_normalized is null as needs_review,
@@ -176,11 +176,11 @@ registry as (
             else '单位名录中没有这个名称，需人工确认是新单位还是已有单位的别名'
         end as review_reason,
         coalesce(proposals.proposed_unit_id, suggestions.suggested_unit_id) as suggested_unit_id,
-        cast(null as {{ dbt.type_string() }}) as department_id,
-        cast(null as {{ dbt.type_string() }}) as parent_unit_id,
-        cast(null as {{ dbt.type_string() }}) as unit_level,
-        cast(null as {{ dbt.type_string() }}) as credit_code,
-        cast(null as {{ dbt.type_string() }}) as budget_code,
+        cast(null as {{ portable_string() }}) as department_id,
+        cast(null as {{ portable_string() }}) as parent_unit_id,
+        cast(null as {{ portable_string() }}) as unit_level,
+        cast(null as {{ portable_string() }}) as credit_code,
+        cast(null as {{ portable_string() }}) as budget_code,
         case
             when proposals.proposed_unit_id is not null then proposals.match_status
             when suggestions.suggested_unit_id is not null then 'contains'

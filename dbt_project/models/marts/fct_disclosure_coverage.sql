@@ -46,7 +46,7 @@ coverage as (
 )
 
 select
-    coverage.unit_id || '-' || cast(coverage.fiscal_year as {{ dbt.type_string() }}) as unit_year_key,
+    coverage.unit_id || '-' || cast(coverage.fiscal_year as {{ portable_string() }}) as unit_year_key,
     coverage.unit_id,
     coverage.fiscal_year,
     coverage.is_expected,
@@ -69,7 +69,7 @@ select
     end as coverage_status,
     case
         when coverage.is_disclosed and receipts.received_date > coverage.deadline
-            then {{ dbt.datediff('coverage.deadline', 'receipts.received_date', 'day') }}
+            then {{ portable_days_between('coverage.deadline', 'receipts.received_date') }}
     end as days_late
 from coverage
 left join {{ ref('int_unit_year_receipts') }} as receipts

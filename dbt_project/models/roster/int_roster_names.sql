@@ -11,7 +11,7 @@ union all
 select
     aliases.unit_id,
     'alias' as name_kind,
-    aliases.alias as unit_name
+    aliases.alias_name as unit_name
 from {{ source('roster', 'unit_aliases') }} as aliases
 inner join {{ ref('stg_roster_units') }} as units on aliases.unit_id = units.unit_id
 union all

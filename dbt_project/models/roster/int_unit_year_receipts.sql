@@ -64,11 +64,15 @@ quarantined as (
 ),
 
 received as (
-    select * from first_received where receipt_rank = 1
+    select *
+    from first_received
+    where receipt_rank = 1
 ),
 
 held as (
-    select * from quarantined where quarantine_rank = 1
+    select *
+    from quarantined
+    where quarantine_rank = 1
 )
 
 select

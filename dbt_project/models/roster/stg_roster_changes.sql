@@ -4,10 +4,10 @@ select
     version_no,
     changed_at,
     changed_by,
-    action,
+    change_action,
     unit_id,
     field as changed_field,
     old_value,
     new_value,
-    source as change_source
+    change_source
 from {{ source('roster', 'changes') }}
