@@ -136,3 +136,19 @@ def test_decisions_survive_a_rebuild_and_nothing_new_leaves_the_warehouse_alone(
     assert district["rebuilt"]["coverage"] == district["second"]["coverage"]
     assert district["rebuilt"]["docs"] == district["second"]["docs"]
     assert district["again"].status == "unchanged"
+
+
+def test_departments_roll_up_their_units(district):
+    with duckdb.connect(str(district["wh"]), read_only=True) as con:
+        rows = con.execute(
+            """select department_id, member_units, member_units_reporting, members_expenditure_total,
+                      department_expenditure_total
+               from fct_department_year_summary where fiscal_year = 2023"""
+        ).fetchall()
+        totals = dict(con.execute(
+            "select unit_id, expenditure_total from fct_unit_year_summary where fiscal_year = 2023"
+        ).fetchall())  # fmt: skip
+    got = {r[0]: r[1:] for r in rows}
+    # 教育局: 第一中学 (accepted) and 第二中学 reported, 体育中心 did not
+    assert got["EDU"] == (3, 2, totals["SCH1"] + totals["SCH2"], totals["EDU"])
+    assert got["FIN"] == (1, 1, totals["FIN0"], totals["FIN"])

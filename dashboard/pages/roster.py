@@ -30,6 +30,12 @@ COLUMNS = {
     "suggestion_status": "建议可信度", "suggestion_score": "相似度", "suggestion_reason": "建议依据",
     "review_reason": "待审原因", "documents_count": "文档数", "first_fiscal_year": "最早年度",
     "last_fiscal_year": "最近年度", "unit_type": "单位类型", "staff_count": "人数",
+    "department_id": "部门编码", "department_name": "部门", "member_units": "本级及下属单位数",
+    "member_units_reporting": "已公开的本级及下属单位", "members_expenditure_total": "本级及下属支出合计（万元）",
+    "members_basic_expenditure": "基本支出（万元）", "members_project_expenditure": "项目支出（万元）",
+    "members_personnel_expenditure": "人员经费（万元）", "members_public_expenditure": "公用经费（万元）",
+    "members_sangong_actual": "三公经费（万元）", "department_expenditure_total": "部门汇总决算支出（万元）",
+    "consolidation_difference": "部门汇总与下属合计之差（万元）",
 }  # fmt: skip
 
 
@@ -141,6 +147,22 @@ def _review(store: RosterStore, admin: bool) -> None:
             st.rerun()
 
 
+def _rollup() -> None:
+    years = queries.years() if queries.has_table("fct_unit_year_summary") else []
+    if not years:
+        return
+    st.subheader("部门汇总（本级和下属单位合计）")
+    year = st.selectbox("年度", years, key="roster-rollup-year", format_func=lambda y: f"{y} 年")
+    df = queries.department_rollup(year)
+    if df is None or df.empty:
+        st.info("名录中还没有部门及其下属单位的数据。")
+        return
+    st.caption(
+        "本级和下属单位逐项相加，与部门自己公开的汇总决算并列；差额来自未公开的下属单位或汇总口径不同。"
+    )
+    ui.show_table(_chinese(df), "roster-rollup", f"部门汇总_{year}", title=f"{year} 年部门汇总（万元）")
+
+
 def render() -> None:
     st.title("单位名录")
     store = _store()
@@ -169,6 +191,7 @@ def render() -> None:
         _review(store, admin)
         st.subheader("名录单位（部门 → 本级、下属单位）")
         ui.show_table(_chinese(queries.registry_units()), "roster-units", "名录单位")
+        _rollup()
     if roster.changes:
         with st.expander("修改历史（谁在何时改了什么）"):
             hist = pd.DataFrame(roster.changes)[["version_no", "changed_at", "changed_by", "unit_id", "field",

@@ -90,3 +90,20 @@ def registry_units() -> pd.DataFrame:
             "select unit_id, canonical_name as unit_name from dim_units where unit_source <> 'discovered'"
         )
     return run(SQL_REGISTRY)
+
+
+# --------------------------------------------------------------------------- 部门汇总
+
+SQL_DEPARTMENT_ROLLUP = """
+select department_id, department_name, member_units, member_units_reporting,
+       members_expenditure_total, members_basic_expenditure, members_project_expenditure,
+       members_personnel_expenditure, members_public_expenditure, members_sangong_actual,
+       department_expenditure_total, consolidation_difference
+from fct_department_year_summary
+where fiscal_year = ?
+order by members_expenditure_total desc, department_id
+"""
+
+
+def department_rollup(year: int) -> pd.DataFrame | None:
+    return run(SQL_DEPARTMENT_ROLLUP, [year]) if has_table("fct_department_year_summary") else None
