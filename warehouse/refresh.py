@@ -300,7 +300,7 @@ def refresh(
                 rawstore.set_meta(con, "seed_sha256", seed_sha)
             rawstore.set_meta(con, "schema_version", rawstore.SCHEMA_VERSION)
             con.execute("commit")
-            proposed = roster_sync.refresh_matches(con, roster.root).get("proposed", 0)
+            proposed = roster_sync.refresh_matches(con, roster.root, paths.build.name).get("proposed", 0)
             if proposed:
                 summary.notes.append(f"单位名称：{proposed} 个文档所印名称与名录中的单位高度相似，"
                                      "已列入“单位名录”页待审核（不会自动合并）")  # fmt: skip

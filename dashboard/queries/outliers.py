@@ -8,6 +8,8 @@ district), and the row says which group it was compared with."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from dashboard.db import run
@@ -92,7 +94,7 @@ def outliers(
     year: int,
     threshold: float = 3.5,
     min_peers: int = 5,
-    type_label=None,
+    type_label: Callable[[str], str] | None = None,
     grouping: str = "type",
     size_by: str = "staff",
 ) -> pd.DataFrame:

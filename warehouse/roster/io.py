@@ -40,7 +40,7 @@ class SheetResult:
     sha256: str = ""
 
 
-def _cell(v) -> str:
+def _cell(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -224,7 +224,7 @@ def diff(old: Roster, new: SheetResult) -> list[dict]:
     return out
 
 
-def _s(v) -> str | None:
+def _s(v: object) -> str | None:
     return None if v is None else str(v)
 
 

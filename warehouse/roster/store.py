@@ -8,7 +8,7 @@
         changes.parquet        every change so far: version, who, when, what
         version.json           this version's number, author, time, action
     roster/current -> versions/v000003   (a symlink, replaced atomically)
-    roster/matches/name_matches.parquet  derived by each refresh (match.py)
+    roster/matches/<build file>.name_matches.parquet   derived by each refresh (sync.py)
 
 A change writes a whole new version directory, then swaps the ``current``
 link with ``os.replace``, all under an exclusive ``flock`` on ``roster.lock``:
@@ -23,7 +23,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -88,11 +88,15 @@ def _write_table(path: Path, name: str, rows: list[dict]) -> None:
     os.replace(tmp, path)
 
 
-def write_matches(root: Path, rows: list[dict]) -> Path:
-    """The refresh's derived name matches (atomic replace)."""
-    d = Path(root) / "matches"
-    d.mkdir(parents=True, exist_ok=True)
-    path = d / "name_matches.parquet"
+def matches_path(root: Path, build_name: str) -> Path:
+    """Where dbt reads a build's matches (the source's external_location)."""
+    return Path(root) / "matches" / f"{build_name.replace('/', '_')}.name_matches.parquet"
+
+
+def write_matches(root: Path, rows: list[dict], build_name: str) -> Path:
+    """The refresh's derived name matches for one build file (atomic replace)."""
+    path = matches_path(root, build_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
     _write_table(path, "name_matches", rows)
     return path
 
@@ -132,15 +136,12 @@ class RosterStore:
             return ""
 
     def ensure(self) -> None:
-        """An empty version 0 when nothing was ever imported (dbt's sources must
-        exist), and an empty matches file."""
+        """An empty version 0 when nothing was ever imported (dbt's sources must exist)."""
         if self.fingerprint():
             return
         with self._locked():
             if not self.fingerprint():
                 self._commit(Roster(meta={"action": "init", "changed_by": "system"}), 0)
-        if not (self.root / "matches" / "name_matches.parquet").exists():
-            write_matches(self.root, [])
 
     def load(self) -> Roster:
         target = self.fingerprint()
@@ -181,7 +182,9 @@ class RosterStore:
         os.replace(link_tmp, self.current_link)
         _fsync_dir(self.root)
 
-    def update(self, change, action: str, by: str, source: str = "") -> Roster:
+    def update(
+        self, change: Callable[[Roster], list[dict]], action: str, by: str, source: str = ""
+    ) -> Roster:
         """Apply ``change(roster) -> list of change rows`` to the current version
         and commit the result as the next version (under the lock)."""
         with self._locked():

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warehouse.roster.io import SheetResult, diff, read_sheet
 from warehouse.roster.match import Candidate, Matcher, strong_key
 from warehouse.roster.store import Roster, RosterStore, write_matches
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 _YEAR = re.compile(r"(20\d\d)")
 
@@ -59,10 +63,11 @@ def _by_file_name(matcher: Matcher, file_name: str) -> str | None:
     return hits[0][1]
 
 
-def refresh_matches(con, root: Path) -> dict[str, int]:
+def refresh_matches(con: DuckDBPyConnection, root: Path, build_name: str) -> dict[str, int]:
     """Match every document's printed name (``con``: the refresh's build
-    connection, read here only) and write ``name_matches.parquet``. Returns
-    counts per match status."""
+    connection, read here only) and write the build's name matches
+    (``build_name``: the build file's name, as dbt sees it). Returns counts
+    per match status."""
     store = RosterStore(root)
     store.ensure()
     roster = store.load()
@@ -89,5 +94,5 @@ def refresh_matches(con, root: Path) -> dict[str, int]:
         row["fiscal_year"] = year if year is not None else (int(found[1]) if found else None)
         counts[row["match_status"]] = counts.get(row["match_status"], 0) + 1
         rows.append(row)
-    write_matches(root, rows)
+    write_matches(root, rows, build_name)
     return counts
