@@ -92,6 +92,7 @@ def render() -> None:
         df["dq_status"] = "未检查"
     st.subheader(f"{year} 年各单位决算（万元）")
     ui.show_table(df, "overview", f"总览_{year}", title=f"{year} 年各单位决算")
+    roster.coverage_tables(year)
 
 
 def _chart(df: pd.DataFrame, year: int) -> None:

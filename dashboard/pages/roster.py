@@ -57,23 +57,38 @@ def _chinese(df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=COLUMNS)
 
 
-def coverage_section(year: int) -> None:
-    """公开情况 for the overview: counts, per department, the list to send to units."""
+def _coverage_units(year: int) -> pd.DataFrame | None:
     if not queries.has_coverage_status():
-        return
+        return None
     units = queries.coverage_units(year)
-    if units.empty:
+    return None if units.empty else units
+
+
+def coverage_section(year: int) -> None:
+    """公开情况 counts for the overview's morning check (the tables come at the
+    end of the page, ``coverage_tables``)."""
+    units = _coverage_units(year)
+    if units is None:
         return
     st.subheader(f"{year} 年公开情况")
     counts = units["coverage_status"].value_counts()
     cols = st.columns(len(STATUS_LABELS))
     for c, (code, text) in zip(cols, STATUS_LABELS.items(), strict=True):
         c.metric(text, f"{int(counts.get(code, 0)):,}")
-    st.caption("逾期按文件所印的公开日期判断；未印完整日期的，按数据平台首次收到文件的日期。")
-    with st.expander("各部门公开情况", expanded=False):
+    st.caption(
+        "逾期按文件所印的公开日期判断；未印完整日期的，按数据平台首次收到文件的日期。各部门和逐单位明细见页面底部。"
+    )
+
+
+def coverage_tables(year: int) -> None:
+    """Per department, and the per-unit list the bureau can send to units."""
+    units = _coverage_units(year)
+    if units is None:
+        return
+    with st.expander(f"{year} 年各部门公开情况", expanded=False):
         ui.show_table(_chinese(queries.coverage_departments(year)), "coverage-departments",
                       f"各部门公开情况_{year}", static=True)  # fmt: skip
-    with st.expander("逐单位公开情况（可导出发给各单位）", expanded=False):
+    with st.expander(f"{year} 年逐单位公开情况（可导出发给各单位）", expanded=False):
         ui.show_table(
             _chinese(units), "coverage-units", f"公开情况_{year}", title=f"{year} 年部门决算公开情况"
         )

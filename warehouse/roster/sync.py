@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warehouse.roster.io import SheetResult, diff, read_sheet
-from warehouse.roster.match import Candidate, Matcher, strong_key
+from warehouse.roster.match import Candidate, Match, Matcher, strong_key
 from warehouse.roster.store import Roster, RosterStore, write_matches
 
 if TYPE_CHECKING:
@@ -80,8 +80,9 @@ def refresh_matches(con: DuckDBPyConnection, root: Path, build_name: str) -> dic
         "select document_id, unit_name, fiscal_year, coalesce(file_name, source_path), status from raw_documents"
     ).fetchall()
     rows, counts = [], {}
+    memo: dict[str | None, Match] = {}  # documents share names: match each name once
     for doc_id, printed, year, file_name, status in docs:
-        m = matcher.match(printed)
+        m = memo[printed] if printed in memo else memo.setdefault(printed, matcher.match(printed))
         row = {"document_id": doc_id, "printed_name": printed, "name_source": "printed", "match_status": m.status,
                "unit_id": m.unit_id, "score": m.score, "second_unit_id": m.second_unit_id,
                "second_score": m.second_score, "reason": m.reason}  # fmt: skip
