@@ -9,7 +9,17 @@ import logging
 import streamlit as st
 
 from dashboard import auth, ui
-from dashboard.pages import compare, outliers, overview, quality, rankings, refresh, subjects, unit_detail
+from dashboard.pages import (
+    compare,
+    outliers,
+    overview,
+    quality,
+    rankings,
+    refresh,
+    roster,
+    subjects,
+    unit_detail,
+)
 
 log = logging.getLogger("juesuan.dashboard")
 
@@ -25,6 +35,7 @@ PAGES = [
     st.Page(outliers.render, title="异常识别", url_path="outliers"),
     st.Page(quality.render, title="数据质量", url_path="quality"),
     st.Page(refresh.render, title="刷新与覆盖", url_path="refresh"),
+    st.Page(roster.render, title="单位名录", url_path="roster"),
 ]
 
 allowed = auth.gate()  # draws the login form when one is needed

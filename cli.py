@@ -25,6 +25,7 @@ def _register_optional() -> None:
     for module, names in (
         ("samplegen.commands", ("sample",)),
         ("warehouse.commands", ("refresh", "status", "schedule")),
+        ("warehouse.roster.commands", ("units",)),
         ("expectations.commands", ("check", "ack")),
         ("dashboard.commands", ("demo", "users")),
     ):

@@ -198,6 +198,9 @@ def generate(
                     "|".join(str(y) for y in u.expected_years),
                 ]
             )
+    from samplegen.roster import write_roster  # the bureau's roster sheet (issue 16)
+
+    write_roster(out, manifest)
     if log:
         log(f"{len(documents)} documents, {len(district)} units in {time.perf_counter() - t0:.1f}s")
     return manifest

@@ -76,7 +76,15 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("dashboard/commands.py", "warehouse.paths"): "`juesuan demo`: default inbox and warehouse",
     ("dashboard/commands.py", "warehouse.refresh"): "`juesuan demo` refreshes before serving",
     ("dashboard/db.py", "warehouse.paths"): "where the published warehouse file is",
-    ("dashboard/pages/quality.py", "expectations.runner"): "acks_path: where acknowledgements go",
+    ("dashboard/queries/quality.py", "expectations.store"): "acks apply at once: read from the acks log",
+    ("dashboard/queries/quality.py", "warehouse.acks"): "acks apply at once: read from the acks log",
+    ("dashboard/pages/roster.py", "warehouse.roster"): "the admin's roster edits go through the roster store",
+    ("samplegen/roster.py", "warehouse.roster.io"): "writes the roster sheet in the importer's columns",
+    (
+        "samplegen/roster.py",
+        "warehouse.roster.match",
+    ): "lists as aliases only names the matcher cannot derive",
+    ("warehouse/worker.py", "ingest.frontends"): "relays the OCR front end's page progress",
 }
 
 

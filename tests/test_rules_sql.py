@@ -76,10 +76,14 @@ def hand_warehouse(tmp_path_factory) -> Path:
     """The hand document built by dbt (seeds + models, as the refresh builds them).
     A failing build fails the tests that use it."""
     from warehouse import transform
+    from warehouse.roster import sync as roster_sync
+    from warehouse.roster.store import roster_dir
 
     root = tmp_path_factory.mktemp("hand")
     db = root / "warehouse.duckdb"
     _hand_warehouse(db)
+    with duckdb.connect(str(db)) as con:  # the roster's files, as the refresh writes them before dbt
+        roster_sync.refresh_matches(con, roster_dir(db), db.name)
     transform.build(db, root / "target", root / "logs", full_refresh=True)
     return db
 

@@ -145,7 +145,7 @@ def session_processes(sid: int) -> list[int]:
 
 def leftovers(wh: Path) -> list[str]:
     expected = {wh.name, wh.name + ".lock", wh.name + ".runs.jsonl", f".{wh.name}.dbt", "dq_acks.jsonl",
-                "dq_docs"}  # fmt: skip
+                "dq_docs", "roster"}  # fmt: skip
     return sorted(p.name for p in wh.parent.iterdir() if p.name not in expected)
 
 

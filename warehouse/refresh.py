@@ -138,6 +138,8 @@ def refresh(
     import duckdb
 
     from warehouse import parsing, rawstore, scan, seed, transform
+    from warehouse.roster import sync as roster_sync
+    from warehouse.roster.store import RosterStore, roster_dir
     from warehouse.workers import ParseLimits
 
     paths = WarehousePaths(Path(warehouse))
@@ -237,8 +239,19 @@ def refresh(
                 summary.notes.append("未找到单位名录 units.csv：所有单位都将标记为待审核")
 
             dbt_changed = rawstore.get_meta(con, "dbt_fingerprint") != dbt_fp
+            # the unit roster: files next to the warehouse (warehouse/roster); a new version rebuilds the marts
+            roster = RosterStore(roster_dir(paths.warehouse))
+            roster.ensure()
+            roster_version = roster.fingerprint()
+            roster_changed = rawstore.get_meta(con, "roster_version") != roster_version
             nothing_new = not (
-                fresh or to_parse or moved or result.missing or summary.seed_changed or dbt_changed
+                fresh
+                or to_parse
+                or moved
+                or result.missing
+                or summary.seed_changed
+                or dbt_changed
+                or roster_changed
             )
             if nothing_new:
                 con.close()
@@ -288,6 +301,10 @@ def refresh(
                 rawstore.set_meta(con, "seed_sha256", seed_sha)
             rawstore.set_meta(con, "schema_version", rawstore.SCHEMA_VERSION)
             con.execute("commit")
+            proposed = roster_sync.refresh_matches(con, roster.root, paths.build.name).get("proposed", 0)
+            if proposed:
+                summary.notes.append(f"单位名称：{proposed} 个文档所印名称与名录中的单位高度相似，"
+                                     "已列入“单位名录”页待审核（不会自动合并）")  # fmt: skip
             con.close()
             con = None
             prog.done("load")
@@ -341,6 +358,7 @@ def refresh(
             summary.finished_at = datetime.now()
             summary.total_seconds = time.perf_counter() - t0
             rawstore.set_meta(con, "dbt_fingerprint", dbt_fp)
+            rawstore.set_meta(con, "roster_version", roster_version)
             rawstore.set_meta(con, "last_run_id", summary.run_id)
             runlog.insert_runs(con, [r for r in runlog.read(paths.journal) if r["run_id"] != summary.run_id])
             runlog.insert_runs(con, [summary.record()])

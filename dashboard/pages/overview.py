@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import queries, ui
+from dashboard.pages import roster
 
 RUN_STATUS = ui.VALUE_LABELS["status"]
 
@@ -58,6 +59,7 @@ def render() -> None:
     types = ui.url_multiselect("单位类型", queries.unit_types(), "types", "overview-types", c3,
                                placeholder="全部类型", format_func=ui.unit_type_label)  # fmt: skip
     _morning(year)
+    roster.coverage_section(year)
 
     h = queries.headline(year, deps, types)
     total, prior = h.get("expenditure_total"), h.get("prior_expenditure_total")
@@ -90,6 +92,7 @@ def render() -> None:
         df["dq_status"] = "未检查"
     st.subheader(f"{year} 年各单位决算（万元）")
     ui.show_table(df, "overview", f"总览_{year}", title=f"{year} 年各单位决算")
+    roster.coverage_tables(year)
 
 
 def _chart(df: pd.DataFrame, year: int) -> None:

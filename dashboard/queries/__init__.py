@@ -12,4 +12,5 @@ from dashboard.queries.outliers import *  # noqa: F403
 from dashboard.queries.overview import *  # noqa: F403
 from dashboard.queries.quality import *  # noqa: F403
 from dashboard.queries.refresh import *  # noqa: F403
+from dashboard.queries.roster import *  # noqa: F403
 from dashboard.queries.unit import *  # noqa: F403

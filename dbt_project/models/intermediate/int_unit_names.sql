@@ -1,10 +1,12 @@
--- Every name a seed unit is known by: its canonical name and each alias.
+-- Every name a registry unit is known by: its canonical name and each alias.
+-- The bureau's roster (models/roster) supersedes the units.csv seed once it has units.
 with seed as (
     select
         unit_id,
         canonical_name,
         aliases_text
     from {{ ref('stg_unit_seed') }}
+    where not exists (select 1 from {{ ref('stg_roster_units') }})
 ),
 
 canonical as (
@@ -29,6 +31,8 @@ all_names as (
     select * from canonical
     union all
     select * from aliases
+    union all
+    select * from {{ ref('int_roster_names') }}
 )
 
 select distinct
