@@ -30,6 +30,7 @@ LABELS = {
     "expenditure_yoy_pct": "支出同比（%）",
     "version_no": "版本",
     "n_problems": "解析问题数",
+    "cells_unchecked": "未参与勾稽核对的数字",
     "dq_failed": "未通过规则数",
     "dq_rules": "已检查规则数",
     "dq_status": "数据质量",
@@ -265,7 +266,7 @@ def wan(v) -> str:
 
 # Columns that count things: shown and exported as integers.
 COUNT_COLUMNS = {
-    "staff_count", "version_no", "versions_count", "n_problems", "dq_failed", "dq_rules", "failed", "checks",
+    "staff_count", "version_no", "versions_count", "n_problems", "cells_unchecked", "dq_failed", "dq_rules", "failed", "checks",
     "units", "peers", "files_seen", "files_new", "files_changed", "files_unchanged", "files_duplicate",
     "files_missing", "documents_parsed", "documents_loaded", "documents_quarantined", "documents_superseding",
     "units_flagged", "findings", "expected_count", "disclosed", "unexpected", "documents_count", "documents",

@@ -351,6 +351,7 @@ def rule_outcome(outcomes: list[str]) -> str:
 
 
 EMPTY_ALLOWED = ("07", "08", "09")  # tables a unit may print empty (it has no such funds)
+UNREADABLE_CODES = ("table_empty", "table_zero")  # the reader found the table but read no usable number
 
 
 def doc_from_parse(result, unit_id: str | None = None) -> Doc:
@@ -361,7 +362,7 @@ def doc_from_parse(result, unit_id: str | None = None) -> Doc:
     unreadable = {
         p["table"]
         for p in d.get("problems", [])
-        if p.get("code") == "table_empty" and p.get("table") and p["table"] not in EMPTY_ALLOWED
+        if p.get("code") in UNREADABLE_CODES and p.get("table") and p["table"] not in EMPTY_ALLOWED
     }
     return Doc.build(
         meta["sha256"],

@@ -77,7 +77,7 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
         meta = con.execute(
             """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
                       (select list(distinct p."table") from raw_problems p
-                        where p.document_id = d.document_id and p.code = 'table_empty'
+                        where p.document_id = d.document_id and p.code in ('table_empty', 'table_zero')
                           and p."table" not in ('07', '08', '09'))
                from raw_documents d where d.status = 'loaded'"""
         ).fetchall()

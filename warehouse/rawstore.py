@@ -82,6 +82,7 @@ create table if not exists raw_files (
 );
 alter table raw_documents add column if not exists publication_precision varchar;  -- day | month | year
 alter table raw_lines add column if not exists placement varchar;
+alter table raw_documents add column if not exists cells_unchecked integer;  -- cells no identity reads
 alter table raw_files add column if not exists ctime_ns bigint;
 alter table raw_files add column if not exists inode bigint;
 alter table raw_files add column if not exists present boolean;      -- in the inbox at the last scan
@@ -291,6 +292,7 @@ class RawBatch:
             "n_lines": n_lines,
             "n_facts": n_facts,
             "n_problems": n_problems,
+            "cells_unchecked": int(doc.get("cells_unchecked") or 0),
         })  # fmt: skip
         for target, cols, n, counter in ((self.lines, lines, n_lines, "line_no"),
                                          (self.facts, facts, n_facts, "fact_no"),
@@ -332,7 +334,7 @@ _DOC_SCHEMA = pa.schema([
     ("parser_fingerprint", pa.string()), ("parse_seconds", pa.float64()),
     ("first_seen_run_id", pa.string()), ("first_seen_at", pa.timestamp("us")),
     ("loaded_run_id", pa.string()), ("loaded_at", pa.timestamp("us")),
-    ("publication_precision", pa.string()),
+    ("publication_precision", pa.string()), ("cells_unchecked", pa.int32()),
 ])  # fmt: skip
 _LINE_SCHEMA = pa.schema([
     ("document_id", pa.string()), ("line_no", pa.int32()), ("table", pa.string()), ("side", pa.string()),

@@ -13,7 +13,7 @@ SQL_UNIT_SUMMARY = "select * from fct_unit_year_summary where unit_id = ? and fi
 SQL_UNIT_DOCUMENTS = """
 select document_id, fiscal_year, version_no, versions_count, is_current, document_status,
        superseded_by_document_id, unit_name_printed, file_name, source_path, document_format,
-       publication_date, quarantine_reason, n_problems, first_seen_at, loaded_at
+       publication_date, quarantine_reason, n_problems, cells_unchecked, first_seen_at, loaded_at
 from dim_documents
 where unit_id = ?
 order by fiscal_year desc, version_no desc nulls last

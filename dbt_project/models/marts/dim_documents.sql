@@ -43,6 +43,7 @@ select
     documents.n_lines,
     documents.n_facts,
     documents.n_problems,
+    documents.cells_unchecked,
     documents.first_seen_run_id,
     documents.first_seen_at,
     documents.loaded_run_id,

@@ -14,6 +14,7 @@ select
     n_lines,
     n_facts,
     n_problems,
+    cells_unchecked,
     {{ col('parser') }},
     parser_fingerprint,
     first_seen_run_id,
