@@ -7,141 +7,24 @@ Python writes these tables; dbt only reads them (``source('raw', ...)``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+from warehouse.raw_schema import (
+    DDL,
+    DOC_SCHEMA,
+    FACT_SCHEMA,
+    LINE_SCHEMA,
+    PROBLEM_SCHEMA,
+    QUARANTINE_SCHEMA,
+    SCHEMA_VERSION,
+)
 
-DDL = """
-create table if not exists raw_documents (
-    document_id varchar not null,      -- sha256 of the file's bytes
-    source_path varchar not null,      -- first path it was seen under
-    file_name varchar,
-    format varchar,
-    unit_name varchar,                 -- as printed
-    fiscal_year integer,
-    amount_unit varchar,
-    publication_date date,
-    tables varchar[],
-    content_hash varchar,              -- digest of lines + facts (same data, other file)
-    status varchar not null,           -- loaded | quarantined
-    n_lines integer,
-    n_facts integer,
-    n_problems integer,
-    parser varchar,
-    parser_fingerprint varchar,
-    parse_seconds double,
-    first_seen_run_id varchar,
-    first_seen_at timestamp,
-    loaded_run_id varchar,
-    loaded_at timestamp
-);
-create table if not exists raw_lines (
-    document_id varchar not null,
-    line_no integer not null,          -- position in the contract's list
-    "table" varchar not null,
-    side varchar,
-    row_label varchar,
-    subject_code varchar,
-    "column" varchar not null,
-    amount double,
-    page integer,
-    "row" integer,
-    placement varchar                  -- how the reader placed it when not as printed
-);
-create table if not exists raw_facts (
-    document_id varchar not null,
-    fact_no integer not null,
-    kind varchar not null,
-    subject_code varchar,
-    label varchar,
-    value double,
-    unit varchar,
-    page integer,
-    text varchar
-);
-create table if not exists raw_problems (
-    document_id varchar not null,
-    problem_no integer not null,
-    severity varchar,
-    "table" varchar,
-    code varchar,
-    message varchar
-);
-create table if not exists raw_files (
-    path varchar not null,
-    document_id varchar not null,
-    size bigint,
-    mtime_ns bigint,
-    first_seen_run_id varchar,
-    first_seen_at timestamp,
-    last_seen_run_id varchar
-);
-alter table raw_documents add column if not exists publication_precision varchar;  -- day | month | year
-alter table raw_lines add column if not exists placement varchar;
-alter table raw_documents add column if not exists cells_unchecked integer;  -- cells no identity reads
-alter table raw_files add column if not exists ctime_ns bigint;
-alter table raw_files add column if not exists inode bigint;
-alter table raw_files add column if not exists present boolean;      -- in the inbox at the last scan
-alter table raw_files add column if not exists removed_run_id varchar;
-alter table raw_files add column if not exists removed_at timestamp;
-create table if not exists raw_quarantine (
-    document_id varchar not null,
-    source_path varchar,
-    reason_code varchar not null,     -- unreadable | parser_error | parser_crash | timeout | memory_limit
-                                      -- | too_large | incomplete | no_unit | no_year
-    reason varchar not null,          -- Chinese, for the finance officer
-    message varchar,
-    run_id varchar,
-    quarantined_at timestamp
-);
-create table if not exists raw_unit_seed (
-    unit_id varchar not null,
-    canonical_name varchar not null,
-    aliases varchar,
-    department varchar,
-    unit_type varchar,
-    region varchar,
-    staff_count integer,
-    expected_years varchar,
-    seed_row integer,
-    seed_path varchar,
-    seed_sha256 varchar,
-    loaded_run_id varchar
-);
-create table if not exists refresh_runs (
-    run_id varchar not null,
-    started_at timestamp,
-    finished_at timestamp,
-    status varchar,                    -- success | unchanged | failed | interrupted | dq_failed
-    inbox varchar,
-    files_seen integer,
-    files_new integer,
-    files_changed integer,
-    files_unchanged integer,
-    files_duplicate integer,
-    files_missing integer,
-    documents_parsed integer,
-    documents_loaded integer,
-    documents_quarantined integer,
-    documents_superseding integer,
-    units_flagged integer,
-    findings integer,
-    parse_seconds double,
-    dbt_seconds double,
-    dq_seconds double,
-    total_seconds double,
-    error varchar
-);
-create table if not exists warehouse_meta (
-    key varchar not null,
-    value varchar,
-    updated_at timestamp
-);
-"""
+__all__ = ["DDL", "SCHEMA_VERSION", "RawBatch", "ensure_schema"]
 
 RUN_COLUMNS = [
     "run_id", "started_at", "finished_at", "status", "inbox", "files_seen", "files_new",
@@ -318,43 +201,11 @@ class RawBatch:
         for table in ("raw_documents", "raw_lines", "raw_facts", "raw_problems", "raw_quarantine"):
             con.execute(f"delete from {table} where document_id in (select document_id from _ids)")
         con.unregister("_ids")
-        _insert_rows(con, "raw_documents", self.documents, _DOC_SCHEMA)
-        _insert_columns(con, "raw_lines", self.lines, _LINE_SCHEMA)
-        _insert_columns(con, "raw_facts", self.facts, _FACT_SCHEMA)
-        _insert_columns(con, "raw_problems", self.problems, _PROBLEM_SCHEMA)
-        _insert_rows(con, "raw_quarantine", self.quarantine, _QUARANTINE_SCHEMA)
-
-
-_DOC_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("source_path", pa.string()), ("file_name", pa.string()),
-    ("format", pa.string()), ("unit_name", pa.string()), ("fiscal_year", pa.int32()),
-    ("amount_unit", pa.string()), ("publication_date", pa.date32()), ("tables", pa.list_(pa.string())),
-    ("content_hash", pa.string()), ("status", pa.string()), ("n_lines", pa.int32()),
-    ("n_facts", pa.int32()), ("n_problems", pa.int32()), ("parser", pa.string()),
-    ("parser_fingerprint", pa.string()), ("parse_seconds", pa.float64()),
-    ("first_seen_run_id", pa.string()), ("first_seen_at", pa.timestamp("us")),
-    ("loaded_run_id", pa.string()), ("loaded_at", pa.timestamp("us")),
-    ("publication_precision", pa.string()), ("cells_unchecked", pa.int32()),
-])  # fmt: skip
-_LINE_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("line_no", pa.int32()), ("table", pa.string()), ("side", pa.string()),
-    ("row_label", pa.string()), ("subject_code", pa.string()), ("column", pa.string()),
-    ("amount", pa.float64()), ("page", pa.int32()), ("row", pa.int32()), ("placement", pa.string()),
-])  # fmt: skip
-_FACT_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("fact_no", pa.int32()), ("kind", pa.string()),
-    ("subject_code", pa.string()), ("label", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-    ("page", pa.int32()), ("text", pa.string()),
-])  # fmt: skip
-_PROBLEM_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("problem_no", pa.int32()), ("severity", pa.string()),
-    ("table", pa.string()), ("code", pa.string()), ("message", pa.string()),
-])  # fmt: skip
-_QUARANTINE_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("source_path", pa.string()), ("reason_code", pa.string()),
-    ("reason", pa.string()), ("message", pa.string()), ("run_id", pa.string()),
-    ("quarantined_at", pa.timestamp("us")),
-])  # fmt: skip
+        _insert_rows(con, "raw_documents", self.documents, DOC_SCHEMA)
+        _insert_columns(con, "raw_lines", self.lines, LINE_SCHEMA)
+        _insert_columns(con, "raw_facts", self.facts, FACT_SCHEMA)
+        _insert_columns(con, "raw_problems", self.problems, PROBLEM_SCHEMA)
+        _insert_rows(con, "raw_quarantine", self.quarantine, QUARANTINE_SCHEMA)
 
 
 def _insert_arrow(con, table: str, tbl: pa.Table) -> None:
@@ -377,7 +228,7 @@ def _insert_columns(con, table: str, columns: dict[str, list], schema: pa.Schema
     _insert_arrow(con, table, pa.Table.from_pydict(columns, schema=schema))
 
 
-def upsert_files(con, files, run_id: str, now: datetime, missing: list[str] = ()) -> None:
+def upsert_files(con, files, run_id: str, now: datetime, missing: Sequence[str] = ()) -> None:
     """Record every file seen in this scan (path -> document, stat); paths no
     longer in the inbox stay, marked ``present = false`` (their documents are
     withdrawn, never deleted)."""
