@@ -348,3 +348,17 @@ def test_a_row_printed_twice_is_an_error(lines):  # noqa: F811
     assert ("02", "code_duplicate") in [
         (p.table, p.code) for p in parse(out).problems if p.severity == "error"
     ]
+
+
+def test_table_page_broken_at_every_glyph_run_still_gets_positions():
+    """Without the page's CJK font pdfium breaks the text at each glyph run
+    ("742." / "34", "25644500." / "00"): the page is still a table page, read
+    with character positions, not as prose (found on the faulted corpus)."""
+    from ingest.frontends.pdf import _needs_positions
+
+    wan = "一般公共预算财政拨款基本支出决算明细表\n单位：万元\n301\n742.\n34\n302\n89.\n42\n30101\n179.\n67\n"
+    yuan = "一般公共预算财政拨款基本支出决算表\n金额单位：元\n301\n25644500.\n00\n302\n3290400.\n00\n"
+    assert _needs_positions(wan, after_table=False)
+    assert _needs_positions(yuan, after_table=False)
+    prose = "六、一般公共预算财政拨款基本支出决算情况说明\n基本支出857.73万元，其中人员经费768.31万元。"
+    assert not _needs_positions(prose, after_table=False)

@@ -34,8 +34,11 @@ _BARE_AMOUNT = re.compile(r"\d\.\d{2}(?!\d|\s*(?:万|%|元|亿))")
 def _needs_positions(text: str, after_table: bool) -> bool:
     """A page needs positions when it holds table rows: many bare amounts, a few
     after a table page (its last rows spilled over), or any under a table title."""
-    bare = len(_BARE_AMOUNT.findall(text))
-    titled = bare and _TABLE_TITLE.search(text.replace(" ", ""))
+    # Without the page's CJK font pdfium breaks the text at every glyph run
+    # ("742." / "34"): amounts are counted in the text with its breaks removed too.
+    joined = re.sub(r"(\d\.)\s+(?=\d)", r"\1", text)
+    bare = max(len(_BARE_AMOUNT.findall(text)), len(_BARE_AMOUNT.findall(joined)))
+    titled = bare and _TABLE_TITLE.search(re.sub(r"\s+", "", text))
     return bare >= 4 or bool(after_table and bare) or bool(titled)
 
 
