@@ -7,6 +7,7 @@ Python writes these tables; dbt only reads them (``source('raw', ...)``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -377,7 +378,7 @@ def _insert_columns(con, table: str, columns: dict[str, list], schema: pa.Schema
     _insert_arrow(con, table, pa.Table.from_pydict(columns, schema=schema))
 
 
-def upsert_files(con, files, run_id: str, now: datetime, missing: list[str] = ()) -> None:
+def upsert_files(con, files, run_id: str, now: datetime, missing: Sequence[str] = ()) -> None:
     """Record every file seen in this scan (path -> document, stat); paths no
     longer in the inbox stay, marked ``present = false`` (their documents are
     withdrawn, never deleted)."""
