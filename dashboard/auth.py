@@ -133,7 +133,7 @@ def login(name: str, password: str, client: str | None = None) -> tuple[str | No
     # A dummy check for unknown users so both cases take the same time.
     hashed = user["hash"] if user else "$2b$12$" + "C" * 53
     ok = verify_password(password, hashed) and user is not None
-    if not ok:
+    if not ok or user is None:  # ok implies a user; the test narrows the type
         THROTTLE.fail(keys)
         return None, "用户名或密码不正确。"
     THROTTLE.clear([keys[0]])

@@ -26,7 +26,7 @@ import pandas as pd
 import streamlit as st
 
 # No extension loading or installing, no files or network beyond the warehouse.
-CONNECT_CONFIG = {
+CONNECT_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "enable_external_access": False,
@@ -94,8 +94,10 @@ class _Connection:
                 self.close()
                 self.con = duckdb.connect(path, read_only=True, config=CONNECT_CONFIG)
                 self.key = key
+            con = self.con
+            assert con is not None  # opened together with self.key
             try:
-                return self.con.execute(sql, params).df()
+                return con.execute(sql, params).df()
             except duckdb.IOException:
                 self.close()
                 raise

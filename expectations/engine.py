@@ -105,10 +105,26 @@ def _has_fact_terms(terms: list[dict]) -> bool:
     return any("fact" in t or "facts" in t or "count" in t for t in terms)
 
 
-def _compare(out: _Out, ctx: _Ctx, check: dict, policy: str, where: str, lhs, rhs, code=None) -> None:
-    lv = [_term(ctx, t, code) for t in lhs]
-    rv = [_term(ctx, t, code) for t in rhs]
-    if any(v is None for v in lv + rv):
+def _present(values: list[Value | None]) -> list[Value] | None:
+    """The values when every one is there, else None."""
+    if any(v is None for v in values):
+        return None
+    return [v for v in values if v is not None]
+
+
+def _compare(
+    out: _Out,
+    ctx: _Ctx,
+    check: dict,
+    policy: str,
+    where: str,
+    lhs: list[dict],
+    rhs: list[dict],
+    code: str | None = None,
+) -> None:
+    lv = _present([_term(ctx, t, code) for t in lhs])
+    rv = _present([_term(ctx, t, code) for t in rhs])
+    if lv is None or rv is None:
         return  # a stated fact or last year's document is not there: nothing to compare
     tables = _terms_tables(lhs + rhs)
     gate = _gate(ctx.doc, tables)
@@ -186,9 +202,9 @@ def _tree(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
             if len(code) == 3:
                 children[None].append(r)
             elif len(code) in (5, 7):
-                parent = code[: len(code) - 2]
-                if parent in coded:
-                    children[parent].append(r)
+                up = code[: len(code) - 2]
+                if up in coded:
+                    children[up].append(r)
         for parent, kids in children.items():
             prow = total_row if parent is None else coded[parent]
             if prow is None:
@@ -219,10 +235,10 @@ def _econ_tree(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
     if gate:
         out.add(gate, t, f"{t}表")
         return
-    rows = [r for r in _rows(ctx.doc, t, None) if r.code]
-    groups = {r.code: r for r in rows if len(r.code) == 3}
+    coded = [(r.code, r) for r in _rows(ctx.doc, t, None) if r.code]
+    groups = {c: r for c, r in coded if len(c) == 3}
     for code, g in groups.items():
-        kids = [r for r in rows if len(r.code) == 5 and r.code.startswith(code)]
+        kids = [r for c, r in coded if len(c) == 5 and c.startswith(code)]
         if not kids:
             continue
         vals = [k.vals.get("amount", 0.0) for k in kids]
@@ -268,6 +284,8 @@ def _per_fact(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
             out.add(gate, right["t"], f"{code} {label}")
             continue
         rv = _term(ctx, {**right, "code": code})
+        if rv is None:
+            continue  # last year's document is not there: nothing to compare
         outcome, tol, excess = _judge(value - rv.value, 1, policy)
         out.add(outcome, right["t"], f"{code} {label}", rv.value, value, tol, excess, page, label, text)
 
@@ -285,9 +303,9 @@ def _ratio(out: _Out, ctx: _Ctx, check: dict, policy: str) -> None:
         if gate:
             out.add(gate, None, where)
             continue
-        num = [_term(ctx, t, code) for t in check["num"]]
-        den = [_term(ctx, t, code) for t in check["den"]]
-        if any(v is None for v in num + den):
+        num = _present([_term(ctx, t, code) for t in check["num"]])
+        den = _present([_term(ctx, t, code) for t in check["den"]])
+        if num is None or den is None:
             continue
         d = sum(v.value for v in den)
         if abs(d) < _EPS:

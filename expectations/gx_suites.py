@@ -23,6 +23,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 import great_expectations as gx
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.expectations.metadata_types import FailureSeverity
 
 from expectations.data_docs import expectation_name
 
@@ -59,24 +60,26 @@ class ExpectNarrativeConsistent(gx.expectations.ExpectColumnValuesToBeBetween):
     tolerance_policy: str = "exact"
 
 
-FAMILIES = {
+RuleExpectation = ExpectIdentityHolds | ExpectStatedPercentMatches | ExpectNarrativeConsistent
+
+FAMILIES: dict[str, type[RuleExpectation]] = {
     "expect_identity_holds": ExpectIdentityHolds,
     "expect_stated_percent_matches": ExpectStatedPercentMatches,
     "expect_narrative_consistent": ExpectNarrativeConsistent,
 }
 
 
-def family(rule: dict) -> type[gx.expectations.ExpectColumnValuesToBeBetween]:
+def family(rule: dict) -> type[RuleExpectation]:
     return FAMILIES[expectation_name(rule)]
 
 
-def expectation_for(rule: dict) -> gx.expectations.ExpectColumnValuesToBeBetween:
+def expectation_for(rule: dict) -> RuleExpectation:
     cls = family(rule)
     return cls(
         rule_id=rule["id"],
         tolerance_policy=rule.get("tolerance", "addends"),
         description=f"{rule['id']}：{rule.get('description', '')}",
-        severity="warning" if rule.get("severity") == "warning" else "critical",
+        severity=FailureSeverity.WARNING if rule.get("severity") == "warning" else FailureSeverity.CRITICAL,
         meta={"rule_id": rule["id"], "tables": list(rule.get("tables") or [])},
     )
 
@@ -115,6 +118,7 @@ def validate(rules: list[dict], excess: dict[str, list[float]]) -> dict[str, Rul
             batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"}
         )
         r = result.results[0]
+        assert r.expectation_config is not None  # a suite's results name their expectation
         bad = [int(i) for i in (r.result.get("unexpected_index_list") or [])]
         out[rid] = RuleResult(rid, r.expectation_config.type, int(r.result.get("element_count") or 0),
                               bool(r.success), bad)  # fmt: skip

@@ -142,7 +142,8 @@ def _decimals(x: float) -> int:
 
 class _Out:
     def __init__(self, doc: Doc, rule: dict):
-        self.doc, self.rule, self.rows = doc, rule, []
+        self.doc, self.rule = doc, rule
+        self.rows: list[dict] = []
 
     def add(
         self,

@@ -98,7 +98,11 @@ def _claim(out: _Out, ctx, check: dict, policy: str) -> None:
                 text,
             )
         elif test == "change_pct" and "change" in c and "change_pct" in c and (cur or base):
-            prior = base[2] if base else cur[2] - c["change"][2]
+            if base:
+                prior = base[2]
+            else:
+                assert cur is not None  # (cur or base) above
+                prior = cur[2] - c["change"][2]
             if abs(prior) < _EPS:
                 continue
             expected, stated = 100.0 * c["change"][2] / prior, c["change_pct"][2]

@@ -129,8 +129,10 @@ def run_checks(
     other findings carried over (``expectations.plan``).
     Returns counts over all current findings: {"documents", "checks", "failed", ...,
     "checked_documents", "mode", "seconds"}."""
-    own = not isinstance(con_or_path, duckdb.DuckDBPyConnection)
-    con = duckdb.connect(str(con_or_path)) if own else con_or_path
+    if isinstance(con_or_path, duckdb.DuckDBPyConnection):
+        con, own = con_or_path, False
+    else:
+        con, own = duckdb.connect(str(con_or_path)), True
     t0 = time.perf_counter()
     try:
         use_gx = gx_client.wanted() if use_gx is None else use_gx
@@ -161,7 +163,9 @@ def run_checks(
                 con, docs_dir or acks_path(db).parent / "dq_docs", run_id, rules, gx_results
             )
         counts = dict(con.execute("select outcome, count(*) from dq_findings group by outcome").fetchall())
-        n_docs = con.execute("select count(distinct document_id) from dq_findings").fetchone()[0]
+        n_docs_row = con.execute("select count(distinct document_id) from dq_findings").fetchone()
+        assert n_docs_row is not None  # an aggregate returns one row
+        n_docs = n_docs_row[0]
         return {
             "documents": int(n_docs),
             "checks": int(sum(counts.values())),

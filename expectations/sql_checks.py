@@ -52,8 +52,10 @@ def seed_rows(rules: list[dict] | None = None) -> list[dict[str, str | int]]:
             shape = check["shape"]
             if shape not in SQL_SHAPES:
                 continue
-            base = {"rule_id": rule["id"], "check_no": check_no, "shape": shape, "tolerance_policy": policy}
-            blank = {"side": "", "total_column": "", "part_column": "", "part_sign": 1}
+            base: dict[str, str | int] = {
+                "rule_id": rule["id"], "check_no": check_no, "shape": shape, "tolerance_policy": policy
+            }  # fmt: skip
+            blank: dict[str, str | int] = {"side": "", "total_column": "", "part_column": "", "part_sign": 1}
             if shape == "row_sum":
                 for part in check["parts"]:
                     sign = -1 if part.startswith("-") else 1

@@ -83,16 +83,16 @@ def columnar(result: dict) -> dict:
 
     lines = result.get("lines") or []
     facts = result.get("facts") or []
-    out = {
+    line_cols, fact_cols = cols(lines, LINE_KEYS), cols(facts, FACT_KEYS)
+    line_cols["amount"] = [None if v is None else float(v) for v in line_cols["amount"]]
+    fact_cols["value"] = [None if v is None else float(v) for v in fact_cols["value"]]
+    return {
         "document": result.get("document") or {},
-        "lines": cols(lines, LINE_KEYS),
-        "facts": cols(facts, FACT_KEYS),
+        "lines": line_cols,
+        "facts": fact_cols,
         "problems": cols(result.get("problems") or [], PROBLEM_KEYS),
         "content_hash": content_hash(result),
     }
-    out["lines"]["amount"] = [None if v is None else float(v) for v in out["lines"]["amount"]]
-    out["facts"]["value"] = [None if v is None else float(v) for v in out["facts"]["value"]]
-    return out
 
 
 def parse_one(path: str, spec: str) -> dict:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich is imported only when the display is shown
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
 STEP_NAMES = {
     "scan": "扫描收件箱",
     "parse": "解析文件",
@@ -18,8 +24,8 @@ class Progress:
 
     def __init__(self, show: bool, console=None):
         self.show = show
-        self._p = None
-        self._tasks: dict[str, int] = {}
+        self._p: RichProgress | None = None
+        self._tasks: dict[str, TaskID] = {}
         self._pages: set[str] = set()  # documents whose scanned pages are counted
         if show:
             from rich.progress import (

@@ -28,10 +28,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from warehouse.paths import dbt_project_dir
 
-_MANIFESTS: dict[tuple, object] = {}
+if TYPE_CHECKING:  # dbt is imported lazily: importing it costs ~3 s
+    from dbt.contracts.graph.manifest import Manifest
+
+_MANIFESTS: dict[tuple[str, str], Manifest] = {}
 
 
 class DbtFailed(RuntimeError):
@@ -39,6 +43,20 @@ class DbtFailed(RuntimeError):
         self.failures = failures
         head = "；".join(failures[:5]) + (f" 等 {len(failures)} 项" if len(failures) > 5 else "")
         super().__init__(f"dbt 构建失败：{head or detail or '原因未知'}")
+
+
+class CompiledTest(TypedDict):
+    """One dbt schema test compiled to SQL (cached as JSON between runs)."""
+
+    name: str
+    unique_id: str
+    model: str
+    sql: str | None
+    severity: str
+    fail_calc: str
+    warn_if: str
+    error_if: str
+    limit: int | None
 
 
 @dataclass
@@ -116,10 +134,11 @@ def _common_args(target: Path, logs: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _manifest(db_name: str, target: Path, logs: Path, fingerprint: str):
+def _manifest(db_name: str, target: Path, logs: Path, fingerprint: str) -> Manifest:
     """The parsed project: from this process's cache, else parsed by dbt (fast
     when a partial-parse file for this project version is in the cache dir)."""
     from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
 
     key = (fingerprint, db_name)
     if key in _MANIFESTS:
@@ -130,7 +149,7 @@ def _manifest(db_name: str, target: Path, logs: Path, fingerprint: str):
         local.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, local)
     res = dbtRunner().invoke(["parse", "--no-write-json", *_common_args(target, logs)])
-    if not res.success or res.result is None:
+    if not res.success or not isinstance(res.result, Manifest):
         raise DbtFailed([], f"dbt 项目解析失败（{res.exception or '见 dbt 日志'}）")
     if local.is_file() and not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -143,10 +162,15 @@ def _manifest(db_name: str, target: Path, logs: Path, fingerprint: str):
     return res.result
 
 
-def _compiled_tests(manifest, db_name: str, target: Path, logs: Path, fingerprint: str) -> list[dict]:
+def _compiled_tests(
+    manifest: Manifest, db_name: str, target: Path, logs: Path, fingerprint: str
+) -> list[CompiledTest]:
     """Schema tests compiled to SQL by dbt, cached per project version (the SQL
     names relations by the database file's name, hence db_name in the key)."""
+    from dbt.artifacts.resources import TestConfig
+    from dbt.artifacts.schemas.run import RunExecutionResult
     from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.nodes import GenericTestNode, SingularTestNode
 
     cache = parse_cache_dir() / f"{fingerprint}-{db_name}.tests.json"
     key = f"{fingerprint}:{db_name}"
@@ -161,14 +185,19 @@ def _compiled_tests(manifest, db_name: str, target: Path, logs: Path, fingerprin
     )
     if not res.success:
         raise DbtFailed([], f"dbt 测试编译失败（{res.exception or '见 dbt 日志'}）")
-    tests = []
+    if not isinstance(res.result, RunExecutionResult):
+        raise DbtFailed([], f"dbt 测试编译返回了意外的结果（{type(res.result).__name__}）")
+    tests: list[CompiledTest] = []
     for r in res.result.results:
         node = r.node
         cfg = node.config
+        # --select resource_type:test yields only data tests, configured by TestConfig
+        assert isinstance(node, GenericTestNode | SingularTestNode) and isinstance(cfg, TestConfig)
+        attached = node.attached_node if isinstance(node, GenericTestNode) else None
         tests.append({
             "name": node.name,
             "unique_id": node.unique_id,
-            "model": (node.attached_node or "").split(".")[-1],
+            "model": (attached or "").split(".")[-1],
             "sql": node.compiled_code,
             "severity": str(cfg.severity).lower(),
             "fail_calc": cfg.fail_calc,
@@ -185,13 +214,14 @@ def _compiled_tests(manifest, db_name: str, target: Path, logs: Path, fingerprin
 
 
 def run_tests(
-    db_path: Path, tests: list[dict], on_test: Callable[[str], None] | None = None
-) -> tuple[list, list]:
+    db_path: Path, tests: list[CompiledTest], on_test: Callable[[str], None] | None = None
+) -> tuple[list[str], list[str]]:
     """Execute compiled dbt tests the way dbt's test materialization does.
     Returns (errors, warnings) as Chinese-labelled strings."""
     import duckdb
 
-    errors, warnings = [], []
+    errors: list[str] = []
+    warnings: list[str] = []
     with duckdb.connect(str(db_path), config={"autoinstall_known_extensions": False}) as con:
         for t in tests:
             limit = f" limit {t['limit']}" if t.get("limit") else ""
@@ -199,7 +229,9 @@ def run_tests(
                 f"select {t['fail_calc']} as failures, {t['fail_calc']} {t['warn_if']} as should_warn, "
                 f"{t['fail_calc']} {t['error_if']} as should_error from ({t['sql']}{limit}) as dbt_internal_test"
             )
-            failures, should_warn, should_error = con.execute(sql).fetchone()
+            row = con.execute(sql).fetchone()
+            assert row is not None, "an aggregate query returns exactly one row"
+            failures, should_warn, should_error = row
             label = f"{t['name']}（{failures} 行不符合）"
             if t["severity"] == "error" and should_error:
                 errors.append(label)

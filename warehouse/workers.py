@@ -161,7 +161,7 @@ class WorkerPool:
     def run(self, items: Iterable[tuple[str, str]], on_tick: Callable[[], None] | None = None,
             on_page: Callable[[str, int, int], None] | None = None):  # fmt: skip
         limits = self.limits
-        queue = deque()
+        queue: deque[tuple[str, str]] = deque()
         for key, path in items:
             too_big = _too_large(path, limits)
             if too_big:
@@ -186,8 +186,9 @@ class WorkerPool:
                 busy[id(w)] = w
             ready = wait([w.recv for w in busy.values()], timeout=self.poll)
             for w in list(busy.values()):
+                assert w.job is not None  # a busy worker holds its job
+                key, path = w.job
                 if w.recv in ready:
-                    key, path = w.job
                     try:
                         got_key, outcome = w.recv.recv()
                     except (EOFError, OSError):  # the worker died: native crash or a signal
@@ -212,7 +213,6 @@ class WorkerPool:
                     del busy[id(w)]
                     yield got_key, outcome
                     continue
-                key, path = w.job
                 elapsed = time.monotonic() - w.started
                 if elapsed > limits.seconds:
                     self._replace(w)

@@ -65,7 +65,7 @@ def render() -> None:
             st.plotly_chart(fig, key="compare-share")
     if tab3.open:  # lazy: only the open tab runs
         with tab3:
-            tm = st.selectbox("趋势指标", list(queries.TREND_MEASURES), format_func=queries.TREND_MEASURES.get,
+            tm = st.selectbox("趋势指标", list(queries.TREND_MEASURES), format_func=queries.TREND_MEASURES.__getitem__,
                               key="compare-trend-measure")  # fmt: skip
             tr = queries.trend(picked, tm)
             fig = px.line(tr, x="fiscal_year", y="amount", color="unit_name", markers=True,

@@ -35,7 +35,8 @@ def _morning(year: int) -> None:
         c[1].metric("刷新状态", "无记录")
     else:
         c[0].metric("最近一次刷新", _when(last.get("finished_at") or last.get("started_at")))
-        status = RUN_STATUS.get(last.get("status"), last.get("status") or "—")
+        raw_status = last.get("status")
+        status = RUN_STATUS.get(raw_status or "", raw_status or "—")
         c[1].metric("刷新状态", status)
     c[2].metric(f"{year} 年已收文档", f"{m['received']:,}")
     c[3].metric("已隔离", f"{m['quarantined']:,}")

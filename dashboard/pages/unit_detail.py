@@ -107,6 +107,10 @@ def render() -> None:
         return
     year = ui.url_selectbox("年度", years, "year", "detail-year", c2, format_func=lambda y: f"{y} 年")
     s = queries.unit_summary(unit_id, year)
+    if s is None:  # no summary row for this unit and year: say so rather than fail
+        st.info("该单位该年度没有已入库的决算。")
+        _documents(unit_id)
+        return
     doc = s["document_id"]
     st.caption(
         f"主管部门：{s.get('department') or '—'}　单位类型：{ui.unit_type_label(s.get('unit_type'))}　人数：{s.get('staff_count') or '—'}"

@@ -101,7 +101,9 @@ def history(unit_id: str, name: str) -> None:
     if h.empty:
         st.caption("该单位没有已入库的决算。")
         return
-    measure = st.selectbox("指标", list(HISTORY), format_func=HISTORY.get, key="detail-history-measure")
+    measure = st.selectbox(
+        "指标", list(HISTORY), format_func=HISTORY.__getitem__, key="detail-history-measure"
+    )
     fig = px.line(h, x="fiscal_year", y=measure, markers=True,
                   labels={"fiscal_year": "年度", measure: f"{HISTORY[measure]}（万元）"})  # fmt: skip
     fig.update_xaxes(dtick=1, tickformat="d")

@@ -20,6 +20,12 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _required(action: str, file: Path | None) -> Path:
+    if file is None:
+        raise typer.Exit(_fail(f"{action} 需要给出文件路径"))
+    return file
+
+
 def units(
     action: Annotated[str, typer.Argument(help="import、export、template、history、accept 或 reject")],
     file: Annotated[
@@ -43,9 +49,8 @@ def units(
     store = RosterStore(roster_dir(warehouse))
     if action not in ACTIONS:
         raise typer.Exit(_fail(f"未知的操作：{action}（可选 {'、'.join(ACTIONS)}）"))
-    if action in ("import", "export", "template") and file is None:
-        raise typer.Exit(_fail(f"{action} 需要给出文件路径"))
     if action == "import":
+        file = _required(action, file)
         try:
             roster, sheet = import_sheet(store, file, who)
         except (io.RosterSheetError, UnicodeDecodeError) as exc:
@@ -56,9 +61,11 @@ def units(
             typer.secho(f"  注意：{w}", fg="yellow")
         typer.echo("下一次 juesuan refresh 将按新名录归属文档。")
     elif action == "export":
+        file = _required(action, file)
         file.write_bytes(io.export_xlsx(store.load()))
         typer.echo(f"已导出名录到 {file}")
     elif action == "template":
+        file = _required(action, file)
         file.write_bytes(io.template_xlsx())
         typer.echo(f"已写出名录模板到 {file}")
     elif action == "history":

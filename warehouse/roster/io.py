@@ -107,7 +107,7 @@ def read_sheet(path: Path, existing: Roster | None = None) -> SheetResult:
     header = [HEADER_ALIASES.get(h, h) for h in table[0]]
     if "单位名称" not in header:
         raise RosterSheetError(f"单位名录 {path.name} 第 1 行缺少「单位名称」列（请使用模板）")
-    deadline_cols = {i: int(DEADLINE.match(h)[1]) for i, h in enumerate(header) if DEADLINE.match(h)}
+    deadline_cols = {i: int(m[1]) for i, h in enumerate(header) if (m := DEADLINE.match(h))}
     res = SheetResult(sha256=hashlib.sha256(path.read_bytes()).hexdigest())
     existing = existing or Roster()
     known: dict[str, str] = {}
@@ -249,7 +249,7 @@ def sheet_rows(roster: Roster) -> tuple[list[str], list[list]]:
             u.get("department_name") or "", u.get("unit_type") or "", u.get("unit_level") or "",
             u.get("region") or "", u.get("staff_count") if u.get("staff_count") is not None else "",
             "|".join(dict.fromkeys(aliases.get(u["unit_id"], []))), "、".join(str(y) for y in sorted(ys)),
-            *[(ys[y].isoformat() if ys.get(y) else "") for y in years],
+            *[(day.isoformat() if (day := ys.get(y)) else "") for y in years],
         ])  # fmt: skip
     return header, rows
 

@@ -5,6 +5,7 @@ dbt reads for suggestions and to place quarantined files in the coverage)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ def import_sheet(store: RosterStore, path: Path, by: str) -> tuple[Roster, Sheet
     return roster, sheet
 
 
-def candidates(roster: Roster, seed_rows: list[tuple] = ()) -> list[Candidate]:
+def candidates(roster: Roster, seed_rows: Sequence[tuple] = ()) -> list[Candidate]:
     """Names to match against: the roster's (names, aliases, accepted names),
     or, with no roster, the units.csv seed's."""
     if not roster.units:
@@ -79,7 +80,8 @@ def refresh_matches(con: DuckDBPyConnection, root: Path, build_name: str) -> dic
     docs = con.execute(
         "select document_id, unit_name, fiscal_year, coalesce(file_name, source_path), status from raw_documents"
     ).fetchall()
-    rows, counts = [], {}
+    rows: list[dict] = []
+    counts: dict[str, int] = {}
     memo: dict[str | None, Match] = {}  # documents share names: match each name once
     for doc_id, printed, year, file_name, status in docs:
         m = memo[printed] if printed in memo else memo.setdefault(printed, matcher.match(printed))
