@@ -196,7 +196,7 @@ UNIT_TYPE_LABELS = {
 VALUE_LABELS = {
     "unit_type": UNIT_TYPE_LABELS,
     "document_status": {"loaded": "已入库", "quarantined": "已隔离"},
-    "document_format": {"text": "文本", "pdf": "PDF", "json": "JSON"},
+    "document_format": {"text": "文本", "pdf": "PDF", "scan": "扫描件（文字识别）", "xlsx": "Excel", "xls": "Excel", "html": "网页", "docx": "Word", "csv": "CSV", "json": "JSON"},
     "status": {"success": "成功", "dq_failed": "数据质量检查出错", "unchanged": "无变化", "failed": "失败",
                "interrupted": "中断", "running": "运行中"},
     "outcome": {"fail": "未通过", "rounding": "舍入差异", "pass": "通过", "not_applicable": "不适用",
