@@ -116,7 +116,7 @@ def main() -> int:
         f"Run {datetime.now():%Y-%m-%d %H:%M}: `uv run python bench/bench_fuzz.py --n {args.n} --seed {args.seed}`, "
         f"{args.workers} workers, limits {limits.seconds:g} s / {limits.memory_mb} MB / {limits.max_file_mb:g} MB "
         f"per document; {rep.seconds:.0f} s wall; load average {load0[0]:.1f} at start, {load1[0]:.1f} at end "
-        "(two cores shared with four other agents' tests).",
+        "(say what else was running).",
         "",
         "| measure | count |",
         "|---|---|",
@@ -137,9 +137,7 @@ def main() -> int:
         "A *silent* wrong number is one the warehouse would load (unit and year read)",
         "whose cells differ from the unmutated sample's — an amount changed, added or",
         "lost, or a subject code changed — with no new problem on that table from",
-        "the reader. They are the reader's (issue 9: codes not checked against",
-        "their printed parent and name, cells no identity covers, changes of 0.01",
-        "inside a 万元 document's rounding tolerance). Examples:",
+        "the reader. Examples:",
         "",
     ]
     silent = [v for v in rep.verdicts if v.silent_amount or v.silent_code]

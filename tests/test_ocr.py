@@ -340,3 +340,15 @@ def test_specks_between_code_and_name_are_dropped():
     assert _label_marks("、一般公共预算财政拨款收入") == "一般公共预算财政拨款收入"
     assert _label_marks("十九，住房保障支出") == "十九、住房保障支出"
     assert _label_marks("6365.82") == "6365.82"
+
+
+def test_a_page_that_fails_to_load_for_ocr_is_said_not_fatal():
+    """A damaged page pdfium read text from once but cannot load again (fuzz:
+    byte_flip.8520): that page is left out and listed, the others are recognised."""
+
+    def broken():
+        raise RuntimeError("Failed to load page.")
+
+    got = ocr.ocr_images([broken], [3], "damaged.pdf", recognise_page=lambda image: [])
+    assert got.failed == [3]
+    assert got.rows == [[]] and got.texts == [""]

@@ -14,7 +14,7 @@ import io
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
@@ -55,6 +55,7 @@ def recognise(image: Any) -> list[Word]:
 class OcrPages:
     rows: list[list[Row]]
     texts: list[str]
+    failed: list[int] = field(default_factory=list)  # 1-based pages whose image could not be loaded
 
 
 def ocr_images(images: list[Callable[[], Any]], first_page: list[int], path: str,
@@ -65,6 +66,7 @@ def ocr_images(images: list[Callable[[], Any]], first_page: list[int], path: str
     started = time.monotonic()
     rows: list[list[Row]] = []
     texts: list[str] = []
+    failed: list[int] = []
     for i, load in enumerate(images):
         if time.monotonic() - started > SECONDS:
             raise ParseError(
@@ -72,14 +74,20 @@ def ocr_images(images: list[Callable[[], Any]], first_page: list[int], path: str
                 f"扫描件文字识别（OCR）超过时间限制（{SECONDS:.0f} 秒，已识别 {i} / {len(images)} 页），"
                 "请提供带文字层的 PDF 或分批提交",
             )
-        image = load()
+        try:
+            image = load()
+        except Exception:  # a damaged page (pdfium fails to load it again): said, the rest reads
+            rows.append([])
+            texts.append("")
+            failed.append(first_page[i])
+            continue
         scale = 72 / (image.info.get("dpi", (DPI, DPI))[0] or DPI)  # pixels → points
         words = rec(image)
         rows.append(page_rows(words, first_page[i], scale))
         texts.append(page_text(rows[-1]))
         if on_page is not None:
             on_page(i + 1, len(images))
-    return OcrPages(rows, texts)
+    return OcrPages(rows, texts, failed)
 
 
 def _same(image: Any) -> Any:
@@ -122,7 +130,8 @@ def read_image(data: bytes, path: str, recognise_page: Recogniser | None = None)
     )
     if not any(got.rows):
         raise ParseError(path, "图片中未识别到文字，无法读取")
-    return Grid("scan", got.rows, got.texts, ocr_pages=list(range(1, len(frames) + 1)))
+    pages = [n for n in range(1, len(frames) + 1) if n not in got.failed]
+    return Grid("scan", got.rows, got.texts, unreadable_pages=got.failed, ocr_pages=pages)
 
 
 def garbage_text(text: str) -> bool:
@@ -167,20 +176,29 @@ def scan_dpi(page: Any) -> int:
     return round(min(max(best, 100), 300)) if best else DPI
 
 
+def _scanned_page(pdf: Any, index: int, text: str) -> bool:
+    try:
+        return _scanned(pdf[index], text)
+    except Exception:  # the page loaded for its text but not again: OCR will say it failed
+        return True
+
+
 def rescue_pages(
-    pdf: Any, pages: list[list[Row]], texts: list[str], path: str, damaged: tuple[int, ...] = ()
+    pdf: Any, pages: list[list[Row]], texts: list[str], path: str, damaged: list[int]
 ) -> list[int]:
     """Pages of a text-layer PDF whose text is missing (a scanned image) or
     garbage are read again by OCR, in place; their 1-based numbers. Damaged
-    pages (1-based `damaged`) cannot be loaded again: they stay said as such."""
+    pages (1-based, in `damaged`) are not loaded again, and a page that fails to
+    render joins them."""
     indexes = [
         i
         for i in range(len(pdf))
-        if i + 1 not in damaged and (_scanned(pdf[i], texts[i]) or garbage_text(texts[i]))
+        if i + 1 not in damaged and (garbage_text(texts[i]) or _scanned_page(pdf, i, texts[i]))
     ]
     if not indexes:
         return []
     got = ocr_images([partial(_render_scan, pdf, i) for i in indexes], [i + 1 for i in indexes], path)
     for i, rows, text in zip(indexes, got.rows, got.texts, strict=True):
         pages[i], texts[i] = rows, text
-    return [i + 1 for i in indexes]
+    damaged.extend(got.failed)
+    return [i + 1 for i in indexes if i + 1 not in got.failed]

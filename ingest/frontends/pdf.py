@@ -250,7 +250,7 @@ def read_pdf(data: bytes, path: str) -> Grid:
                 damaged.append(i + 1)
         from ingest.frontends import ocr  # here: ocr's layout reuses this module's cell rules
 
-        scanned = ocr.rescue_pages(pdf, pages, texts, path, tuple(damaged))  # no text layer, or garbage
+        scanned = ocr.rescue_pages(pdf, pages, texts, path, damaged)  # no text layer, or garbage
     finally:
         pdf.close()
         if plumber is not None:
