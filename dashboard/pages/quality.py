@@ -73,9 +73,10 @@ def _data_docs() -> None:
         return
     html = page.read_text(encoding="utf-8")
     c1, c2 = st.columns([1, 3])
-    c1.download_button("下载检查报告（HTML）", html.encode("utf-8"), file_name="数据质量检查报告.html",
+    c1.download_button("下载检查报告（网页文件）", html.encode("utf-8"), file_name="数据质量检查报告.html",
                        mime="text/html", key="dq-docs-download")  # fmt: skip
-    c2.caption(f"检查报告：逐条规则的说明与未通过的行（{page}）")
+    made = datetime.fromtimestamp(page.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    c2.caption(f"检查报告：逐条规则的说明与未通过的行（生成于 {made}）")  # no server path shown
     report = st.expander("查看检查报告（逐条规则）", key="dq-docs-open", on_change="rerun")
     if report.open:
         with report:
