@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -68,6 +69,30 @@ def register_raw(spark, raw_dir: Path) -> None:
     for table in RAW_TABLES:
         spark.sql(f"drop table if exists raw.{table}")
         spark.sql(f"create table raw.{table} using parquet location '{raw_dir / (table + '.parquet')}'")
+
+
+ROSTER_TABLES = ("units", "unit_aliases", "unit_years", "decisions", "changes")
+
+
+def register_roster(spark, warehouse: Path, work: Path) -> None:
+    """The roster's Parquet files beside the warehouse (dbt sources `roster` and
+    `roster_matches`, external locations on DuckDB) as tables over the same files.
+    The matches are those of the refresh's build file (`.<name>.build`), copied
+    under a name without the leading dot (Hadoop skips hidden files)."""
+    spark.sql("create database if not exists roster")
+    spark.sql("create database if not exists roster_matches")
+    current = warehouse.parent / "roster" / "current"
+    for table in ROSTER_TABLES:
+        spark.sql(f"drop table if exists roster.{table}")
+        spark.sql(
+            f"create table roster.{table} using parquet location '{(current / table).with_suffix('.parquet')}'"
+        )
+    built = warehouse.parent / "roster" / "matches" / f".{warehouse.name}.build.name_matches.parquet"
+    matches = work / "roster_matches" / "name_matches.parquet"
+    matches.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, matches)
+    spark.sql("drop table if exists roster_matches.name_matches")
+    spark.sql(f"create table roster_matches.name_matches using parquet location '{matches}'")
 
 
 def dbt_build(work: Path, with_tests: bool) -> bool:
@@ -171,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = spark_session(work)
     spark.sparkContext.setLogLevel("ERROR")
     register_raw(spark, work / "raw")
+    register_roster(spark, warehouse, work)
     if not dbt_build(work, with_tests=not args.no_tests):
         print("dbt on Spark failed (see the log above)", file=sys.stderr)
         return 1
