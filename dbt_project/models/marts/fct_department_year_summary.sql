@@ -27,7 +27,7 @@ members as (
         sum(unit_summary.personnel_expenditure) as personnel_expenditure,
         sum(unit_summary.public_expenditure) as public_expenditure,
         sum(unit_summary.sangong_actual) as sangong_actual,
-        sum(unit_summary.staff_count) as staff_count
+        cast(sum(unit_summary.staff_count) as bigint) as staff_count
     from {{ ref('fct_unit_year_summary') }} as unit_summary
     inner join units on unit_summary.unit_id = units.unit_id
     where units.unit_level in ('本级', '下属单位')

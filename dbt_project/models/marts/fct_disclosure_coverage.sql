@@ -69,7 +69,7 @@ select
     end as coverage_status,
     case
         when coverage.is_disclosed and receipts.received_date > coverage.deadline
-            then {{ portable_days_between('coverage.deadline', 'receipts.received_date') }}
+            then cast({{ portable_days_between('coverage.deadline', 'receipts.received_date') }} as integer)
     end as days_late
 from coverage
 left join {{ ref('int_unit_year_receipts') }} as receipts
