@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from expectations.engine import Doc
+from expectations.engine import EMPTY_ALLOWED, UNREADABLE_CODES, Doc
 
 ACKS_FILE = "dq_acks.jsonl"
 
@@ -77,9 +77,10 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
         meta = con.execute(
             """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
                       (select list(distinct p."table") from raw_problems p
-                        where p.document_id = d.document_id and p.code in ('table_empty', 'table_zero')
-                          and p."table" not in ('07', '08', '09'))
-               from raw_documents d where d.status = 'loaded'"""
+                        where p.document_id = d.document_id and list_contains(?, p.code)
+                          and not list_contains(?, p."table"))
+               from raw_documents d where d.status = 'loaded'""",
+            [list(UNREADABLE_CODES), list(EMPTY_ALLOWED)],  # the engine's own definition
         ).fetchall()
         lines = _by_document(
             con.execute(
