@@ -89,3 +89,11 @@ def header_grid(header: list[list[HCell]], ncols: int) -> list[list[tuple[HCell,
                         grid[r + dr][c + dc] = (cell, r, c)
             c += cell.colspan
     return grid
+
+
+def header_texts(header: list[list[HCell]], ncols: int) -> list[list[str]]:
+    """The header as printed on a grid: a spanning cell's text at its top-left, blanks elsewhere."""
+    return [
+        ["" if slot is None or (slot[1], slot[2]) != (r, c) else slot[0].text for c, slot in enumerate(row)]
+        for r, row in enumerate(header_grid(header, ncols))
+    ]

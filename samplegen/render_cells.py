@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samplegen.doc_model import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
+from samplegen.doc_model import (
+    Cover,
+    DocModel,
+    Heading,
+    PageBreak,
+    Paragraph,
+    TableBlock,
+    header_grid,
+    header_texts,
+)
 
 
 @dataclass
@@ -43,19 +52,17 @@ class PageEnd:
 
 def _table(t: TableBlock) -> Table:
     grid = header_grid(t.header, t.ncols)
-    header, merges = [], []
+    merges = []
     for r, row in enumerate(grid):
-        cells = []
         for c, slot in enumerate(row):
-            if slot is None:
-                cells.append("")
-                continue
-            cell, r0, c0 = slot
-            cells.append(cell.text if (r0, c0) == (r, c) else "")
-            if (r0, c0) == (r, c) and (cell.colspan > 1 or cell.rowspan > 1):
-                r1, c1 = min(len(grid), r + cell.rowspan) - 1, min(t.ncols, c + cell.colspan) - 1
+            if (
+                slot is not None
+                and (slot[1], slot[2]) == (r, c)
+                and (slot[0].colspan > 1 or slot[0].rowspan > 1)
+            ):
+                r1, c1 = min(len(grid), r + slot[0].rowspan) - 1, min(t.ncols, c + slot[0].colspan) - 1
                 merges.append((r, c, r1, c1))
-        header.append(cells)
+    header = header_texts(t.header, t.ncols)
     spans = [[(h.text, h.colspan, h.rowspan) for h in row] for row in t.header]
     body = [list(r) for r in t.body]
     return Table(t.table_id, t.title, spans, header, body, list(t.col_kinds), t.indent_rows, merges)

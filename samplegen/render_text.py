@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from samplegen.doc_model import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_grid
+from samplegen.doc_model import Cover, DocModel, Heading, PageBreak, Paragraph, TableBlock, header_texts
 from samplegen.layout import Layout
 
 WRAP_CHARS = 10  # a wrapped name column holds this many characters per line
@@ -57,18 +57,9 @@ class TextRenderer:
             if meta[key]:
                 out += [meta[key], ""]
         if t.header:
-            grid = header_grid(t.header, t.ncols)
-            for r, row in enumerate(grid):
-                cells = []
-                for c, slot in enumerate(row):
-                    if slot is None:
-                        cells.append("")
-                        continue
-                    cell, r0, c0 = slot
-                    txt = cell.text if (r0, c0) == (r, c) else ""
-                    if L.stray_spaces and txt:
-                        txt = _stray(rng, txt, 0.3)
-                    cells.append(txt)
+            for cells in header_texts(t.header, t.ncols):
+                if L.stray_spaces:
+                    cells = [_stray(rng, txt, 0.3) if txt else txt for txt in cells]
                 out.append(_join(cells, L))
         body: list[str] = []
         wrapped: list[bool] = []

@@ -16,11 +16,21 @@ def _set(
     old = row.values.get(col, 0)
     row.values[col] = old + delta
     if primary:
-        rec.append(
-            FaultRecord(
-                rule, t.id, row.label, row.code, col, round(old / 100, 2), round((old + delta) / 100, 2), desc
-            )
-        )
+        rec.append(_cell(rule, t.id, row.label, row.code, col, old, old + delta, desc))
+
+
+def _cell(
+    rule: str, tid: str, label: str, code: str | None, col: str, was: int, now: int, desc: str
+) -> FaultRecord:
+    """A changed cell (amounts in fen here, in 万元 in the record)."""
+    return FaultRecord(rule, tid, label, code, col, round(was / 100, 2), round(now / 100, 2), desc)
+
+
+def _shift_path(t: Table, row: Row, moves: dict[str, int]) -> None:
+    """Move amounts along a 项 row's path so every subtotal and the 合计 stay consistent."""
+    for x in _path(t, row.code):
+        for col, d in moves.items():
+            x.values[col] += d
 
 
 def _path(t: Table, code: str) -> list[Row]:
@@ -115,20 +125,10 @@ def apply_table_fault(rule: str, ts: TableSet, r: random.Random) -> list[FaultRe
         row = r.choice(rows)
         col = "business" if t.rows[0].values.get("business") else "other"
         d = abs(visible_delta(r, row.values["total"]))
-        for x in _path(t, row.code):
-            x.values["total"] += d
-            x.values[col] += d
+        _shift_path(t, row, {"total": d, col: d})
+        tot = t.rows[0].values["total"]
         rec.append(
-            FaultRecord(
-                rule,
-                "02",
-                "合计",
-                None,
-                "total",
-                round((t.rows[0].values["total"] - d) / 100, 2),
-                round(t.rows[0].values["total"] / 100, 2),
-                "02表收入合计与01表本年收入合计不符",
-            )
+            _cell(rule, "02", "合计", None, "total", tot - d, tot, "02表收入合计与01表本年收入合计不符")
         )
         return rec
     if rule == "X-02":
@@ -158,22 +158,10 @@ def apply_table_fault(rule: str, ts: TableSet, r: random.Random) -> list[FaultRe
             return None
         row = r.choice(rows)
         d = r.randint(50, row.values["fiscal"] - 1)
-        for x in _path(t, row.code):
-            x.values["fiscal"] -= d
-            x.values["other"] += d
+        _shift_path(t, row, {"fiscal": -d, "other": d})
         tot = t.rows[0].values["fiscal"]
-        rec.append(
-            FaultRecord(
-                rule,
-                "02",
-                "合计",
-                None,
-                "fiscal",
-                round((tot + d) / 100, 2),
-                round(tot / 100, 2),
-                "02表财政拨款收入与04表本年收入合计不符（误列为其他收入）",
-            )
-        )
+        desc = "02表财政拨款收入与04表本年收入合计不符（误列为其他收入）"
+        rec.append(_cell(rule, "02", "合计", None, "fiscal", tot + d, tot, desc))
         return rec
     if rule == "X-05":
         t = T["04"]
@@ -205,22 +193,10 @@ def apply_table_fault(rule: str, ts: TableSet, r: random.Random) -> list[FaultRe
                 continue
             row = r.choice(rows)
             d = abs(visible_delta(r, row.values["total"]))
-            for x in _path(t, row.code):
-                for c in cols:
-                    x.values[c] += d
+            _shift_path(t, row, dict.fromkeys(cols, d))
             tot = t.rows[0].values["total"]
-            rec.append(
-                FaultRecord(
-                    rule,
-                    tid,
-                    "合计",
-                    None,
-                    "total",
-                    round((tot - d) / 100, 2),
-                    round(tot / 100, 2),
-                    f"{tid}表本年支出合计与04表相应资金来源合计不符",
-                )
-            )
+            desc = f"{tid}表本年支出合计与04表相应资金来源合计不符"
+            rec.append(_cell(rule, tid, "合计", None, "total", tot - d, tot, desc))
             return rec
         return None
     if rule == "X-08":
@@ -239,21 +215,9 @@ def apply_table_fault(rule: str, ts: TableSet, r: random.Random) -> list[FaultRe
         row = r.choice(rows)
         d = abs(visible_delta(r, row.values[col]))
         old = row.values["total"]
-        for x in _path(t5, row.code):
-            x.values["total"] += d
-            x.values[col] += d
-        rec.append(
-            FaultRecord(
-                rule,
-                "05",
-                row.label,
-                row.code,
-                "total",
-                round(old / 100, 2),
-                round(row.values["total"] / 100, 2),
-                "05表一般公共预算支出大于03表同一科目的全部支出",
-            )
-        )
+        _shift_path(t5, row, {"total": d, col: d})
+        desc = "05表一般公共预算支出大于03表同一科目的全部支出"
+        rec.append(_cell(rule, "05", row.label, row.code, "total", old, row.values["total"], desc))
         return rec
     if rule == "X-09":
         t6, t9 = T["06"], T["09"]
@@ -268,18 +232,8 @@ def apply_table_fault(rule: str, ts: TableSet, r: random.Random) -> list[FaultRe
                 v["actual_total"] += d
                 if item.startswith("vehicle"):
                     v["actual_vehicle"] += d
-                rec.append(
-                    FaultRecord(
-                        rule,
-                        "09",
-                        "三公经费",
-                        None,
-                        f"actual_{item}",
-                        round(cur / 100, 2),
-                        round(new / 100, 2),
-                        f"09表{item}决算数小于06表对应经济科目{econ}",
-                    )
-                )
+                desc = f"09表{item}决算数小于06表对应经济科目{econ}"
+                rec.append(_cell(rule, "09", "三公经费", None, f"actual_{item}", cur, new, desc))
                 return rec
         return None
     raise ValueError(rule)

@@ -100,6 +100,11 @@ def _label(doc: _Doc, pos: int, what: str) -> str:
     return f"{head}：{what}" if head else what
 
 
+def _context(label: str, pos: int, sentence: str) -> dict[str, Any]:
+    """What every number of one comparison shares: its label, sentence and place."""
+    return {"label": label, "key": (label, pos), "text": sentence, "pos": pos}
+
+
 def _budget_claims(doc: _Doc, col: _Collector) -> None:
     text = doc.text
     for m in _RE_BUDGET_VS_ACTUAL.finditer(text):
@@ -119,12 +124,7 @@ def _budget_claims(doc: _Doc, col: _Collector) -> None:
             base_m, base_u = m["f"], m["f_u"]
         elif m["f"] is not None and qual is None:
             alt = _to_wan(m["f"], m["f_u"])  # "决算数小于预算数": of 年初 or of 全年, either reading
-        common: dict[str, Any] = {
-            "label": label,
-            "key": (label, m.start()),
-            "text": sentence,
-            "pos": m.start(),
-        }
+        common = _context(label, m.start(), sentence)
         col.add("cmp_current", _to_wan(m["a"], m["a_u"]), m, **common)
         col.add("cmp_base", _to_wan(base_m, base_u), m, **common)
         if alt is not None:
@@ -168,12 +168,7 @@ def _yoy_claims(doc: _Doc, col: _Collector) -> None:
         if not _same_subject(text[max(0, pos - 24) : pos], after):
             continue
         label = _label(doc, pos, "本年与上年")
-        common: dict[str, Any] = {
-            "label": label,
-            "key": (label, pos),
-            "text": doc.sentence(pos, m.end()),
-            "pos": pos,
-        }
+        common = _context(label, pos, doc.sentence(pos, m.end()))
         col.add("cmp_current", _to_wan(before["a"], before["a_u"]), m, **common)
         sign = 1 if m["d"] in _UP_CHANGE else -1
         col.add("cmp_change", sign * _to_wan(m["c"], m["c_u"]), m, **common)
@@ -190,12 +185,7 @@ def _yoy_both_claims(doc: _Doc, col: _Collector) -> None:
             continue
         pos = before.start()
         label = _label(doc, pos, "本年与上年")
-        common: dict[str, Any] = {
-            "label": label,
-            "key": (label, pos),
-            "text": doc.sentence(pos, m.end()),
-            "pos": pos,
-        }
+        common = _context(label, pos, doc.sentence(pos, m.end()))
         col.add("cmp_current", _to_wan(before["a"], before["a_u"]), m, **common)
         col.add("cmp_base", _to_wan(m["b"], m["b_u"]), m, **common)
         sign = 0 if m["d"] is None else (1 if m["d"] in _UP_CHANGE else -1)
@@ -213,12 +203,7 @@ def _yoy_prior_claims(doc: _Doc, col: _Collector) -> None:
         if not doc.allowed(m.start()):
             continue
         label = _label(doc, m.start(), "上年与本年")
-        common: dict[str, Any] = {
-            "label": label,
-            "key": (label, m.start()),
-            "text": doc.sentence(m.start(), m.end()),
-            "pos": m.start(),
-        }
+        common = _context(label, m.start(), doc.sentence(m.start(), m.end()))
         col.add("cmp_base", _to_wan(m["b"], m["b_u"]), m, **common)
         sign = 1 if m["d"] in _UP_CHANGE else -1
         col.add("cmp_change", sign * _to_wan(m["c"], m["c_u"]), m, **common)

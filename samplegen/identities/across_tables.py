@@ -76,24 +76,10 @@ def across_tables(d: Printed, out: list[Violation]) -> None:
             d.econ.get("人员经费合计", 0) + d.econ.get("公用经费合计", 0),
             2,
         )
-    if {"04", "07"} <= present:
-        add(
-            out,
-            "X-07",
-            "04",
-            "政府性基金",
-            d.tw("04", "expenditure", "本年支出合计", "fund"),
-            d.sub("07", None, "total"),
-        )
-    if {"04", "08"} <= present:
-        add(
-            out,
-            "X-07",
-            "04",
-            "国有资本经营",
-            d.tw("04", "expenditure", "本年支出合计", "state_capital"),
-            d.sub("08", None, "total"),
-        )
+    for table, col, label in (("07", "fund", "政府性基金"), ("08", "state_capital", "国有资本经营")):
+        if {"04", table} <= present:
+            spent = d.tw("04", "expenditure", "本年支出合计", col)
+            add(out, "X-07", "04", label, spent, d.sub(table, None, "total"))
     if {"03", "05"} <= present:
         for code in [None, *sorted(d.codes["05"])]:
             for col in ("total", "basic", "project"):

@@ -47,26 +47,14 @@ def row_sums(d: Printed, out: list[Violation]) -> None:
                 3,
             )
     if "09" in present:
+        s = d.s09
         for p in ("budget", "actual"):
-            s = d.s09
-            add(
-                out,
-                "R-row",
-                "09",
-                f"{p}_total",
-                s.get(f"{p}_total", 0),
-                s.get(f"{p}_outbound", 0) + s.get(f"{p}_vehicle", 0) + s.get(f"{p}_reception", 0),
-                3,
-            )
-            add(
-                out,
-                "R-row",
-                "09",
-                f"{p}_vehicle",
-                s.get(f"{p}_vehicle", 0),
-                s.get(f"{p}_vehicle_purchase", 0) + s.get(f"{p}_vehicle_operation", 0),
-                2,
-            )
+            for whole, parts in (
+                ("total", ("outbound", "vehicle", "reception")),
+                ("vehicle", ("vehicle_purchase", "vehicle_operation")),
+            ):
+                got = sum(s.get(f"{p}_{x}", 0) for x in parts)
+                add(out, "R-row", "09", f"{p}_{whole}", s.get(f"{p}_{whole}", 0), got, len(parts))
 
 
 def subject_tree(d: Printed, out: list[Violation]) -> None:
