@@ -4,20 +4,16 @@ tests/test_roster_app.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+
+from fixtures.warehouse import synth
 
 from warehouse.refresh import refresh
 from warehouse.roster.store import RosterStore, roster_dir
 from warehouse.roster.sync import import_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "roster_synth", ROOT / "tests" / "fixtures" / "warehouse" / "synth.py"
-)
-synth = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(synth)
 PARSER = "warehouse.contract_json:parse_file"
 
 ROSTER = """单位编码,单位名称,主管部门,级次,单位类型,人数,曾用名及别名,应公开年度,2023年公开截止日期,2026年公开截止日期

@@ -7,7 +7,6 @@ the real refresh from the warehouse's synthetic contract corpus."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -39,28 +38,20 @@ def synth_wh(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_wh(tmp_path_factory):
-    fixtures = ROOT / "tests" / "fixtures" / "warehouse"
-    try:
-        sys.path.insert(0, str(fixtures))
-        import synth  # the warehouse tests' contract-JSON corpus
+    """The warehouse tests' contract-JSON corpus through the real refresh. A refresh
+    that fails fails the tests that use it (an error, never a skip)."""
+    from fixtures.warehouse import synth
 
-        from warehouse.refresh import refresh
-    except ImportError as exc:
-        pytest.skip(f"real refresh path unavailable: {exc}")
-    finally:
-        sys.path.remove(str(fixtures))
+    from warehouse.refresh import refresh
+
     d = tmp_path_factory.mktemp("real")
     synth.write_corpus(d / "inbox", 4, (2022, 2023))
-    try:
-        refresh(d / "inbox", d / "warehouse.duckdb", parser="warehouse.contract_json:parse_file")
-    except Exception as exc:  # the warehouse is under construction in parallel
-        pytest.skip(f"real refresh failed, cannot build the test warehouse: {str(exc)[:300]}")
+    refresh(d / "inbox", d / "warehouse.duckdb", parser="warehouse.contract_json:parse_file")
     wh = d / "warehouse.duckdb"
     queries.clear_cache()
     os.environ["JUESUAN_WAREHOUSE"] = str(wh)
     try:
-        if queries.years() != [2023, 2022]:
-            pytest.skip(f"real refresh loaded no documents for 2022-2023 (years: {queries.years()})")
+        assert queries.years() == [2023, 2022], f"the refresh loaded years {queries.years()}"
     finally:
         del os.environ["JUESUAN_WAREHOUSE"]
     return wh
@@ -349,19 +340,14 @@ def sample_district(tmp_path_factory):
     """The demo's data: the sample district (samplegen, text files, 6 units ×
     2023-2024) refreshed into a warehouse by the real refresh, once per session.
     Returns the data directory (``$JUESUAN_DATA_DIR``: inbox/ and warehouse.duckdb)."""
-    try:
-        from samplegen.generate import generate
-        from warehouse.refresh import refresh
-    except ImportError as exc:
-        pytest.skip(f"sample generator or refresh unavailable: {exc}")
+    from samplegen.generate import generate
+    from warehouse.refresh import refresh
+
     d = tmp_path_factory.mktemp("sample-district")
     generate(
         d / "inbox", units=6, years=f"{SAMPLE_YEAR - 1}-{SAMPLE_YEAR}", formats="text", faults=0.0, seed=7
     )
-    try:
-        refresh(d / "inbox", d / "warehouse.duckdb", workers=1)
-    except Exception as exc:  # the warehouse is under construction in parallel
-        pytest.skip(f"refresh of the sample district failed: {str(exc)[:300]}")
+    refresh(d / "inbox", d / "warehouse.duckdb", workers=1)  # a failure errors every test using it
     return d
 
 

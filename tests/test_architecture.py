@@ -78,6 +78,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("dashboard/db.py", "warehouse.paths"): "where the published warehouse file is",
     ("dashboard/queries/quality.py", "expectations.store"): "acks apply at once: read from the acks log",
     ("dashboard/queries/quality.py", "warehouse.acks"): "acks apply at once: read from the acks log",
+    ("dashboard/pages/quality.py", "warehouse.acks"): "an acknowledgement goes through the locked acks log",
     ("dashboard/pages/roster.py", "warehouse.roster"): "the admin's roster edits go through the roster store",
     ("samplegen/roster.py", "warehouse.roster.io"): "writes the roster sheet in the importer's columns",
     (

@@ -112,7 +112,6 @@ def test_residuals_in_sql_equal_hand_computed_values(hand_warehouse):
 
 
 def test_gx_suites_decide_the_failures_and_data_docs_list_every_rule(hand_warehouse, tmp_path):
-    pytest.importorskip("great_expectations")
     db = tmp_path / "warehouse.duckdb"
     db.write_bytes(hand_warehouse.read_bytes())
     docs = tmp_path / "dq_docs"
@@ -150,7 +149,6 @@ def test_gx_suites_decide_the_failures_and_data_docs_list_every_rule(hand_wareho
 def test_prepared_gx_worker_validates_in_a_child(hand_warehouse, tmp_path):
     """refresh calls prepare() before dbt so that GX's import overlaps with it; the
     validation then runs in that child and gives the same findings."""
-    pytest.importorskip("great_expectations")
     from expectations import gx_client
 
     db = tmp_path / "warehouse.duckdb"
@@ -165,7 +163,6 @@ def test_prepared_gx_worker_validates_in_a_child(hand_warehouse, tmp_path):
 
 
 def test_gx_expectation_carries_the_rule():
-    pytest.importorskip("great_expectations")
     from expectations import gx_suites
 
     rules = {r["id"]: r for r in load_rules()}

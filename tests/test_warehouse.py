@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from fixtures.warehouse import synth
 
 from warehouse.lock import RefreshLock, WarehouseLocked
 from warehouse.refresh import RefreshFailed, refresh
@@ -25,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "warehouse"
 PARSER = "warehouse.contract_json:parse_file"
 
-_spec = importlib.util.spec_from_file_location("warehouse_synth", FIXTURES / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(synth)
 
 N_UNITS = 4
 YEARS = (2022, 2023)

@@ -4,7 +4,6 @@ disables the checks nor crashes `juesuan check`)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import multiprocessing
 import subprocess
@@ -12,16 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixtures.warehouse import synth
 
 from warehouse import acks
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "warehouse"
 PARSER = "warehouse.contract_json:parse_file"
-
-_spec = importlib.util.spec_from_file_location("warehouse_synth", FIXTURES / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(synth)
 
 
 def rec(fid: str, note: str = "ok") -> dict:
@@ -86,7 +82,6 @@ def test_logged_in_user_is_who_acknowledged(tmp_path):
 
 
 def test_dashboard_acknowledge_keeps_its_signature(tmp_path, monkeypatch):
-    pytest.importorskip("streamlit")
     import inspect
 
     from dashboard.pages import quality

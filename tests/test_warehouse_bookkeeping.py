@@ -6,7 +6,6 @@ complete, stale and stuck locks are told apart."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from fixtures.warehouse import synth
 
 from warehouse.lock import RefreshLock, WarehouseLocked, lock_holder
 from warehouse.refresh import refresh
@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "warehouse"
 HOSTILE = "hostile_parser:parse_file"
 
-_spec = importlib.util.spec_from_file_location("warehouse_synth", FIXTURES / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(synth)
 
 UNITS = synth.unit_rows(3, (2022, 2023))
 LIMITS = ParseLimits(seconds=4, memory_mb=400, max_file_mb=1)

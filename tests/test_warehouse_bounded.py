@@ -5,7 +5,6 @@ the inbox are read."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fixtures.warehouse import synth
 
 from warehouse import parsing, scan
 from warehouse.workers import ParseLimits, WorkerPool
@@ -21,10 +21,6 @@ from warehouse.workers import ParseLimits, WorkerPool
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "warehouse"
 HOSTILE = "hostile_parser:parse_file"
-
-_spec = importlib.util.spec_from_file_location("warehouse_synth", FIXTURES / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(synth)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import signal
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from fixtures.warehouse import synth
 
 from warehouse.lock import lock_holder
 from warehouse.refresh import refresh
@@ -27,9 +27,6 @@ from warehouse.refresh import refresh
 ROOT = Path(__file__).resolve().parents[1]
 PARSER = "warehouse.contract_json:parse_file"
 
-_spec = importlib.util.spec_from_file_location("warehouse_synth", ROOT / "tests/fixtures/warehouse/synth.py")
-synth = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(synth)
 
 POINTS = ["locked", "parsing", "loaded", "dbt_running", "before_publish"]
 

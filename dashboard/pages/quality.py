@@ -5,7 +5,6 @@ source page — then the rule × unit × year matrix; passes only when asked."""
 from __future__ import annotations
 
 import getpass
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, evidence, queries, ui
+from warehouse.acks import acknowledge as record_ack
 
 FINDING_COLUMNS = ["rule_id", "rule_description", "unit_name", "fiscal_year", "file_name", "page_no", "row_no",
                    "row_label", "expected", "actual", "difference", "acknowledged"]  # fmt: skip
@@ -137,34 +137,11 @@ def _matrix(year) -> None:
 
 
 def acknowledge(row: dict, note: str, by: str, user: str | None = None) -> Path:
-    """Record an acknowledgement in the acks log next to the warehouse, as
-    ``juesuan ack`` does; the page shows it at once (``queries.with_acks``), the
-    next check/refresh also writes it into the warehouse.
-    ``user``: the logged-in user (then the acknowledging user). Uses issue 15's
-    locked log (``warehouse.acks.acknowledge``) when present. Returns the log."""
-    import importlib
-
+    """Record an acknowledgement in the locked acks log next to the warehouse, as
+    ``juesuan ack`` does; the page shows it at once (``queries.with_acks``).
+    ``user``: the logged-in user (then the acknowledging user). Returns the log."""
     path = queries.acks_log()
-    try:
-        acks = importlib.import_module("warehouse.acks")
-    except ModuleNotFoundError:
-        acks = None
-    if acks is not None and hasattr(acks, "acknowledge"):
-        acks.acknowledge(path, row, note, by=by, user=user)
-        return path
-    record = {
-        "finding_id": row["finding_id"],
-        "document_id": row.get("document_id"),
-        "rule_id": row.get("rule_id"),
-        "table_id": row.get("table_id"),
-        "location": row.get("location"),
-        "note": note,
-        "acked_by": user or by,
-        "acked_at": datetime.now().isoformat(timespec="seconds"),
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    record_ack(path, row, note, by=by, user=user)
     return path
 
 
