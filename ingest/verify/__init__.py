@@ -6,21 +6,11 @@ silent wrong number."""
 
 from ingest.verify.common import COLUMN_NAMES, TABLE_NAMES
 from ingest.verify.coverage import code_consistency, code_problems, unchecked_rows
-from ingest.verify.economic import verify_economic
-from ingest.verify.evaluate import uncovered
+from ingest.verify.evaluate import VERIFIERS, uncovered
 from ingest.verify.rounding import rounding_residuals
-from ingest.verify.sangong import settle_sangong, verify_sangong
+from ingest.verify.sangong import settle_sangong
 from ingest.verify.shape import shape_problems
-from ingest.verify.subject import subject_violations, verify_subject
-from ingest.verify.two_sided import verify_two_sided
-
-VERIFIERS = {
-    "01": verify_two_sided,
-    "04": verify_two_sided,
-    "06": verify_economic,
-    "09": verify_sangong,
-    **{t: verify_subject for t in ("02", "03", "05", "07", "08")},
-}
+from ingest.verify.subject import subject_violations
 
 __all__ = [
     "COLUMN_NAMES",

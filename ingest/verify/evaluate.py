@@ -3,23 +3,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.verify.common import Violation
-from ingest.verify.economic import economic_violations
-from ingest.verify.sangong import sangong_violations
-from ingest.verify.subject import subject_violations
-from ingest.verify.two_sided import two_sided_violations
+from ingest.verify.economic import economic_violations, verify_economic
+from ingest.verify.sangong import sangong_violations, verify_sangong
+from ingest.verify.subject import subject_violations, verify_subject
+from ingest.verify.two_sided import two_sided_violations, verify_two_sided
+
+
+@dataclass(frozen=True)
+class Family:
+    """A kind of table: how it is verified (placement chosen, problems said) and
+    which of its identities fail for given amounts."""
+
+    verify: Callable[[TableReading, dict | None], tuple[list[Problem], int]]
+    violations: Callable[[TableReading, list[dict] | None], list[Violation]]
+
+
+def _sangong(reading: TableReading, amounts: list[dict] | None) -> list[Violation]:
+    return [v for a in amounts or [r.amounts for r in reading.rows] for v in sangong_violations(a)]
+
+
+TWO_SIDED = Family(verify_two_sided, lambda r, a: two_sided_violations(r, a)[0])
+ECONOMIC = Family(verify_economic, lambda r, a: economic_violations(r, a)[0])
+SANGONG = Family(verify_sangong, _sangong)
+SUBJECT = Family(verify_subject, lambda r, a: subject_violations(r.table, r.rows, r.columns, a)[0])
+FAMILIES: dict[str, Family] = {
+    "01": TWO_SIDED,
+    "04": TWO_SIDED,
+    "06": ECONOMIC,
+    "09": SANGONG,
+    **dict.fromkeys(("02", "03", "05", "07", "08"), SUBJECT),
+}
+VERIFIERS = {t: f.verify for t, f in FAMILIES.items()}
 
 
 def violations(reading: TableReading, amounts: list[dict] | None = None) -> list[Violation]:
-    t = reading.table
-    if t in ("01", "04"):
-        return two_sided_violations(reading, amounts)[0]
-    if t == "06":
-        return economic_violations(reading, amounts)[0]
-    if t == "09":
-        return [v for a in amounts or [r.amounts for r in reading.rows] for v in sangong_violations(a)]
-    return subject_violations(t, reading.rows, reading.columns, amounts)[0]
+    return FAMILIES[reading.table].violations(reading, amounts)
 
 
 class _Reads(dict):
