@@ -435,30 +435,25 @@ def test_detect_format_by_content():
     assert detect_format((FIXTURES / "caijue_2024.xls").read_bytes(), "a.xls") == "xls"
 
 
+def _cli_parse(path: Path, **env: str) -> subprocess.CompletedProcess:
+    """`juesuan parse PATH` in a fresh process, as a user runs it."""
+    cmd = [sys.executable, "-c", "from cli import app; app()", "parse", str(path)]
+    return subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, timeout=60, env={**os.environ, **env}
+    )
+
+
 def test_cli_exits_2_without_traceback(tmp_path, corpus):
     path = tmp_path / "truncated.docx"
     path.write_bytes(_good("docx", corpus)[:3000])
-    proc = subprocess.run(
-        [sys.executable, "-c", "from cli import app; app()", "parse", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    proc = _cli_parse(path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and str(path) in proc.stderr
 
 
 def test_calamine_panic_is_one_line_on_stderr():
     path = FIXTURES / "calamine_panic.xls"
-    proc = subprocess.run(
-        [sys.executable, "-c", "from cli import app; app()", "parse", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "RUST_BACKTRACE": "1"},
-    )
+    proc = _cli_parse(path, RUST_BACKTRACE="1")
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().splitlines() == [
         f"无法读取文件 {path}：Excel 文件已损坏或格式不正确，无法打开"
