@@ -43,7 +43,7 @@ COLUMNS = {
 
 
 REPO = Path(__file__).resolve().parents[2]
-APPLY_TIMEOUT = 900  # seconds; a small district takes ~10 s
+APPLY_TIMEOUT = 900  # seconds; well above a dbt build of the roster models
 
 
 def _store() -> RosterStore:
