@@ -32,6 +32,7 @@ BUDGET_MS = 150.0
 
 def cases(year: int, unit_ids: list[str], doc: str) -> dict[str, tuple[str, callable]]:
     u2, u10 = unit_ids[:2], unit_ids[:10]
+    deps = list(queries.department_options(year)["department_id"])[:10]
     return {
         "first query after a refresh (reopen)": ("通用", lambda: (queries.close(), queries.years())),
         "years": ("通用", lambda: queries.years()),
@@ -60,6 +61,25 @@ def cases(year: int, unit_ids: list[str], doc: str) -> dict[str, tuple[str, call
         "compare unit type": (
             "单位对比",
             lambda: queries.compare(year, None, "total", "类", unit_type="行政单位"),
+        ),
+        "compare 10 departments 类 (roll-up)": (
+            "单位对比",
+            lambda: queries.compare(year, deps, "total", "类", departments=True),
+        ),
+        "compare departments 经济分类": (
+            "单位对比",
+            lambda: queries.compare(year, deps, "total", queries.ECONOMIC_LEVEL, departments=True),
+        ),
+        "department options + basis": (
+            "单位对比",
+            lambda: (queries.department_options(year), queries.department_basis(year, deps)),
+        ),
+        "department trend + execution": (
+            "单位对比",
+            lambda: (
+                queries.department_trend(deps, "expenditure_total"),
+                queries.department_execution(year, deps),
+            ),
         ),
         "trend": ("单位对比", lambda: queries.trend(u10, "expenditure_total")),
         "execution": ("单位对比", lambda: queries.execution(year, u10)),

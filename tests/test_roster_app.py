@@ -4,6 +4,7 @@ the roster store, template and export downloads."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def test_coverage_queries_count_per_department(wh, monkeypatch):
     assert units.loc["EDU", "days_late"] == 20
 
 
-def test_roster_page_queue_and_accept(wh, monkeypatch):
+def test_roster_page_queue_and_accept(wh, monkeypatch, tmp_path):
+    data = tmp_path / "data"  # a copy: the accept below changes the warehouse at once
+    shutil.copytree(wh.parent, data, symlinks=True)
+    wh = data / wh.name
     at = _page("roster", wh, monkeypatch).run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["单位名录"]
@@ -72,7 +76,18 @@ def test_roster_page_queue_and_accept(wh, monkeypatch):
     decided = RosterStore(roster_dir(wh)).load().latest_decisions()
     assert decided["示范区财政局（本级）"]["decision"] == "accepted"
     assert decided["示范区财政局（本级）"]["unit_id"] == "FIN0"
+    # in effect at once, no refresh: out of the queue, its document and coverage moved
+    assert any("已生效" in m.value for m in at.success), [m.value for m in at.warning]
     assert len([b for b in at.button if b.label == "接受"]) == 2
+    assert "示范区财政局（本级）" not in set(queries.review_queue()["printed_name"])
+    coverage = queries.coverage_units(2023).set_index("unit_id")
+    assert coverage.loc["FIN0", "coverage_status"] == "on_time"
+    look_alike = queries.review_queue().set_index("printed_name").loc["示范区第三中学", "unit_id"]
+    at.button(key=f"reject-{look_alike}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已生效" in m.value for m in at.success)
+    assert "示范区第三中学" not in set(queries.review_queue()["printed_name"])
+    assert len([b for b in at.button if b.label == "接受"]) == 1
 
 
 def test_template_and_export_are_valid_sheets(wh, tmp_path):

@@ -249,9 +249,11 @@ def build(
     full_refresh: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_node: Callable[[str], None] | None = None,
+    select: list[str] | None = None,
 ) -> BuildStats:
     """Build seeds + models into ``db_path``, then run the schema tests; raises
-    DbtFailed on any model error or error-severity test failure."""
+    DbtFailed on any model error or error-severity test failure. ``select``:
+    only these dbt selectors (e.g. ``source:roster+``; the tests all run)."""
     t0 = time.perf_counter()
     stats = BuildStats(full_refresh=full_refresh)
     db_path = Path(db_path).resolve()
@@ -278,6 +280,8 @@ def build(
                 *_common_args(target, logs)]  # fmt: skip
         if full_refresh:
             args.append("--full-refresh")
+        if select:
+            args += ["--select", *select]
         t_run = time.perf_counter()
         res = dbtRunner(manifest=manifest, callbacks=[callback]).invoke(args)
         stats.run_seconds = time.perf_counter() - t_run

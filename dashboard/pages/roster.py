@@ -5,6 +5,9 @@ missing, per department, exportable for the units)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,8 +42,58 @@ COLUMNS = {
 }  # fmt: skip
 
 
+REPO = Path(__file__).resolve().parents[2]
+APPLY_TIMEOUT = 900  # seconds; well above a dbt build of the roster models
+
+
 def _store() -> RosterStore:
     return RosterStore(roster_dir(queries.warehouse_path()))
+
+
+def apply_now() -> dict:
+    """Make the recorded decisions take effect in the published warehouse now
+    (``warehouse.roster.apply``, in its own process: dbt changes the working
+    directory). Returns {status, message}; the next query sees the new file."""
+    cmd = [sys.executable, "-m", "warehouse.roster.apply", str(queries.warehouse_path().resolve())]
+    try:
+        done = subprocess.run(
+            cmd, cwd=REPO, capture_output=True, text=True, timeout=APPLY_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": "failed", "message": "名录决定生效超时：决定已记录，下一次刷新时生效。"}
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    try:
+        result = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        print(done.stderr, file=sys.stderr)  # the server's log; the officer gets the Chinese summary
+        result = {
+            "status": "failed",
+            "message": "名录决定生效失败（详见服务器日志）：决定已记录，下一次刷新时生效。",
+        }
+    queries.clear_cache()
+    return result
+
+
+def _decide_and_apply(store: RosterStore, name: str, unit: str | None, decision: str, who: str) -> None:
+    store.decide(name, unit, decision, who)
+    with st.spinner("正在使决定生效（重新归属相关文档）…"):
+        result = apply_now()
+    st.session_state["roster-applied"] = result
+    st.rerun()
+
+
+def _flash() -> None:
+    result = st.session_state.pop("roster-applied", None)
+    if not result:
+        return
+    if result.get("status") in ("applied", "current"):
+        st.success(result["message"])
+    elif result.get("status") == "locked":
+        st.warning(
+            f"{result['message']} 决定已记录，该次刷新结束后点击“使已记录的决定立即生效”，或等待下一次刷新。"
+        )
+    else:
+        st.warning(result.get("message") or "决定已记录，下一次刷新时生效。")
 
 
 def _chinese(df: pd.DataFrame) -> pd.DataFrame:
@@ -129,7 +182,7 @@ def _review(store: RosterStore, admin: bool) -> None:
         if d is None:
             return ""
         what = f"接受为 {names.get(d['unit_id'], d['unit_id'])}" if d["decision"] == "accepted" else "驳回"
-        return f"已{what}（下次刷新生效）"
+        return f"已{what}（尚未生效）"
 
     shown = queue.assign(recorded=[recorded(n) for n in queue["printed_name"]])
     ui.show_table(
@@ -138,8 +191,14 @@ def _review(store: RosterStore, admin: bool) -> None:
     if not admin:
         st.caption("只有管理员可以接受或驳回建议。")
         return
-    st.caption("接受：把这个名称加为所选单位的别名，其文档在下一次刷新时归入该单位；驳回：建议的单位不对，保留为名录外单位。"
-               "高度可信的建议也不会自动合并。")  # fmt: skip
+    st.caption("接受：把这个名称加为所选单位的别名，其文档立即归入该单位；驳回：建议的单位不对，保留为名录外单位。"
+               "高度可信的建议也不会自动合并。决定保存在单位名录中，刷新和重建后仍然有效。")  # fmt: skip
+    if any(n in decided for n in queue["printed_name"]) and st.button(
+        "使已记录的决定立即生效", key="roster-apply"
+    ):
+        with st.spinner("正在使决定生效（重新归属相关文档）…"):
+            st.session_state["roster-applied"] = apply_now()
+        st.rerun()
     options = sorted(names, key=lambda u: names[u])
     for row in queue.itertuples(index=False):
         if row.printed_name in decided:
@@ -155,11 +214,10 @@ def _review(store: RosterStore, admin: bool) -> None:
                             label_visibility="collapsed")  # fmt: skip
         who = auth.current_user() or "看板管理员"
         if c3.button("接受", key=f"accept-{row.unit_id}", disabled=pick is None):
-            store.decide(row.printed_name, pick, "accepted", who)
-            st.rerun()
+            _decide_and_apply(store, row.printed_name, pick, "accepted", who)
         if c4.button("驳回", key=f"reject-{row.unit_id}"):
-            store.decide(row.printed_name, suggested if isinstance(suggested, str) else None, "rejected", who)
-            st.rerun()
+            _decide_and_apply(store, row.printed_name, suggested if isinstance(suggested, str) else None,
+                              "rejected", who)  # fmt: skip
 
 
 def _rollup() -> None:
@@ -180,6 +238,7 @@ def _rollup() -> None:
 
 def render() -> None:
     st.title("单位名录")
+    _flash()
     store = _store()
     admin = auth.current_role() == "admin"
     roster = store.load()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.db import run
+from dashboard.db import has_table, run
 
 # --------------------------------------------------------------------------- 单位对比
 
@@ -33,33 +33,55 @@ order by shares.code, u.canonical_name, shares.unit_id
 """
 _AGG_SUBJECT = """
     select unit_id, {code} as code, sum({measure})::double as amount
-    from fct_expenditure_by_subject
+    from {facts}
     where fiscal_year = ? and unit_id in ({units}) and {code} is not null
     group by unit_id, {code}
 """
 _AGG_ECONOMIC = """
     select unit_id, economic_group as code, sum(amount)::double as amount
-    from fct_basic_expenditure_by_economic_class
+    from {facts}
     where fiscal_year = ? and unit_id in ({units})
     group by unit_id, economic_group
 """
-# Which units: a bound list of ids, or every unit of a bound unit type that year.
+# The department roll-up: a fact table whose unit_id is the 部门 each row adds
+# up to (dim_department_members: its 本级 and subordinate units, or its own
+# consolidated disclosure when none of them disclosed -- never both).
+_ROLLED_UP = """(
+        select m.department_id as unit_id, f.* exclude (unit_id)
+        from {table} as f
+        join dim_department_members as m on f.unit_id = m.unit_id and f.fiscal_year = m.fiscal_year
+    )"""
+_SUBJECT_FACTS = "fct_expenditure_by_subject"
+_ECONOMIC_FACTS = "fct_basic_expenditure_by_economic_class"
+# Which units: a bound list of ids, every unit of a bound unit type that year,
+# or a bound list of 部门 ids (facts rolled up).
+_IDS = "select unnest(?::varchar[])"
 _UNIT_SETS = {
-    "ids": "select unnest(?::varchar[])",
-    "type": "select unit_id from fct_unit_year_summary where fiscal_year = ? and unit_type = ?",
+    "ids": (_IDS, False),
+    "type": ("select unit_id from fct_unit_year_summary where fiscal_year = ? and unit_type = ?", False),
+    "departments": (_IDS, True),
 }
+
+
+def _facts(table: str, rolled_up: bool) -> str:
+    return _ROLLED_UP.format(table=table) if rolled_up else table
+
+
 SQL_COMPARE_SUBJECT = {
-    (m, lvl, by): _SQL_COMPARE.format(agg=_AGG_SUBJECT.format(measure=m, code=col, units=units))
+    (m, lvl, by): _SQL_COMPARE.format(
+        agg=_AGG_SUBJECT.format(measure=m, code=col, units=units, facts=_facts(_SUBJECT_FACTS, up))
+    )
     for m in SUBJECT_MEASURES
     for lvl, col in SUBJECT_LEVELS.items()
-    for by, units in _UNIT_SETS.items()
+    for by, (units, up) in _UNIT_SETS.items()
 }
 SQL_COMPARE_ECONOMIC = {
-    by: _SQL_COMPARE.format(agg=_AGG_ECONOMIC.format(units=units)) for by, units in _UNIT_SETS.items()
+    by: _SQL_COMPARE.format(agg=_AGG_ECONOMIC.format(units=units, facts=_facts(_ECONOMIC_FACTS, up)))
+    for by, (units, up) in _UNIT_SETS.items()
 }
 SQL_UNIT_NAMES = {
     by: f"select unit_id, canonical_name as unit_name from dim_units where unit_id in ({units})"
-    for by, units in _UNIT_SETS.items()
+    for by, (units, _) in _UNIT_SETS.items()
 }
 SQL_SUBJECT_NAMES = (
     "select subject_code as code, subject_name as name from dim_subjects where fiscal_year = ?"
@@ -115,14 +137,21 @@ order by s.unit_name
 
 
 def compare(
-    year: int, unit_ids: list[str] | None, measure: str, level: str, unit_type: str | None = None
+    year: int,
+    unit_ids: list[str] | None,
+    measure: str,
+    level: str,
+    unit_type: str | None = None,
+    departments: bool = False,
 ) -> pd.DataFrame:
     """Amount per unit and subject at the chosen level, with rank and share.
-    Units: ``unit_ids``, or all units of ``unit_type`` that year when given.
+    Units: ``unit_ids``, or all units of ``unit_type`` that year when given;
+    ``departments``: ``unit_ids`` are 部门 ids and each 部门 is its members
+    added up (``dim_department_members``).
     Columns: unit_id, unit_name, code, name, amount, share_pct, rank; ordered by
     code, then unit name."""
-    by = "ids" if unit_type is None else "type"
-    unit_params = [list(unit_ids or [])] if unit_type is None else [year, unit_type]
+    by = "departments" if departments else "ids" if unit_type is None else "type"
+    unit_params = [year, unit_type] if by == "type" else [list(unit_ids or [])]
     economic = level == ECONOMIC_LEVEL
     if economic:
         df = run(SQL_COMPARE_ECONOMIC[by], [year, *unit_params])
@@ -165,6 +194,88 @@ def trend(unit_ids: list[str], measure: str) -> pd.DataFrame:
 
 def execution(year: int, unit_ids: list[str]) -> pd.DataFrame:
     return run(SQL_EXECUTION, [year, list(unit_ids)])
+
+
+# --------------------------------------------------------------------------- 按部门对比
+
+ROLLUP_BASIS = {"members": "本级及下属单位合计", "department": "部门汇总决算（本级及下属单位均未公开）"}
+
+SQL_DEPARTMENT_OPTIONS = """
+select m.department_id, d.canonical_name as department_name
+from dim_department_members as m
+join dim_units as d on m.department_id = d.unit_id
+where m.fiscal_year = ?
+group by m.department_id, d.canonical_name
+order by d.canonical_name, m.department_id
+"""
+# What each 部门's figure adds up that year, next to its own consolidated
+# disclosure (fct_department_year_summary) for reference.
+SQL_DEPARTMENT_BASIS = """
+select m.department_id, d.canonical_name as department_name, any_value(m.rollup_basis) as rollup_basis,
+       any_value(m.member_units) as member_units, any_value(m.member_units_reporting) as member_units_reporting,
+       string_agg(u.canonical_name, '、' order by u.canonical_name) as units_summed,
+       sum(s.expenditure_total) as expenditure_total,
+       any_value(y.department_expenditure_total) as department_expenditure_total
+from dim_department_members as m
+join dim_units as d on m.department_id = d.unit_id
+join dim_units as u on m.unit_id = u.unit_id
+join fct_unit_year_summary as s on m.unit_id = s.unit_id and m.fiscal_year = s.fiscal_year
+left join fct_department_year_summary as y on m.department_id = y.department_id and m.fiscal_year = y.fiscal_year
+where m.fiscal_year = ? and m.department_id in (select unnest(?::varchar[]))
+group by m.department_id, d.canonical_name
+order by d.canonical_name, m.department_id
+"""
+SQL_DEPARTMENT_TREND = {
+    m: f"""
+select m.fiscal_year, m.department_id as unit_id, d.canonical_name as unit_name, sum(s.{m}) as amount
+from dim_department_members as m
+join dim_units as d on m.department_id = d.unit_id
+join fct_unit_year_summary as s on m.unit_id = s.unit_id and m.fiscal_year = s.fiscal_year
+where m.department_id in (select unnest(?::varchar[]))
+group by m.fiscal_year, m.department_id, d.canonical_name
+order by m.fiscal_year, unit_name
+"""
+    for m in TREND_MEASURES
+}
+# The rate over the members that printed a 年初预算 only: a member without one
+# would otherwise add spending without budget.
+SQL_DEPARTMENT_EXECUTION = """
+select m.department_id as unit_id, d.canonical_name as unit_name,
+       sum(s.budget_initial_total) as budget_initial_total, sum(s.expenditure_total) as expenditure_total,
+       round(100 * sum(s.expenditure_total) filter (where s.budget_initial_total is not null)
+             / nullif(sum(s.budget_initial_total), 0), 2) as execution_pct
+from dim_department_members as m
+join dim_units as d on m.department_id = d.unit_id
+join fct_unit_year_summary as s on m.unit_id = s.unit_id and m.fiscal_year = s.fiscal_year
+where m.fiscal_year = ? and m.department_id in (select unnest(?::varchar[]))
+group by m.department_id, d.canonical_name
+order by unit_name
+"""
+
+
+def has_department_rollup() -> bool:
+    return has_table("dim_department_members")
+
+
+def department_options(year: int) -> pd.DataFrame:
+    """department_id, department_name: the 部门 with a figure that year."""
+    return run(SQL_DEPARTMENT_OPTIONS, [year])
+
+
+def department_basis(year: int, department_ids: list[str]) -> pd.DataFrame:
+    """Per 部门: rollup_basis, member counts, the units added up, their 本年支出合计
+    and the 部门's own consolidated 本年支出合计 (万元)."""
+    return run(SQL_DEPARTMENT_BASIS, [year, list(department_ids)])
+
+
+def department_trend(department_ids: list[str], measure: str) -> pd.DataFrame:
+    if measure not in SQL_DEPARTMENT_TREND:
+        raise ValueError(f"未知的指标：{measure}")
+    return run(SQL_DEPARTMENT_TREND[measure], [list(department_ids)])
+
+
+def department_execution(year: int, department_ids: list[str]) -> pd.DataFrame:
+    return run(SQL_DEPARTMENT_EXECUTION, [year, list(department_ids)])
 
 
 # --------------------------------------------------------------------------- 科目分析

@@ -12,7 +12,7 @@ import typer
 from warehouse.paths import default_warehouse
 
 DEFAULT_WAREHOUSE = default_warehouse()
-ACTIONS = ("import", "export", "template", "history", "accept", "reject")
+ACTIONS = ("import", "export", "template", "history", "accept", "reject", "apply")
 
 
 def _fail(message: str) -> int:
@@ -27,7 +27,7 @@ def _required(action: str, file: Path | None) -> Path:
 
 
 def units(
-    action: Annotated[str, typer.Argument(help="import、export、template、history、accept 或 reject")],
+    action: Annotated[str, typer.Argument(help="import、export、template、history、accept、reject 或 apply")],
     file: Annotated[
         Path | None, typer.Argument(help="名录文件（import：xlsx 或 csv；export/template：xlsx）")
     ] = None,
@@ -40,7 +40,8 @@ def units(
 ) -> None:
     """单位名录：导入（新版本，保留历史）、导出为 Excel、下载模板、查看修改历史、审核名称对应。
 
-    导入或审核后，下一次 juesuan refresh 按新名录归属文档、计算公开覆盖情况。"""
+    接受或驳回立即生效（重新归属相关文档）；导入后下一次 juesuan refresh 按新名录归属文档、
+    计算公开覆盖情况（或运行 apply 立即生效）。"""
     from warehouse.roster import io
     from warehouse.roster.store import RosterStore, roster_dir
     from warehouse.roster.sync import import_sheet
@@ -72,6 +73,8 @@ def units(
         for v in store.history():
             typer.echo(f"版本 {v.get('version_no')}\t{v.get('changed_at', '—')}\t{v.get('changed_by', '—')}\t"
                        f"{v.get('action')}\t修改 {v.get('changes', 0)} 项\t{v.get('source') or ''}")  # fmt: skip
+    elif action == "apply":
+        _apply(warehouse)
     else:
         if not name or (action == "accept" and not unit):
             raise typer.Exit(_fail("请用 --name 给出印在文件上的名称，用 --unit 给出名录中的单位编码"))
@@ -79,4 +82,17 @@ def units(
             roster = store.decide(name, unit, "accepted" if action == "accept" else "rejected", who)
         except ValueError as exc:
             raise typer.Exit(_fail(str(exc))) from None
-        typer.echo(f"已记录（名录版本 {roster.version_no}）；下一次 juesuan refresh 生效。")
+        typer.echo(f"已记录（名录版本 {roster.version_no}）。")
+        _apply(warehouse)
+
+
+def _apply(warehouse: Path) -> None:
+    """The roster's current version into the published warehouse, now."""
+    from warehouse.lock import WarehouseLocked
+    from warehouse.roster.apply import apply_roster
+
+    try:
+        result = apply_roster(warehouse)
+    except WarehouseLocked as exc:
+        raise typer.Exit(_fail(f"{exc.message} 决定已记录，该次刷新或下一次刷新时生效。")) from None
+    typer.echo(result.message + (f"（用时 {result.seconds:.1f} 秒）" if result.status == "applied" else ""))
