@@ -94,6 +94,13 @@ class Doc:
         return bool(self.rows_of(t, None)[0])
 
 
+class _Ctx:
+    """What a shape reads: the document and, for the cross-year rules, last year's."""
+
+    def __init__(self, doc: Doc, prior: Doc | None):
+        self.doc, self.prior = doc, prior
+
+
 @dataclass
 class Value:
     value: float

@@ -11,7 +11,9 @@ or the raw tables when dbt has not built them), the residuals dbt computed
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -35,6 +37,19 @@ def _exists(con, name: str) -> bool:
     return con.execute(q, [name]).fetchall()[0][0] > 0
 
 
+@contextlib.contextmanager
+def _only(con, ids: set[str] | None) -> Iterator[str]:
+    """A ``where`` clause keeping the documents ``ids`` (all when None), valid inside the block."""
+    if ids is None:
+        yield ""
+        return
+    con.register("_dq_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String}))
+    try:
+        yield " where document_id in (select document_id from _dq_ids)"
+    finally:
+        con.unregister("_dq_ids")
+
+
 def _dbt_built(con) -> bool:
     return _exists(con, "int_dq_documents") and _exists(con, "int_current_lines")
 
@@ -42,13 +57,7 @@ def _dbt_built(con) -> bool:
 def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
     """Current documents with their lines and facts (``ids``: only these; dbt models only)."""
     if _dbt_built(con):
-        where = ""
-        if ids is not None:
-            con.register(
-                "_dq_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String})
-            )
-            where = " where document_id in (select document_id from _dq_ids)"
-        try:
+        with _only(con, ids) as where:
             meta = con.execute(
                 "select document_id, unit_id, fiscal_year, tables_present, unreadable_tables "
                 "from int_dq_documents" + where
@@ -70,9 +79,6 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                     + " order by document_id, fact_no"
                 )
             )
-        finally:
-            if ids is not None:
-                con.unregister("_dq_ids")
     else:  # raw tables only (dbt not built): one document per unit name and year
         meta = con.execute(
             """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
@@ -147,22 +153,13 @@ def read_acks(path: Path) -> list[dict]:
 def load_residuals(con: duckdb.DuckDBPyConnection, ids: set[str] | None = None) -> pl.DataFrame:
     """The residuals dbt computed (``rule_residuals``) for the current documents
     (``ids``: only these), as finding rows without an outcome."""
-    where = ""
-    if ids is not None:
-        con.register(
-            "_dq_res_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String})
-        )
-        where = " where document_id in (select document_id from _dq_res_ids)"
-    try:
+    with _only(con, ids) as where:
         return con.sql(
             """select document_id, unit_id, fiscal_year, rule_id, expected, actual, difference,
                       tolerance, excess, table_id, row_label, check_location as location, page_no, tolerance_policy
                from rule_residuals"""
             + where
         ).pl()
-    finally:
-        if ids is not None:
-            con.unregister("_dq_res_ids")
 
 
 def residuals_built(con: duckdb.DuckDBPyConnection) -> bool:
