@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from expectations.engine import EMPTY_ALLOWED, UNREADABLE_CODES, Doc
+from expectations.model import rows_by_document
 
 ACKS_FILE = "dq_acks.jsonl"
 
@@ -62,13 +63,13 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                 "select document_id, unit_id, fiscal_year, tables_present, unreadable_tables "
                 "from int_dq_documents" + where
             ).fetchall()
-            lines = _by_document(
+            rows = rows_by_document(
                 con.execute(
-                    """select document_id, table_id as "table", side, row_label, subject_code,
-                              column_key as "column", amount, page_no as page, row_no as "row"
+                    """select document_id, table_id, side, row_label, subject_code, column_key, amount,
+                              page_no, row_no
                        from int_current_lines"""
                     + where
-                )
+                ).fetchall()
             )
             facts = _by_document(
                 con.execute(
@@ -79,39 +80,37 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                     + " order by document_id, fact_no"
                 )
             )
-    else:  # raw tables only (dbt not built): one document per unit name and year
-        meta = con.execute(
-            """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
-                      (select list(distinct p."table") from raw_problems p
-                        where p.document_id = d.document_id and list_contains(?, p.code)
-                          and not list_contains(?, p."table"))
-               from raw_documents d where d.status = 'loaded'""",
-            [list(UNREADABLE_CODES), list(EMPTY_ALLOWED)],  # the engine's own definition
-        ).fetchall()
-        lines = _by_document(
-            con.execute(
-                'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
-                "from raw_lines"
-            )
+        return [
+            Doc.from_rows(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
+                          rows.get(doc_id, []), facts.get(doc_id, []))
+            for doc_id, unit, year, tables, unreadable in meta
+        ]  # fmt: skip
+    # raw tables only (dbt not built): one document per unit name and year
+    meta = con.execute(
+        """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
+                  (select list(distinct p."table") from raw_problems p
+                    where p.document_id = d.document_id and list_contains(?, p.code)
+                      and not list_contains(?, p."table"))
+           from raw_documents d where d.status = 'loaded'""",
+        [list(UNREADABLE_CODES), list(EMPTY_ALLOWED)],  # the engine's own definition
+    ).fetchall()
+    lines = _by_document(
+        con.execute(
+            'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
+            "from raw_lines"
         )
-        facts = _by_document(
-            con.execute(
-                'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
-                "order by document_id, fact_no"
-            )
+    )
+    facts = _by_document(
+        con.execute(
+            'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
+            "order by document_id, fact_no"
         )
+    )
     return [
-        Doc.build(
-            doc_id,
-            str(unit),
-            int(year) if year is not None else None,
-            tables or [],
-            unreadable or [],
-            lines.get(doc_id, []),
-            facts.get(doc_id, []),
-        )
+        Doc.build(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
+                  lines.get(doc_id, []), facts.get(doc_id, []))
         for doc_id, unit, year, tables, unreadable in meta
-    ]
+    ]  # fmt: skip
 
 
 def _by_document(cursor) -> dict[str, list[dict]]:
