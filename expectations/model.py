@@ -5,6 +5,8 @@ finding rows one check writes (``_Out``)."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _EPS = 1e-6
@@ -19,6 +21,25 @@ class Row:
     row_no: int
     page: int | None
     vals: dict[str, float] = field(default_factory=dict)
+
+
+LINE_FIELDS = ("table", "side", "row_label", "subject_code", "column", "amount", "page", "row")
+
+
+def rows_by_document(lines: Iterable[tuple]) -> dict[str, list[Row]]:
+    """Printed rows from lines (tuples: document_id, then ``LINE_FIELDS``) in reading
+    order: the lines sharing table, side, row number and label are one row, its code
+    and page those of its first line, its cells summed per column."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    index: dict[tuple, Row] = {}
+    for doc_id, t, side, label, code, column, amount, page, row_no in lines:
+        key = (doc_id, t, side, row_no, label)
+        row = index.get(key)
+        if row is None:
+            row = index[key] = Row(t, side, label or "", code, row_no or 0, page)
+            out[doc_id].append(row)
+        row.vals[column] = row.vals.get(column, 0.0) + float(amount or 0.0)
+    return out
 
 
 @dataclass
@@ -57,27 +78,20 @@ class Doc:
     def build(cls, document_id, unit_id, fiscal_year, tables, unreadable, lines, facts) -> Doc:
         """``lines``: dicts with table, side, row_label, subject_code, column, amount, page, row.
         ``facts``: dicts with kind, subject_code, label, value, page, text (in document order)."""
+        rows = rows_by_document((document_id, *(ln.get(k) for k in LINE_FIELDS)) for ln in lines)
+        return cls.from_rows(document_id, unit_id, fiscal_year, tables, unreadable, rows[document_id], facts)
+
+    @classmethod
+    def from_rows(
+        cls, document_id, unit_id, fiscal_year, tables, unreadable, rows: Iterable[Row], facts
+    ) -> Doc:
+        """``rows``: the printed rows in reading order (a row's cells already summed per column)."""
         doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []))
-        index: dict[tuple, Row] = {}
-        for ln in lines:
-            t, side = ln["table"], ln.get("side")
-            key = (t, side, ln.get("row"), ln.get("row_label"))
-            row = index.get(key)
-            if row is None:
-                row = Row(
-                    t,
-                    side,
-                    ln.get("row_label") or "",
-                    ln.get("subject_code"),
-                    ln.get("row") or 0,
-                    ln.get("page"),
-                )
-                index[key] = row
-                doc.rows.setdefault((t, side), []).append(row)
-            row.vals[ln["column"]] = row.vals.get(ln["column"], 0.0) + float(ln["amount"] or 0.0)
-            doc.tables.add(t)
-        for rows in doc.rows.values():
-            rows.sort(key=lambda r: r.row_no)
+        for row in rows:
+            doc.rows.setdefault((row.table, row.side), []).append(row)
+            doc.tables.add(row.table)
+        for table_rows in doc.rows.values():
+            table_rows.sort(key=lambda r: r.row_no)
         for f in facts:
             doc.facts.setdefault(f["kind"], []).append(
                 (
@@ -92,6 +106,13 @@ class Doc:
 
     def has_lines(self, t: str) -> bool:
         return bool(self.rows_of(t, None)[0])
+
+
+class _Ctx:
+    """What a shape reads: the document and, for the cross-year rules, last year's."""
+
+    def __init__(self, doc: Doc, prior: Doc | None):
+        self.doc, self.prior = doc, prior
 
 
 @dataclass

@@ -20,7 +20,7 @@ import duckdb
 from expectations.store import _dbt_built, _exists
 
 CODE_FILES = (
-    "rules.yml", "engine.py", "model.py", "narrative_shapes.py", "runner.py", "store.py", "plan.py",
+    "rules.yml", "engine.py", "model.py", "table_shapes.py", "narrative_shapes.py", "runner.py", "store.py", "plan.py",
     "sql_checks.py", "gx_suites.py", "gx_client.py",
 )  # fmt: skip
 

@@ -11,13 +11,16 @@ or the raw tables when dbt has not built them), the residuals dbt computed
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from expectations.engine import EMPTY_ALLOWED, UNREADABLE_CODES, Doc
+from expectations.model import rows_by_document
 
 ACKS_FILE = "dq_acks.jsonl"
 
@@ -35,6 +38,19 @@ def _exists(con, name: str) -> bool:
     return con.execute(q, [name]).fetchall()[0][0] > 0
 
 
+@contextlib.contextmanager
+def _only(con, ids: set[str] | None) -> Iterator[str]:
+    """A ``where`` clause keeping the documents ``ids`` (all when None), valid inside the block."""
+    if ids is None:
+        yield ""
+        return
+    con.register("_dq_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String}))
+    try:
+        yield " where document_id in (select document_id from _dq_ids)"
+    finally:
+        con.unregister("_dq_ids")
+
+
 def _dbt_built(con) -> bool:
     return _exists(con, "int_dq_documents") and _exists(con, "int_current_lines")
 
@@ -42,24 +58,18 @@ def _dbt_built(con) -> bool:
 def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
     """Current documents with their lines and facts (``ids``: only these; dbt models only)."""
     if _dbt_built(con):
-        where = ""
-        if ids is not None:
-            con.register(
-                "_dq_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String})
-            )
-            where = " where document_id in (select document_id from _dq_ids)"
-        try:
+        with _only(con, ids) as where:
             meta = con.execute(
                 "select document_id, unit_id, fiscal_year, tables_present, unreadable_tables "
                 "from int_dq_documents" + where
             ).fetchall()
-            lines = _by_document(
+            rows = rows_by_document(
                 con.execute(
-                    """select document_id, table_id as "table", side, row_label, subject_code,
-                              column_key as "column", amount, page_no as page, row_no as "row"
+                    """select document_id, table_id, side, row_label, subject_code, column_key, amount,
+                              page_no, row_no
                        from int_current_lines"""
                     + where
-                )
+                ).fetchall()
             )
             facts = _by_document(
                 con.execute(
@@ -70,42 +80,37 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                     + " order by document_id, fact_no"
                 )
             )
-        finally:
-            if ids is not None:
-                con.unregister("_dq_ids")
-    else:  # raw tables only (dbt not built): one document per unit name and year
-        meta = con.execute(
-            """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
-                      (select list(distinct p."table") from raw_problems p
-                        where p.document_id = d.document_id and list_contains(?, p.code)
-                          and not list_contains(?, p."table"))
-               from raw_documents d where d.status = 'loaded'""",
-            [list(UNREADABLE_CODES), list(EMPTY_ALLOWED)],  # the engine's own definition
-        ).fetchall()
-        lines = _by_document(
-            con.execute(
-                'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
-                "from raw_lines"
-            )
+        return [
+            Doc.from_rows(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
+                          rows.get(doc_id, []), facts.get(doc_id, []))
+            for doc_id, unit, year, tables, unreadable in meta
+        ]  # fmt: skip
+    # raw tables only (dbt not built): one document per unit name and year
+    meta = con.execute(
+        """select d.document_id, coalesce(d.unit_name, d.document_id), d.fiscal_year, d.tables,
+                  (select list(distinct p."table") from raw_problems p
+                    where p.document_id = d.document_id and list_contains(?, p.code)
+                      and not list_contains(?, p."table"))
+           from raw_documents d where d.status = 'loaded'""",
+        [list(UNREADABLE_CODES), list(EMPTY_ALLOWED)],  # the engine's own definition
+    ).fetchall()
+    lines = _by_document(
+        con.execute(
+            'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
+            "from raw_lines"
         )
-        facts = _by_document(
-            con.execute(
-                'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
-                "order by document_id, fact_no"
-            )
+    )
+    facts = _by_document(
+        con.execute(
+            'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
+            "order by document_id, fact_no"
         )
+    )
     return [
-        Doc.build(
-            doc_id,
-            str(unit),
-            int(year) if year is not None else None,
-            tables or [],
-            unreadable or [],
-            lines.get(doc_id, []),
-            facts.get(doc_id, []),
-        )
+        Doc.build(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
+                  lines.get(doc_id, []), facts.get(doc_id, []))
         for doc_id, unit, year, tables, unreadable in meta
-    ]
+    ]  # fmt: skip
 
 
 def _by_document(cursor) -> dict[str, list[dict]]:
@@ -147,22 +152,13 @@ def read_acks(path: Path) -> list[dict]:
 def load_residuals(con: duckdb.DuckDBPyConnection, ids: set[str] | None = None) -> pl.DataFrame:
     """The residuals dbt computed (``rule_residuals``) for the current documents
     (``ids``: only these), as finding rows without an outcome."""
-    where = ""
-    if ids is not None:
-        con.register(
-            "_dq_res_ids", pl.DataFrame({"document_id": sorted(ids)}, schema={"document_id": pl.String})
-        )
-        where = " where document_id in (select document_id from _dq_res_ids)"
-    try:
+    with _only(con, ids) as where:
         return con.sql(
             """select document_id, unit_id, fiscal_year, rule_id, expected, actual, difference,
                       tolerance, excess, table_id, row_label, check_location as location, page_no, tolerance_policy
                from rule_residuals"""
             + where
         ).pl()
-    finally:
-        if ids is not None:
-            con.unregister("_dq_res_ids")
 
 
 def residuals_built(con: duckdb.DuckDBPyConnection) -> bool:

@@ -375,12 +375,13 @@ def test_finding_id_python_and_sql_agree(tmp_path, real_result):
 
 
 def test_sql_residuals_equal_the_engine_on_the_faulted_corpus(faulted_warehouse):
-    """dbt's row_sum / tree / econ_tree residuals (rule_residuals) are the checks the
-    engine's own shape functions compute on the same documents: same checks, same
-    expected and actual amounts, tolerances, rows and pages."""
+    """dbt's residuals (rule_residuals: row_sum, tree, econ_tree, per_subject and the
+    equations over table cells) are the checks the engine's own shape functions
+    compute on the same documents: same checks, same expected and actual amounts,
+    tolerances, rows and pages (the raw-tables fallback computes them in Python)."""
     from collections import Counter
 
-    from expectations.sql_checks import SQL_SHAPES
+    from expectations.sql_checks import is_sql_check
     from expectations.store import load_docs
 
     *_, root = faulted_warehouse
@@ -391,9 +392,9 @@ def test_sql_residuals_equal_the_engine_on_the_faulted_corpus(faulted_warehouse)
         ).fetchall()
         docs = load_docs(con)
     rules = [
-        {**r, "checks": [c for c in r["checks"] if c["shape"] in SQL_SHAPES]}
+        {**r, "checks": [c for c in r["checks"] if is_sql_check(c)]}
         for r in load_rules()
-        if any(c["shape"] in SQL_SHAPES for c in r["checks"])
+        if any(is_sql_check(c) for c in r["checks"])
     ]
     engine = [
         (r["document_id"], r["rule_id"], r["table_id"], r["location"], round(r["expected"], 6),

@@ -22,7 +22,15 @@ HAND_DOCUMENT = [
     ("06", 1, "工资福利支出", "301", {"amount": 100.00}),
     ("06", 2, "基本工资", "30101", {"amount": 60.00}),
     ("06", 3, "津贴补贴", "30102", {"amount": 39.98}),
+    ("06", 4, "人员经费合计", None, {"amount": 100.02}),
     ("05", 1, "合计", None, {"total": 9.00, "basic": 1.00, "project": 1.00}),  # 05 unreadable (below)
+]
+# A second unit's document: 05 spends more on 201 than 03 (all funds), which X-08 forbids.
+HAND_DOCUMENT_2 = [
+    ("03", 1, "合计", None, {"total": 20.00, "basic": 20.00}),
+    ("03", 2, "一般公共服务支出", "201", {"total": 20.00, "basic": 20.00}),
+    ("05", 1, "合计", None, {"total": 21.00, "basic": 21.00}),
+    ("05", 2, "一般公共服务支出", "201", {"total": 21.00, "basic": 21.00}),
 ]
 
 # Worked out by hand from HAND_DOCUMENT: (rule, table, location, expected, actual, difference, tolerance).
@@ -41,6 +49,23 @@ HAND_RESIDUALS = {
     ("R-tree", "03", "201 一般公共服务支出.project", 5.00, 5.00, 0.00, 0.01),
     # R-econ, 06: 301 = 30101 + 30102
     ("R-econ", "06", "301 工资福利支出", 99.98, 100.00, 0.02, 0.02),
+    # R-econ, 06 (equations): 人员经费合计 = 301 + 303 (not printed); 公用经费合计 (not printed) = 302 + … = 0
+    ("R-econ", "06", "人员经费合计", 100.00, 100.02, 0.02, 0.01),
+    ("R-econ", "06", "公用经费合计", 0.00, 0.00, 0.00, 0.01),
+    # nothing of X-06 / X-08 (05 unreadable: insufficient_data), X-09 (09 not printed)
+}
+HAND_RESIDUALS_2 = {
+    ("R-row", "03", "合计.total", 20.00, 20.00, 0.00, 0.01),
+    ("R-row", "03", "一般公共服务支出.total", 20.00, 20.00, 0.00, 0.01),
+    ("R-row", "05", "合计.total", 21.00, 21.00, 0.00, 0.01),
+    ("R-row", "05", "一般公共服务支出.total", 21.00, 21.00, 0.00, 0.01),
+    ("R-tree", "03", "合计 合计.total", 20.00, 20.00, 0.00, 0.01),
+    ("R-tree", "03", "合计 合计.basic", 20.00, 20.00, 0.00, 0.01),
+    ("R-tree", "05", "合计 合计.total", 21.00, 21.00, 0.00, 0.01),
+    ("R-tree", "05", "合计 合计.basic", 21.00, 21.00, 0.00, 0.01),
+    # X-08 (per_subject, 05 ≤ 03 per code; project: both zero, not checked): 21 against 20
+    ("X-08", "05", "201 一般公共服务支出.total", 20.00, 21.00, 1.00, 0.01),
+    ("X-08", "05", "201 一般公共服务支出.basic", 20.00, 21.00, 1.00, 0.01),
 }
 
 
@@ -49,25 +74,30 @@ def _hand_warehouse(db: Path) -> None:
 
     con = duckdb.connect(str(db))
     rawstore.ensure_schema(con)
-    con.execute(
-        """insert into raw_documents (document_id, source_path, file_name, format, unit_name, fiscal_year,
-               tables, status, loaded_run_id, loaded_at, first_seen_run_id, first_seen_at)
-           values ('hand1', 'inbox/hand.txt', 'hand.txt', 'text', '手算单位', 2023, ['03', '05', '06'],
-                   'loaded', 'r1', now(), 'r1', now())"""
-    )
-    con.execute("insert into raw_files (path, document_id, present) values ('inbox/hand.txt', 'hand1', true)")
+    for doc_id, unit, tables, lines in (
+        ("hand1", "手算单位", ["03", "05", "06"], HAND_DOCUMENT),
+        ("hand2", "手算单位二", ["03", "05"], HAND_DOCUMENT_2),
+    ):
+        con.execute(
+            """insert into raw_documents (document_id, source_path, file_name, format, unit_name, fiscal_year,
+                   tables, status, loaded_run_id, loaded_at, first_seen_run_id, first_seen_at)
+               values (?, ?, ?, 'text', ?, 2023, ?, 'loaded', 'r1', now(), 'r1', now())""",
+            [doc_id, f"inbox/{doc_id}.txt", f"{doc_id}.txt", unit, tables],
+        )
+        con.execute("insert into raw_files (path, document_id, present) values (?, ?, true)",
+                    [f"inbox/{doc_id}.txt", doc_id])  # fmt: skip
+        line_no = 0
+        for table, row, label, code, amounts in lines:
+            for column, amount in amounts.items():
+                line_no += 1
+                con.execute(
+                    'insert into raw_lines (document_id, line_no, "table", row_label, subject_code, "column", '
+                    'amount, page, "row") values (?, ?, ?, ?, ?, ?, ?, 1, ?)',
+                    [doc_id, line_no, table, label, code, column, amount, row],
+                )
     con.execute(
         """insert into raw_problems values ('hand1', 1, 'error', '05', 'table_empty', '05 表未能读取')"""
     )
-    line_no = 0
-    for table, row, label, code, amounts in HAND_DOCUMENT:
-        for column, amount in amounts.items():
-            line_no += 1
-            con.execute(
-                'insert into raw_lines (document_id, line_no, "table", row_label, subject_code, "column", '
-                'amount, page, "row") values (?, ?, ?, ?, ?, ?, ?, 1, ?)',
-                ["hand1", line_no, table, label, code, column, amount, row],
-            )
     con.close()
 
 
@@ -89,11 +119,15 @@ def hand_warehouse(tmp_path_factory) -> Path:
 
 
 def test_seed_matches_the_catalogue():
-    """The dbt seed is derived from rules.yml: regenerate it with
-    `python -m expectations.sql_checks` after editing a row_sum/tree/econ_tree check."""
+    """The dbt seeds are derived from rules.yml: regenerate them with
+    `python -m expectations.sql_checks` after editing a check that reads table cells only."""
     assert sql_checks.SEED_PATH.read_text(encoding="utf-8") == sql_checks.seed_text()
+    assert sql_checks.TERM_SEED_PATH.read_text(encoding="utf-8") == sql_checks.term_seed_text()
     shapes = {c["shape"] for r in load_rules() for c in r["checks"]}
-    assert shapes >= sql_checks.SQL_SHAPES
+    assert shapes >= sql_checks.SQL_SHAPES | sql_checks.TERM_SHAPES
+    in_sql = {(r["id"], c["shape"]) for r in load_rules() for c in r["checks"] if sql_checks.is_sql_check(c)}
+    assert ("Y-01", "equation") in in_sql and ("X-08", "per_subject") in in_sql
+    assert ("N-01", "equation") not in in_sql  # a stated fact: the engine reads it with its sentence
 
 
 def test_residuals_in_sql_equal_hand_computed_values(hand_warehouse):
@@ -101,7 +135,14 @@ def test_residuals_in_sql_equal_hand_computed_values(hand_warehouse):
         rows = con.execute(
             """select rule_id, table_id, check_location, round(expected, 2), round(actual, 2),
                       round(difference, 2), round(tolerance, 4), excess
-               from rule_residuals where document_id = 'hand1'"""
+               from rule_residuals where document_id = ?""",
+            ["hand1"],
+        ).fetchall()
+        rows_2 = con.execute(
+            """select rule_id, table_id, check_location, round(expected, 2), round(actual, 2),
+                      round(difference, 2), round(tolerance, 4), excess
+               from rule_residuals where document_id = ?""",
+            ["hand2"],
         ).fetchall()
     got = {r[:7] for r in rows}
     assert got == HAND_RESIDUALS
@@ -109,6 +150,10 @@ def test_residuals_in_sql_equal_hand_computed_values(hand_warehouse):
     excess = {r[2]: r[7] for r in rows}
     assert excess["合计.total"] == pytest.approx(1.00 - 0.02 - 1e-6)
     assert excess["301 工资福利支出"] <= 0  # 0.02 over two addends: rounding, not a failure
+    assert excess["人员经费合计"] == pytest.approx(0.02 - 0.01 - 1e-6)  # one addend a side: a failure
+    assert {r[:7] for r in rows_2} == HAND_RESIDUALS_2 and len(rows_2) == len(HAND_RESIDUALS_2)
+    excess_2 = {r[2]: r[7] for r in rows_2}
+    assert excess_2["201 一般公共服务支出.total"] == pytest.approx(1.00 - 0.01 - 1e-6)  # 05 > 03: `le` broken
 
 
 def test_gx_suites_decide_the_failures_and_data_docs_list_every_rule(hand_warehouse, tmp_path):
@@ -121,13 +166,19 @@ def test_gx_suites_decide_the_failures_and_data_docs_list_every_rule(hand_wareho
         outcome = dict(
             con.execute(
                 "select rule_id || '|' || location, outcome from dq_findings where rule_id in "
-                "('R-row', 'R-tree', 'R-econ') and table_id in ('03', '06')"
+                "('R-row', 'R-tree', 'R-econ') and table_id in ('03', '06') and document_id = 'hand1'"
             ).fetchall()
         )
         unreadable = con.execute(
-            "select outcome from dq_findings where rule_id = 'R-row' and table_id = '05'"
+            "select outcome from dq_findings where rule_id = 'R-row' and table_id = '05' and document_id = 'hand1'"
         ).fetchall()
-        unit = con.execute("select distinct unit_id from dq_findings").fetchone()[0]
+        unit = con.execute(
+            "select any_value(unit_id) from dq_findings where document_id = 'hand1'"
+        ).fetchone()
+        unit = unit[0]
+        x08 = con.execute(
+            "select outcome, count(*) from dq_findings where rule_id = 'X-08' group by 1 order by 1"
+        ).fetchall()
     assert outcome["R-row|合计.total"] == "fail"
     assert outcome["R-row|人大事务.total"] == "rounding"
     assert outcome["R-row|一般公共服务支出.total"] == "pass"
@@ -135,6 +186,7 @@ def test_gx_suites_decide_the_failures_and_data_docs_list_every_rule(hand_wareho
     assert outcome["R-tree|201 一般公共服务支出.total"] == "rounding"
     assert outcome["R-econ|301 工资福利支出"] == "rounding"
     assert unreadable == [("insufficient_data",)]
+    assert x08 == [("fail", 2), ("insufficient_data", 3)]  # hand2's two codes; hand1's 05 is unreadable
 
     page = (docs / "index.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page and "<script" not in page  # nothing fetched

@@ -1,15 +1,24 @@
 {{ config(materialized="table") }}
 
--- The residual of every table-arithmetic check that dbt computes (row_sum,
--- tree, econ_tree), with its tolerance (rules.yml `tolerance`: addends = 0.01
--- per non-zero addend, at least 0.01; exact = 0.005) and its excess over it
--- (> 0: the identity does not hold; Great Expectations judges it per rule).
+-- The residual of every check that dbt computes (row_sum, tree, econ_tree,
+-- per_subject, and the equations over table cells), with its tolerance
+-- (rules.yml `tolerance`: addends = 0.01 per non-zero addend, at least 0.01;
+-- exact = 0.005) and its excess over it (> 0: the identity does not hold, or
+-- for `op` le / ge the inequality is broken; Great Expectations judges it per
+-- rule).
+{%- set columns = ['rule_id', 'check_no', 'document_id', 'table_id', 'row_label', 'check_location',
+                   'page_no', 'tolerance_policy', 'expected', 'actual', 'addends'] %}
+{%- set models = {'rule_row_sum_residuals': none, 'rule_tree_residuals': none,
+                  'rule_econ_tree_residuals': none, 'rule_equation_residuals': 'op',
+                  'rule_per_subject_residuals': 'op'} %}
 with residuals as (
-    select * from {{ ref('rule_row_sum_residuals') }}
-    union all
-    select * from {{ ref('rule_tree_residuals') }}
-    union all
-    select * from {{ ref('rule_econ_tree_residuals') }}
+    {%- for model, op in models.items() %}
+        select
+            {{ columns | join(', ') }},
+            {{ op or "'eq'" }} as op
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 judged as (
@@ -24,6 +33,7 @@ judged as (
         residuals.check_location,
         residuals.page_no,
         residuals.tolerance_policy,
+        residuals.op,
         residuals.addends,
         round(residuals.expected, 6) as expected,
         round(residuals.actual, 6) as actual,
@@ -53,7 +63,11 @@ select
     judged.difference,
     judged.addends,
     judged.tolerance,
-    abs(judged.difference) - judged.tolerance - 0.000001 as excess
+    case
+        when judged.op = 'le' then judged.difference
+        when judged.op = 'ge' then -judged.difference
+        else abs(judged.difference)
+    end - judged.tolerance - 0.000001 as excess
 from judged
 inner join {{ ref('int_current_documents') }} as documents
     on judged.document_id = documents.document_id

@@ -1,6 +1,7 @@
 -- One printed row of a table as the rules see it: the cells of a current
 -- document that share (table, side, row number, row label). Its subject code
--- and page are those of its first cell.
+-- and page are those of its first cell; first_line_no orders rows that share a
+-- row number (reading order).
 with cells as (
     select
         document_id,
@@ -33,7 +34,8 @@ select
     first_cells.row_no,
     first_cells.row_label,
     cells.subject_code,
-    cells.page_no
+    cells.page_no,
+    first_cells.first_line_no
 from first_cells
 inner join cells
     on
