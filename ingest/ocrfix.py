@@ -12,146 +12,28 @@ read with low confidence that no identity confirms is reported
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from itertools import combinations
 
-from ingest.grid import Cell, parse_amount
+from ingest.grid import parse_amount
+from ingest.ocrfix_edits import Edit, candidates, identity_errors, malformed
+from ingest.ocrfix_report import low_confidence, malformed_left, ocr_pages_problem
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
 from ingest.tables.locate import Region
 from ingest.verify import TABLE_NAMES, common
 
-LOW_CONFIDENCE = 0.8  # below this a cell is reported unless an identity confirms it
-UNSURE = 0.985  # digit swaps are tried only in cells below this confidence
+__all__ = ["fix_ocr", "ocr_pages_problem"]
+
 MAX_HITS = 12  # balancing readings compared for exactness, at most
 PAIR_CELLS, MAX_PAIRS = 8, 5000  # two-edit corrections: among the 8 least sure cells
+ROUNDS = 6  # search passes over the tables: each may settle one more identity
 SECONDS = 20.0  # per document for the search: a scan that needs more stays reported
-_LETTERS = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "l": "1", "I": "1", "|": "1", "i": "1",
-            "!": "1", "J": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6",
-            "g": "9", "q": "9", ":": ".", ";": ".", "·": ".", "。": ".", "，": ","}  # fmt: skip
-_LOOK_ALIKE = ("0689", "38", "568", "17", "14")  # digits the engine mistakes for one another
-_SWAPS = {d: "".join(sorted({o for g in _LOOK_ALIKE if d in g for o in g} - {d})) for d in "0123456789"}
-_NOISE = ".,'`\"’‘、"  # specks read at either end of a number
-
 Evaluation = tuple[dict[str, TableReading], list[Problem], int]
 Evaluate = Callable[[], Evaluation]
 CheckTable = Callable[[Region, dict[str, TableReading]], list[Problem]]
-
-
-@dataclass
-class Edit:
-    cell: Cell
-    page: int
-    old: str
-    new: str
-    why: str
-
-
-def identity_errors(problems: list[Problem]) -> dict[str, int]:
-    """Failing identities per table."""
-    out: dict[str, int] = {}
-    for p in problems:
-        if p.severity == "error" and p.table and (p.code.startswith("R-") or p.code == "placement_uncertain"):
-            out[p.table] = out.get(p.table, 0) + 1
-    return out
-
-
-def _as_number(text: str) -> str | None:
-    """A cell that is not a number as read but is one once confusable characters
-    are mapped and specks trimmed; None when it does not look like a number."""
-    digits = sum(c.isdigit() for c in text)
-    if digits < 1 or digits < 0.5 * len(text.strip(_NOISE)):
-        return None
-    t = "".join(_LETTERS.get(c, c) for c in text).strip(_NOISE).replace(" ", "")
-    t = re.sub(r",(\d{2})$", r".\1", t)  # 12,34 at the end: a comma for the decimal point
-    return t if parse_amount(t) is not None and t != text else None
-
-
-def _alternatives(cell: Cell) -> list[tuple[str, str]]:
-    text = cell.text
-    if parse_amount(text) is None:
-        fixed = _as_number(text)
-        return [(fixed, "识别字符混淆")] if fixed else []
-    if text.strip() in ("-", "—", "--", "——", "－"):
-        return []
-    out: list[tuple[str, str]] = []
-    plain = text.replace(",", "")
-    if "." not in plain and len(plain.lstrip("-")) >= 3:
-        out.append((plain[:-2] + "." + plain[-2:], "小数点未识别"))
-    if re.fullmatch(r"-?[\d,]+\.\d", text):
-        out.extend((text + d, "末位数字未识别") for d in "0123456789")
-    if malformed(cell):  # a speck read as a third decimal: each decimal digit in turn left out
-        whole, decimals = text.rsplit(".", 1)
-        dropped = {whole + "." + decimals[:i] + decimals[i + 1 :] for i in range(len(decimals))}
-        out.extend((t, "多识别一位小数") for t in sorted(dropped) if re.fullmatch(r"-?[\d,]+\.\d\d", t))
-    if cell.conf is not None and cell.conf < UNSURE:
-        for i, ch in enumerate(text):
-            for alt in _SWAPS.get(ch, ""):
-                new = text[:i] + alt + text[i + 1 :]
-                if parse_amount(new) is not None:
-                    out.append((new, f"数字“{ch}”与“{alt}”混淆"))
-    return out
-
-
-def malformed(cell: Cell) -> bool:
-    """An amount as read with more than two decimals: tables print two."""
-    return cell.conf is not None and re.fullmatch(r"-?[\d,]+\.\d{3,}", cell.text) is not None
-
-
-def _candidates(region: Region, problems: list[Problem]) -> list[Edit]:
-    """Edits worth trying in one table region: cells on the rows a failing
-    identity names first, then number-like cells, then the least sure."""
-    named = {
-        m
-        for p in problems
-        if p.table == region.table and p.severity == "error"
-        for m in re.findall(r"“([^”]+)”行", p.message)
-    }
-    edits: list[Edit] = []
-    suspect: set[int] = set()
-    for row in region.rows:
-        text = "".join(c.text for c in row.cells)
-        on_named = any(n and n in text for n in named)
-        for cell in row.cells:
-            if cell.conf is None:
-                continue
-            if on_named:
-                suspect.add(id(cell))
-            edits.extend(Edit(cell, row.page, cell.text, new, why) for new, why in _alternatives(cell))
-    gaps = _gaps(problems, region.table)
-    if gaps:  # an edit must move its cell by what a failing identity is off by
-        edits = [e for e in edits if e.why in ("识别字符混淆", "多识别一位小数") or _closes(e, gaps)]
-    edits.sort(
-        key=lambda e: (
-            id(e.cell) not in suspect,
-            e.why != "识别字符混淆",
-            e.cell.conf if e.cell.conf is not None else 1.0,
-        )
-    )
-    return edits
-
-
-_GAP = re.compile(r"相差 (-?[\d,]+\.\d+)")  # the verifier's Violation.message: actual − expected
-
-
-def _gaps(problems: list[Problem], table: str) -> set[float]:
-    """How far each failing identity of the table is off."""
-    return {
-        abs(float(m.replace(",", "")))
-        for p in problems
-        if p.table == table and p.severity == "error"
-        for m in _GAP.findall(p.message)
-    }
-
-
-def _closes(edit: Edit, gaps: set[float]) -> bool:
-    old, new = parse_amount(edit.old), parse_amount(edit.new)
-    if old is None or new is None:
-        return True
-    return any(abs(abs(new - old) - g) < 0.005 for g in gaps)
 
 
 def fix_ocr(
@@ -163,7 +45,7 @@ def fix_ocr(
     started = time.monotonic()
     current = base
     kept: list[Edit] = []
-    for _round in range(3):
+    for _round in range(ROUNDS):
         errors = identity_errors(current[1])
         progress = False
         for region in regions:
@@ -171,7 +53,7 @@ def fix_ocr(
             untidy = any(malformed(c) for r in region.rows for c in r.cells)
             if not (errors.get(t) or untidy) or time.monotonic() - started > SECONDS:
                 continue
-            found = _search(region, _candidates(region, current[1]), evaluate, check_table, current, started)
+            found = _search(region, candidates(region, current[1]), evaluate, check_table, current, started)
             if found is not None:
                 edits, current = found
                 kept.extend(edits)
@@ -179,11 +61,27 @@ def fix_ocr(
                 progress = True
         if not progress:
             break
+    kept, current = _unless_balanced(kept, regions, evaluate, current)
     if kept:
         _mark(kept, regions, evaluate, current)
-    current[1].extend(_malformed_left(regions))
+    current[1].extend(malformed_left(regions))
     current[1].extend(low_confidence(regions, current))
     return current
+
+
+def _unless_balanced(
+    kept: list[Edit], regions: list[Region], evaluate: Evaluate, current: Evaluation
+) -> tuple[list[Edit], Evaluation]:
+    """Edits that balanced only part of a table are undone where the table still
+    fails: a correction stands only when its table balances."""
+    failing = identity_errors(current[1])
+    table_of = {id(c): rg.table for rg in regions for r in rg.rows for c in r.cells}
+    undo = [e for e in kept if e.partial and failing.get(table_of[id(e.cell)])]
+    if not undo:
+        return kept, current
+    for e in reversed(undo):
+        e.cell.text = e.old
+    return [e for e in kept if e not in undo], evaluate()
 
 
 def _search(
@@ -202,14 +100,17 @@ def _search(
 
     trusted = {t: r for t, r in current[0].items() if t != table and not before.get(t)}
 
-    def attempt(chosen: tuple[Edit, ...]) -> Evaluation | None:
+    def attempt(chosen: tuple[Edit, ...], partial: bool = False) -> Evaluation | None:
+        """The evaluation after `chosen` when it balances the table (or, `partial`,
+        balances some of its failing identities), unbalancing nothing else."""
         if len({id(e.cell) for e in chosen}) < len(chosen):
             return None
         old = [e.cell.text for e in chosen]
         for e in chosen:
             e.cell.text = e.new
         try:  # the one table first (cheap); the whole document only when it balances
-            if identity_errors(check_table(region, trusted)).get(table):
+            left = identity_errors(check_table(region, trusted)).get(table, 0)
+            if left >= (before.get(table, 0) if partial else 1):
                 return None
             got = evaluate()
         finally:
@@ -217,6 +118,8 @@ def _search(
                 e.cell.text = o
         after = identity_errors(got[1])
         worse = any(n > before.get(t, 0) for t, n in after.items())
+        if partial:
+            return got if not worse and after.get(table, 0) < before.get(table, 0) else None
         tidier = any(malformed(e.cell) for e in chosen)  # a malformed amount made whole
         return got if not after.get(table) and not worse and (sum(after.values()) < total or tidier) else None
 
@@ -236,17 +139,26 @@ def _search(
     if len(number_like) > 1:
         tiers.append([number_like])
     tiers.append(_pairs(edits))
-    for tier in tiers:
+    tiers.append(
+        tiers[0]
+    )  # last, one edit that balances part of the table (`fix_ocr` keeps it only if the rest follows)
+    for n, tier in enumerate(tiers):
+        partial = n == len(tiers) - 1
         hits = []
         for chosen in tier:
             if time.monotonic() - started > SECONDS:
                 return None
-            got = attempt(chosen)
+            got = attempt(chosen, partial)
             if got is not None:
                 hits.append((chosen, got))
                 if len(hits) > MAX_HITS:
                     return None
-        if len(hits) > 1:  # within rounding several balance: only an exact one decides
+        if partial and len(hits) > 1:  # only the one edit that balances the most decides
+            best = max(sum(identity_errors(got[1]).values()) * -1 for _, got in hits)
+            hits = [h for h in hits if -sum(identity_errors(h[1][1]).values()) == best]
+            if len(hits) != 1:
+                return None
+        elif len(hits) > 1:  # within rounding several balance: only an exact one decides
             hits = [h for h in hits if exact(h[0])]
             if len(hits) != 1:
                 return None  # the identities do not decide
@@ -254,7 +166,7 @@ def _search(
             chosen, _ = hits[0]
             for e in chosen:
                 e.cell.text = e.new
-            return list(chosen), evaluate()
+            return [replace(e, partial=partial) for e in chosen], evaluate()
     return None
 
 
@@ -316,85 +228,3 @@ def _changed(
         if cols:
             out.append((r, cols))
     return out
-
-
-def _malformed_left(regions: list[Region]) -> list[Problem]:
-    """Amounts read with extra decimals that no identity could settle: an error on their table."""
-    out = []
-    for region in regions:
-        bad = [f"第 {r.page} 页“{c.text}”" for r in region.rows for c in r.cells if malformed(c)]
-        if bad:
-            t = region.table
-            out.append(
-                Problem(
-                    "error",
-                    t,
-                    "ocr_malformed",
-                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别的金额小数位数不符（{'、'.join(bad[:6])}），"
-                    "勾稽关系无法确定正确读数，请核对原件",
-                )
-            )
-    return out
-
-
-def low_confidence(regions: list[Region], current: Evaluation) -> list[Problem]:
-    """Cells read with low confidence that no identity confirms (names, and
-    amounts on a table that does not balance or in rows outside every identity):
-    one warning per table listing them."""
-    readings, problems, _ = current
-    failing = identity_errors(problems)
-    unchecked = {(p.table, p.message) for p in problems if p.code == "row_unchecked"}
-    out = []
-    for region in regions:
-        t = region.table
-        if t not in readings:
-            continue
-        shaky = []
-        for row in region.rows:
-            for cell in row.cells:
-                if cell.conf is None or cell.conf >= LOW_CONFIDENCE:
-                    continue
-                value = parse_amount(cell.text)
-                if (
-                    value is not None
-                    and not failing.get(t)
-                    and not _unchecked(readings[t], row.page, value, t, unchecked)
-                ):
-                    continue  # an amount the table's identities confirmed
-                shaky.append(f"第 {row.page} 页“{cell.text}”（{cell.conf:.2f}）")
-        if shaky:
-            listed = "、".join(shaky[:8]) + (f"等 {len(shaky)} 处" if len(shaky) > 8 else "")
-            out.append(
-                Problem(
-                    "warning",
-                    t,
-                    "ocr_low_confidence",
-                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别置信度低、勾稽关系无法确认的内容：{listed}，请核对原件",
-                )
-            )
-    return out
-
-
-def _unchecked(reading: TableReading, page: int, value: float, table: str, unchecked: set) -> bool:
-    for r in reading.rows:
-        if r.page == page and any(abs(v - value) < 1e-9 for v in r.amounts.values()):
-            return any(t == table and f"“{r.label}”" in m for t, m in unchecked)
-    return False  # not one of the table's amounts (a column number, a page number)
-
-
-def ocr_pages_problem(pages: list[int]) -> Problem:
-    """The document summary's line on which pages were read from images."""
-    spans: list[list[int]] = []
-    for n in pages:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    said = "、".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
-    return Problem(
-        "warning",
-        None,
-        "ocr_pages",
-        f"第 {said} 页是扫描图像（无可用文字层），已用文字识别（OCR）读取；表中数字经勾稽关系核对，"
-        "未能核对处另行列出，请以原件为准",
-    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
+from ingest.frontends.ocr_image import prepare
 from ingest.frontends.ocr_layout import Word, page_rows, page_text
 from ingest.grid import Grid, Row
 from ingest.record import ParseError
@@ -43,11 +44,13 @@ def _engine() -> Any:
 
 
 def recognise(image: Any) -> list[Word]:
-    """The engine's text lines of one page image (PIL), with character boxes."""
+    """The engine's text lines of one page image (PIL), levelled and despeckled
+    first (`ocr_image`), with character boxes."""
     import numpy as np
 
-    rgb = np.asarray(image.convert("RGB"))[:, :, ::-1]  # the engine takes BGR arrays
-    result, _ = _engine()(rgb, use_cls=False, return_word_box=True, text_score=TEXT_SCORE)
+    gray = prepare(image, image.info.get("dpi", (DPI, DPI))[0] or DPI)
+    bgr = np.repeat(gray[:, :, None], 3, axis=2)  # the engine takes BGR arrays
+    result, _ = _engine()(bgr, use_cls=False, return_word_box=True, text_score=TEXT_SCORE)
     return [Word.from_engine(r) for r in result or []]
 
 

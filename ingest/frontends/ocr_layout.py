@@ -2,7 +2,7 @@
 
 The engine returns text lines (a box each) with per-character boxes and
 confidences. A slightly rotated scan is levelled first (the median slope of the
-long lines), lines whose centres lie within half a line height form a row, and
+long lines), lines whose centres lie within a third of a line height form a row, and
 the row's characters are joined into cells by the text-layer PDF's own gap
 rules (relative to glyph height, so pixels or points do not matter). Each cell
 keeps the lowest confidence of its characters."""
@@ -18,7 +18,9 @@ from typing import Any
 from ingest.frontends.pdf import _cells
 from ingest.grid import Cell, Row
 
-SAME_ROW = 0.5  # centres closer than this share of the line height are one row
+# Centres closer than this share of the box height are one row: the text layer
+# groups baselines within 0.35 of the glyph height, and boxes are padded a little.
+SAME_ROW = 0.35
 
 
 @dataclass(slots=True)
@@ -107,7 +109,7 @@ def page_rows(words: list[Word], page_no: int, scale: float = 1.0) -> list[Row]:
     rows = []
     for centre, height, chars in groups:
         tuples = [(centre * scale, height * scale, c.left * scale, c.right * scale, c.text) for c in chars]
-        cells = _cells(tuples)
+        cells = [c for c in _cells(tuples) if not _SPECK_CELL.match(c.text)]
         for i, cell in enumerate(cells):
             cell.conf = _confidence(cell, chars, scale)
             cell.text = _label_marks(cell.text)
@@ -132,6 +134,9 @@ _ORDINAL = re.compile(r"^([一二三四五六七八九十]{1,3})[，,.．·:：;
 _SPECK_AFTER_CODE = re.compile(r"(\d{3,})[.,，、·:：'`](?=[\u4e00-\u9fff])")  # `2210201.住房公积金`
 _CODE_SPECK = re.compile(r"^\d{3}(\d\d){0,2}[.,，、·'`]$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]")
+_SPECK_CELL = re.compile(
+    r"^[.,，、·'`:：;；]+$"
+)  # a cell of nothing but dots: noise, never a value or a name
 _LEADING_SPECK = re.compile(r"^[、，,.．·'`]+(?=[\u4e00-\u9fff])")
 
 
