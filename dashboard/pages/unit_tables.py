@@ -20,15 +20,7 @@ SANGONG_COLUMNS = [
     ("meeting", "会议费"),
     ("training", "培训费"),
 ]
-HISTORY = {
-    "expenditure_total": "本年支出合计",
-    "basic_expenditure": "基本支出",
-    "project_expenditure": "项目支出",
-    "personnel_expenditure": "人员经费",
-    "public_expenditure": "公用经费",
-    "sangong_actual": "三公经费",
-    "income_total": "本年收入合计",
-}
+HISTORY = queries.TREND_MEASURES  # fct_unit_year_summary columns
 
 
 def reader_notes(problems: pd.DataFrame | None, table_no: str, placed: pd.DataFrame | None = None) -> None:

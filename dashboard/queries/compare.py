@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.db import has_table, run
+from dashboard.queries.rankings import SUMMARY_MEASURES
 
 # --------------------------------------------------------------------------- 单位对比
 
@@ -104,15 +105,7 @@ group by economic_code
 """
 
 # Unit-year measures for trend lines (fct_unit_year_summary columns).
-TREND_MEASURES = {
-    "expenditure_total": "本年支出合计",
-    "basic_expenditure": "基本支出",
-    "project_expenditure": "项目支出",
-    "personnel_expenditure": "人员经费",
-    "public_expenditure": "公用经费",
-    "sangong_actual": "三公经费",
-    "income_total": "本年收入合计",
-}
+TREND_MEASURES = SUMMARY_MEASURES
 SQL_TREND = {
     m: f"""
 select fiscal_year, unit_id, unit_name, {m} as amount
