@@ -352,3 +352,19 @@ def test_a_page_that_fails_to_load_for_ocr_is_said_not_fatal():
     got = ocr.ocr_images([broken], [3], "damaged.pdf", recognise_page=lambda image: [])
     assert got.failed == [3]
     assert got.rows == [[]] and got.texts == [""]
+
+
+@pytest.mark.parametrize(("page", "table"), [(5, "01"), (13, "06")])
+def test_skewed_noisy_scan_has_no_silent_wrong_cell(page, table):
+    """A real table page rotated 0.6°, with noise and specks (bench_ocr's distortion):
+    every cell that differs from the golden one is on a table that reports an error
+    (06 is where a wrapped name once joined the wrong row silently)."""
+    from bench.bench_ocr import compare, scan_pdf
+
+    data = need_shared(REAL / "putuo_2024_shehuigongzuobu.pdf").read_bytes()
+    result = parse_bytes(scan_pdf(data, 150, [page], distort=True), f"page{page}.scan.pdf")
+    want = [c for c in load("putuo_2024_shehuigongzuobu") if c[0] == table]
+    assert _table(result, table), f"table {table} not found on the scanned page"
+    got = compare(result, want)
+    assert got["silent"] == 0, got["silent_cells"]
+    assert got["exact"] >= 0.9 * got["golden"], got
