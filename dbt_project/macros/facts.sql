@@ -25,3 +25,41 @@ where
     and not subject_rows.is_total_row
     and {{ pending_documents('subject_rows.document_id') }}
 {% endmacro %}
+
+{# A fact table over one two-sided table (01, 04): every printed row of both
+   sides with its kind, and one decimal(18,2) 万元 column per entry of
+   `amounts` (output name: expression over int_two_sided_rows). #}
+{% macro two_sided_fact(table_id, amounts) %}
+select
+    line_key,
+    document_id,
+    unit_id,
+    fiscal_year,
+    document_loaded_at,
+    side,
+    row_no,
+    row_label,
+    subject_code,
+    {{ subject_key('fiscal_year', 'subject_code') }} as subject_key,
+    case
+        when subject_code is not null then 'subject'
+        when row_label in ('本年收入合计', '本年支出合计', '总计') then 'total'
+        when row_label like '%结转%' or row_label like '%结余%' then 'balance'
+        else 'source'
+    end as row_kind,
+    {%- for name, expr in amounts.items() %}
+    {{ wan(expr) }} as {{ name }},
+    {%- endfor %}
+    page_no
+from {{ ref('int_two_sided_rows') }}
+where table_id = '{{ table_id }}' and {{ pending_documents('document_id') }}
+{% endmacro %}
+
+{# The key of one printed row of a table for the rules (rule_rows,
+   rule_row_cells): document, table, side (none: ''), row number, row label. #}
+{% macro rule_row_key(prefix='') -%}
+    concat_ws(
+        '|', {{ prefix }}document_id, {{ prefix }}table_id, coalesce({{ prefix }}side, ''),
+        cast({{ prefix }}row_no as {{ dbt.type_string() }}), {{ prefix }}row_label
+    )
+{%- endmacro %}

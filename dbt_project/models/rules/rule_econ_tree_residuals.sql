@@ -15,7 +15,6 @@ coded_rows as (
     select
         table_rows.document_id,
         table_rows.table_id,
-        table_rows.side,
         table_rows.row_no,
         table_rows.row_label,
         table_rows.subject_code,
@@ -24,18 +23,10 @@ coded_rows as (
     from {{ ref('rule_rows') }} as table_rows
     left join {{ ref('rule_row_cells') }} as cells
         on
-            table_rows.document_id = cells.document_id
-            and table_rows.table_id = cells.table_id
-            and table_rows.side is not distinct from cells.side
-            and table_rows.row_no = cells.row_no
-            and table_rows.row_label = cells.row_label
+            table_rows.row_key = cells.row_key
             and cells.column_key = 'amount'
-    left join {{ ref('rule_unreadable_tables') }} as unreadable
-        on
-            table_rows.document_id = unreadable.document_id
-            and table_rows.table_id = unreadable.table_id
     where
-        unreadable.document_id is null
+        table_rows.is_readable
         and table_rows.subject_code is not null
         and table_rows.table_id in (select checks.table_id from checks)
 ),

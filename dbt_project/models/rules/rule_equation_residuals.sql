@@ -53,7 +53,7 @@ term_rows as (
         term_documents.pick_value,
         term_documents.column_key,
         term_documents.sign,
-        table_rows.document_id as row_document_id,
+        table_rows.row_key,
         table_rows.table_id,
         table_rows.side,
         table_rows.row_no,
@@ -129,11 +129,7 @@ term_values as (
     from picked
     left join {{ ref('rule_row_cells') }} as cells
         on
-            picked.row_document_id = cells.document_id
-            and picked.table_id = cells.table_id
-            and picked.side is not distinct from cells.side
-            and picked.row_no = cells.row_no
-            and picked.row_label = cells.row_label
+            picked.row_key = cells.row_key
             and picked.column_key = cells.column_key
     group by picked.rule_id, picked.check_no, picked.term_side, picked.term_no, picked.document_id
 ),

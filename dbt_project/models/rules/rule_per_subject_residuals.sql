@@ -26,6 +26,7 @@ side_rows as (
         terms.column_key,
         terms.subject_level,
         runnable.document_id,
+        table_rows.row_key,
         table_rows.table_id,
         table_rows.side,
         table_rows.row_no,
@@ -74,11 +75,7 @@ cells as (
     from ranked
     left join {{ ref('rule_row_cells') }} as row_cells
         on
-            ranked.document_id = row_cells.document_id
-            and ranked.table_id = row_cells.table_id
-            and ranked.side is not distinct from row_cells.side
-            and ranked.row_no = row_cells.row_no
-            and ranked.row_label = row_cells.row_label
+            ranked.row_key = row_cells.row_key
             and ranked.column_key = row_cells.column_key
     where ranked.rank_in_side = 1
     group by ranked.rule_id, ranked.check_no, ranked.document_id, ranked.term_side, ranked.subject_code

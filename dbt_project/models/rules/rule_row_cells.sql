@@ -1,12 +1,12 @@
--- The amount of each column of a rule_rows row: its cells summed, a missing
--- amount counted as zero (a printed column with no number).
+-- The amount of each column of a rule_rows row (same row_key): its cells summed.
 select
+    row_key,
     document_id,
     table_id,
     side,
-    coalesce(row_no, 0) as row_no,
-    coalesce(row_label, '') as row_label,
+    row_no,
+    row_label,
     column_key,
-    sum(coalesce(amount, 0)) as amount
-from {{ ref('int_current_lines') }}
-group by document_id, table_id, side, coalesce(row_no, 0), coalesce(row_label, ''), column_key
+    sum(amount) as amount
+from {{ ref('rule_lines') }}
+group by row_key, document_id, table_id, side, row_no, row_label, column_key

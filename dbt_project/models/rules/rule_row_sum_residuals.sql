@@ -32,21 +32,16 @@ check_rows as (
         checks.check_no,
         checks.total_column,
         checks.tolerance_policy,
+        table_rows.row_key,
         table_rows.document_id,
         table_rows.table_id,
-        table_rows.side,
-        table_rows.row_no,
         table_rows.row_label,
         table_rows.page_no
     from checks
     inner join {{ ref('rule_rows') }} as table_rows
         on checks.table_id = table_rows.table_id
-    left join {{ ref('rule_unreadable_tables') }} as unreadable
-        on
-            table_rows.document_id = unreadable.document_id
-            and table_rows.table_id = unreadable.table_id
     where
-        unreadable.document_id is null
+        table_rows.is_readable
         and (
             table_rows.side = checks.side
             or (checks.side is null and (table_rows.side is null or checks.table_id not in ('01', '04')))
@@ -57,35 +52,21 @@ totals as (
     select
         check_rows.rule_id,
         check_rows.check_no,
-        check_rows.document_id,
-        check_rows.table_id,
-        check_rows.side,
-        check_rows.row_no,
-        check_rows.row_label,
+        check_rows.row_key,
         sum(cells.amount) as actual
     from check_rows
     inner join {{ ref('rule_row_cells') }} as cells
         on
-            check_rows.document_id = cells.document_id
-            and check_rows.table_id = cells.table_id
-            and check_rows.side is not distinct from cells.side
-            and check_rows.row_no = cells.row_no
-            and check_rows.row_label = cells.row_label
+            check_rows.row_key = cells.row_key
             and check_rows.total_column = cells.column_key
-    group by
-        check_rows.rule_id, check_rows.check_no, check_rows.document_id, check_rows.table_id,
-        check_rows.side, check_rows.row_no, check_rows.row_label
+    group by check_rows.rule_id, check_rows.check_no, check_rows.row_key
 ),
 
 sums as (
     select
         check_rows.rule_id,
         check_rows.check_no,
-        check_rows.document_id,
-        check_rows.table_id,
-        check_rows.side,
-        check_rows.row_no,
-        check_rows.row_label,
+        check_rows.row_key,
         sum(parts.part_sign * cells.amount) as expected,
         sum(case when cells.amount <> 0 then 1 else 0 end) as addends
     from check_rows
@@ -95,15 +76,9 @@ sums as (
             and check_rows.check_no = parts.check_no
     inner join {{ ref('rule_row_cells') }} as cells
         on
-            check_rows.document_id = cells.document_id
-            and check_rows.table_id = cells.table_id
-            and check_rows.side is not distinct from cells.side
-            and check_rows.row_no = cells.row_no
-            and check_rows.row_label = cells.row_label
+            check_rows.row_key = cells.row_key
             and parts.part_column = cells.column_key
-    group by
-        check_rows.rule_id, check_rows.check_no, check_rows.document_id, check_rows.table_id,
-        check_rows.side, check_rows.row_no, check_rows.row_label
+    group by check_rows.rule_id, check_rows.check_no, check_rows.row_key
 )
 
 select
@@ -123,18 +98,10 @@ left join totals
     on
         check_rows.rule_id = totals.rule_id
         and check_rows.check_no = totals.check_no
-        and check_rows.document_id = totals.document_id
-        and check_rows.table_id = totals.table_id
-        and check_rows.side is not distinct from totals.side
-        and check_rows.row_no = totals.row_no
-        and check_rows.row_label = totals.row_label
+        and check_rows.row_key = totals.row_key
 left join sums
     on
         check_rows.rule_id = sums.rule_id
         and check_rows.check_no = sums.check_no
-        and check_rows.document_id = sums.document_id
-        and check_rows.table_id = sums.table_id
-        and check_rows.side is not distinct from sums.side
-        and check_rows.row_no = sums.row_no
-        and check_rows.row_label = sums.row_label
+        and check_rows.row_key = sums.row_key
 where totals.rule_id is not null or sums.rule_id is not null

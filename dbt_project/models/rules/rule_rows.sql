@@ -1,43 +1,32 @@
 -- One printed row of a table as the rules see it: the cells of a current
--- document that share (table, side, row number, row label). Its subject code
--- and page are those of its first cell; first_line_no orders rows that share a
--- row number (reading order).
-with cells as (
+-- document that share row_key (table, side, row number, row label). Its
+-- subject code and page are those of its first cell; first_line_no orders rows
+-- that share a row number (reading order); is_readable is false on a table the
+-- reader could not read.
+with first_cells as (
     select
-        document_id,
-        table_id,
-        side,
-        coalesce(row_no, 0) as row_no,
-        coalesce(row_label, '') as row_label,
-        subject_code,
-        page_no,
-        line_no
-    from {{ ref('int_current_lines') }}
-),
-
-first_cells as (
-    select
+        row_key,
         document_id,
         table_id,
         side,
         row_no,
         row_label,
         min(line_no) as first_line_no
-    from cells
-    group by document_id, table_id, side, row_no, row_label
+    from {{ ref('rule_lines') }}
+    group by row_key, document_id, table_id, side, row_no, row_label
 )
 
 select
-    first_cells.document_id,
-    first_cells.table_id,
-    first_cells.side,
-    first_cells.row_no,
-    first_cells.row_label,
-    cells.subject_code,
-    cells.page_no,
-    first_cells.first_line_no
+    first_cells.*,
+    first_line.subject_code,
+    first_line.page_no,
+    unreadable.document_id is null as is_readable
 from first_cells
-inner join cells
+inner join {{ ref('rule_lines') }} as first_line
     on
-        first_cells.document_id = cells.document_id
-        and first_cells.first_line_no = cells.line_no
+        first_cells.document_id = first_line.document_id
+        and first_cells.first_line_no = first_line.line_no
+left join {{ ref('rule_unreadable_tables') }} as unreadable
+    on
+        first_cells.document_id = unreadable.document_id
+        and first_cells.table_id = unreadable.table_id

@@ -15,11 +15,7 @@ with checks as (
 readable_rows as (
     select table_rows.*
     from {{ ref('rule_rows') }} as table_rows
-    left join {{ ref('rule_unreadable_tables') }} as unreadable
-        on
-            table_rows.document_id = unreadable.document_id
-            and table_rows.table_id = unreadable.table_id
-    where unreadable.document_id is null and table_rows.table_id in (select checks.table_id from checks)
+    where table_rows.is_readable and table_rows.table_id in (select checks.table_id from checks)
 ),
 
 coded_ranked as (
@@ -35,10 +31,9 @@ coded_ranked as (
 
 coded as (
     select
+        row_key,
         document_id,
         table_id,
-        side,
-        row_no,
         row_label,
         subject_code,
         page_no
@@ -59,20 +54,18 @@ total_ranked as (
 
 parent_rows as (
     select
+        row_key,
         document_id,
         table_id,
-        side,
-        row_no,
         row_label,
         subject_code,
         page_no
     from coded
     union all
     select
+        row_key,
         document_id,
         table_id,
-        side,
-        row_no,
         row_label,
         subject_code,
         page_no
@@ -85,12 +78,8 @@ links as (
     select
         child.document_id,
         child.table_id,
-        parent.side as parent_side,
-        parent.row_no as parent_row_no,
-        parent.row_label as parent_row_label,
-        child.side as child_side,
-        child.row_no as child_row_no,
-        child.row_label as child_row_label
+        parent.row_key as parent_row_key,
+        child.row_key as child_row_key
     from coded as child
     inner join parent_rows as parent
         on
@@ -109,32 +98,21 @@ child_sums as (
     select
         links.document_id,
         links.table_id,
-        links.parent_side,
-        links.parent_row_no,
-        links.parent_row_label,
+        links.parent_row_key,
         cells.column_key,
         sum(cells.amount) as expected,
         sum(case when cells.amount <> 0 then 1 else 0 end) as addends
     from links
     inner join {{ ref('rule_row_cells') }} as cells
-        on
-            links.document_id = cells.document_id
-            and links.table_id = cells.table_id
-            and links.child_side is not distinct from cells.side
-            and links.child_row_no = cells.row_no
-            and links.child_row_label = cells.row_label
-    group by
-        links.document_id, links.table_id, links.parent_side, links.parent_row_no,
-        links.parent_row_label, cells.column_key
+        on links.child_row_key = cells.row_key
+    group by links.document_id, links.table_id, links.parent_row_key, cells.column_key
 ),
 
 parents_with_children as (
     select distinct
         document_id,
         table_id,
-        parent_side,
-        parent_row_no,
-        parent_row_label
+        parent_row_key
     from links
 ),
 
@@ -142,28 +120,19 @@ parent_values as (
     select
         parents.document_id,
         parents.table_id,
-        parents.parent_side,
-        parents.parent_row_no,
-        parents.parent_row_label,
+        parents.parent_row_key,
         cells.column_key,
         cells.amount as actual
     from parents_with_children as parents
     inner join {{ ref('rule_row_cells') }} as cells
-        on
-            parents.document_id = cells.document_id
-            and parents.table_id = cells.table_id
-            and parents.parent_side is not distinct from cells.side
-            and parents.parent_row_no = cells.row_no
-            and parents.parent_row_label = cells.row_label
+        on parents.parent_row_key = cells.row_key
 ),
 
 residuals as (
     select
         coalesce(child_sums.document_id, parent_values.document_id) as document_id,
         coalesce(child_sums.table_id, parent_values.table_id) as table_id,
-        coalesce(child_sums.parent_side, parent_values.parent_side) as parent_side,
-        coalesce(child_sums.parent_row_no, parent_values.parent_row_no) as parent_row_no,
-        coalesce(child_sums.parent_row_label, parent_values.parent_row_label) as parent_row_label,
+        coalesce(child_sums.parent_row_key, parent_values.parent_row_key) as parent_row_key,
         coalesce(child_sums.column_key, parent_values.column_key) as column_key,
         coalesce(child_sums.expected, 0) as expected,
         coalesce(parent_values.actual, 0) as actual,
@@ -171,11 +140,7 @@ residuals as (
     from child_sums
     full outer join parent_values
         on
-            child_sums.document_id = parent_values.document_id
-            and child_sums.table_id = parent_values.table_id
-            and child_sums.parent_side is not distinct from parent_values.parent_side
-            and child_sums.parent_row_no = parent_values.parent_row_no
-            and child_sums.parent_row_label = parent_values.parent_row_label
+            child_sums.parent_row_key = parent_values.parent_row_key
             and child_sums.column_key = parent_values.column_key
 )
 
@@ -184,8 +149,8 @@ select
     checks.check_no,
     residuals.document_id,
     residuals.table_id,
-    residuals.parent_row_label as row_label,
-    coalesce(parent.subject_code, '合计') || ' ' || residuals.parent_row_label || '.' || residuals.column_key
+    parent.row_label,
+    coalesce(parent.subject_code, '合计') || ' ' || parent.row_label || '.' || residuals.column_key
         as check_location,
     parent.page_no,
     checks.tolerance_policy,
@@ -196,10 +161,5 @@ from residuals
 inner join checks
     on residuals.table_id = checks.table_id
 inner join parent_rows as parent
-    on
-        residuals.document_id = parent.document_id
-        and residuals.table_id = parent.table_id
-        and residuals.parent_side is not distinct from parent.side
-        and residuals.parent_row_no = parent.row_no
-        and residuals.parent_row_label = parent.row_label
+    on residuals.parent_row_key = parent.row_key
 where residuals.actual <> 0 or residuals.addends > 0
