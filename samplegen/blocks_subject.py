@@ -14,6 +14,7 @@ def subject(b: BlockMaker, tid: str, pos: int) -> TableBlock:
     rn = L.row_numbers
     ncode = 3 if split else 1
     # value column headers: list of (top text, sub text or None)
+    spec: list[tuple[str, str | None]]
     if tid == "02":
         spec = [
             (x, None)
@@ -69,7 +70,7 @@ def subject(b: BlockMaker, tid: str, pos: int) -> TableBlock:
         else:
             j = i
             while j < nv and spec[j][0] == top:
-                h2.append(HCell(spec[j][1]))
+                h2.append(HCell(spec[j][1] or ""))
                 j += 1
             h1.append(HCell(top, j - i))
             i = j

@@ -194,7 +194,11 @@ def general_budget(c: SectionContext) -> Section:
         amt_txt = w.amt(row.values["total"], "class_expenditure", row.code, row.label)
         share = w.rate(pct(row.values["total"], gbe), "class_share", row.code, row.label)
         if style == 0:
-            kuans = [k.label for k in t05.rows if k.kind == "kuan" and k.code.startswith(row.code)]
+            kuans = [
+                k.label
+                for k in t05.rows
+                if k.kind == "kuan" and k.required_code.startswith(row.required_code)
+            ]
             items.append(f"{i + 1}. {row.label}（类）{amt_txt}，占{share}。主要用于{'、'.join(kuans)}。")
         else:
             items.append(f"{row.label}（类）{amt_txt}，占{share}")
@@ -208,8 +212,8 @@ def general_budget(c: SectionContext) -> Section:
     s.paragraphs.append("（三）一般公共预算财政拨款支出决算具体情况")
     xiang = [row for row in t05.rows if row.kind == "xiang"]
     lines = uy.lines
-    b_init = sum(lines[row.code].budget_initial for row in xiang)
-    b_adj = sum(lines[row.code].budget_adjusted for row in xiang)
+    b_init = sum(lines[row.required_code].budget_initial for row in xiang)
+    b_adj = sum(lines[row.required_code].budget_adjusted for row in xiang)
     full_year = style == 1
     txt = f"{y}年度一般公共预算财政拨款支出年初预算为{w.amt(b_init, 'budget_initial_total')}，"
     if full_year:
@@ -226,9 +230,9 @@ def general_budget(c: SectionContext) -> Section:
         )
     s.paragraphs.append(txt + "其中：")
     for i, row in enumerate(xiang):
-        ln = lines[row.code]
-        label = functional_name(row.code, y)
-        qn = qualified_name(row.code, y)
+        ln = lines[row.required_code]
+        label = functional_name(row.required_code, y)
+        qn = qualified_name(row.required_code, y)
         txt = f"{i + 1}. {qn}。年初预算为{w.amt(ln.budget_initial, 'item_budget_initial', row.code, label)}，"
         if full_year:
             txt += f"全年预算为{w.amt(ln.budget_adjusted, 'item_budget_full_year', row.code, label)}，"

@@ -37,10 +37,9 @@ FONT, FONT_INFO = _register_font()
 def _fp_str(*a) -> str:
     """reportlab's number formatter, fast: without its C accelerator (the optional
     rl_accel package) the pure-Python one takes a third of the rendering time."""
-    if len(a) == 1 and isinstance(a[0], (list, tuple)):
-        a = a[0]
+    values = a[0] if len(a) == 1 and isinstance(a[0], (list, tuple)) else a
     out = []
-    for x in a:
+    for x in values:
         if -1e-7 < x < 1e-7:
             out.append("0")
         else:

@@ -163,9 +163,9 @@ def publish_document(
         seed=doc_seed,
     )
     if fault in F.TEXT_FAULTS:  # what the narrative says (samplegen/text_faults.py)
-        rec = apply_text_fault(fault, model, fr)
-        if rec is not None:
-            fault_records.append(rec)
+        text_rec = apply_text_fault(fault, model, fr)
+        if text_rec is not None:
+            fault_records.append(text_rec)
     data = renderer.render(model, lay)
     stem = _safe(model.title)
     rel = f"{y}/{stem}{renderer.extension}"
@@ -215,9 +215,9 @@ def publish_document(
     results.append(entry)
     if fault == "duplicate":
         dup = dict(entry)
-        dup["file"] = f"{y}/{stem}(1){renderer.extension}"
-        dup.update(kind="duplicate", duplicate_of=rel)
-        _write(out, dup["file"], data, dup)
+        dup_rel = f"{y}/{stem}(1){renderer.extension}"
+        dup.update(file=dup_rel, kind="duplicate", duplicate_of=rel)
+        _write(out, dup_rel, data, dup)
         results.append(dup)
     if fault == "correction":
         fixed = build_document(
@@ -235,9 +235,10 @@ def publish_document(
             1, Paragraph("更正说明：本文件对原公开文件中决算表的个别数据进行了更正，以本文件为准。")
         )
         fdata = renderer.render(fixed, lay)
+        corr_rel = f"{y}/{stem}_更正{renderer.extension}"
         corr = dict(entry)
         corr.update(
-            file=f"{y}/{stem}_更正{renderer.extension}",
+            file=corr_rel,
             kind="correction",
             supersedes=rel,
             publication_date=f"{date[0]}-{min(12, date[1] + 1):02d}-{date[2]:02d}",
@@ -246,7 +247,7 @@ def publish_document(
             faults=[],
             rounding=[],
         )
-        _write(out, corr["file"], fdata, corr)
+        _write(out, corr_rel, fdata, corr)
         results.append(corr)
     return results
 

@@ -83,7 +83,7 @@ def doc_parts(doc: DocModel) -> list:
         elif isinstance(blk, TableBlock):
             meta = {"label": blk.label, "unit": blk.unit_line, "amount": blk.amount_line}
             out.append(Para(blk.title, 1, "title"))
-            out += [Para(meta[k], 3, "meta") for k in blk.meta_order if meta[k]]
+            out += [Para(text, 3, "meta") for k in blk.meta_order if (text := meta[k])]
             out.append(_table(blk))
             out += [Para(n, 3, "note") for n in blk.notes]
     return out

@@ -12,7 +12,7 @@ from samplegen.layout import Layout
 from samplegen.render_cells import PageEnd, Para, Table, doc_parts, grid_parts
 
 
-def _row(cells: list[str], tag: str = "td", indent: set[int] = frozenset()) -> str:
+def _row(cells: list[str], tag: str = "td", indent: frozenset[int] | set[int] = frozenset()) -> str:
     out = []
     for c, text in enumerate(cells):
         pad = "&nbsp;&nbsp;" if c in indent and text else ""

@@ -54,8 +54,8 @@ class TextRenderer:
         out = [t.title, ""]
         meta = {"label": t.label, "unit": t.unit_line, "amount": t.amount_line}
         for key in t.meta_order:
-            if meta[key]:
-                out += [meta[key], ""]
+            if text := meta[key]:
+                out += [text, ""]
         if t.header:
             for cells in header_texts(t.header, t.ncols):
                 if L.stray_spaces:

@@ -207,7 +207,7 @@ def _default_name(t: Table, pending: list[Para], titled: bool) -> str:
     return f"{label} {title}".strip()
 
 
-_CAIJUE_EXTRA = {
+_CAIJUE_EXTRA: dict[str, list[tuple[str, str | None]]] = {
     "02": [("其中：一般公共预算财政拨款", "财政拨款"), ("其中：教育收费", None)],
     "03": [("其中：人员经费", "基本支出"), ("其中：公用经费", "基本支出")],
     "05": [("其中：人员经费", "基本支出"), ("其中：公用经费", "基本支出")],
@@ -252,11 +252,12 @@ def _add_extra_columns(t: Table, extra: list[tuple[str, str | None]]) -> None:
         if depth > 1:
             t.merges.append((0, t.ncols, depth - 1, t.ncols))
         for row in t.body:
-            value = _number(row[src]) if src is not None and row[src] else None
+            cell = row[src] if src is not None else ""
+            value = _number(cell) if cell else None
             if value is None:
                 row.append("")
             elif t.table_id == "02":
-                row.append(row[src])
+                row.append(cell)
             else:
                 row.append(f"{value * share:.2f}")
         t.kinds.append("num")

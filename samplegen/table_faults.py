@@ -28,7 +28,7 @@ def _cell(
 
 def _shift_path(t: Table, row: Row, moves: dict[str, int]) -> None:
     """Move amounts along a 项 row's path so every subtotal and the 合计 stay consistent."""
-    for x in _path(t, row.code):
+    for x in _path(t, row.required_code):
         for col, d in moves.items():
             x.values[col] += d
 
@@ -177,7 +177,9 @@ def apply_table_fault(rule: str, ts: TableSet, r: random.Random) -> list[FaultRe
     if rule == "X-06":
         t = T["06"]
         items = [
-            x for x in t.rows if x.kind == "item" and x.code.startswith("301") and x.values["amount"] > 0
+            x
+            for x in t.rows
+            if x.kind == "item" and x.required_code.startswith("301") and x.values["amount"] > 0
         ]
         row = r.choice(items)
         d = visible_delta(r, row.values["amount"])

@@ -51,6 +51,12 @@ class Row:
     kind: str = ""  # total | class | kuan | xiang | income | carry | carry_fund | group | item | sum
     printed: str | None = None  # label as printed when it differs from the contract label
 
+    @property
+    def required_code(self) -> str:
+        """The code of a coded row (类/款/项, economic group or item): one without is a bug here."""
+        assert self.code is not None, f"row {self.label} has no code"
+        return self.code
+
 
 @dataclass
 class Table:

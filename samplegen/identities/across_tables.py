@@ -90,6 +90,6 @@ def across_tables(d: Printed, out: list[Violation]) -> None:
                     )
     if {"06", "09"} <= present:
         for item, econ in SANGONG_X09.items():
-            a, b = d.s09.get(f"actual_{item}", 0), d.econ.get(econ, 0)
-            if a < b:
-                out.append(Violation("X-09", "09", item, round((a - b) / 100, 2), 1))
+            spent, econ_spent = d.s09.get(f"actual_{item}", 0), d.econ.get(econ, 0)
+            if spent < econ_spent:
+                out.append(Violation("X-09", "09", item, round((spent - econ_spent) / 100, 2), 1))

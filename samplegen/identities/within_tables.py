@@ -49,12 +49,12 @@ def row_sums(d: Printed, out: list[Violation]) -> None:
     if "09" in present:
         s = d.s09
         for p in ("budget", "actual"):
-            for whole, parts in (
+            for whole, sangong_parts in (
                 ("total", ("outbound", "vehicle", "reception")),
                 ("vehicle", ("vehicle_purchase", "vehicle_operation")),
             ):
-                got = sum(s.get(f"{p}_{x}", 0) for x in parts)
-                add(out, "R-row", "09", f"{p}_{whole}", s.get(f"{p}_{whole}", 0), got, len(parts))
+                got = sum(s.get(f"{p}_{x}", 0) for x in sangong_parts)
+                add(out, "R-row", "09", f"{p}_{whole}", s.get(f"{p}_{whole}", 0), got, len(sangong_parts))
 
 
 def subject_tree(d: Printed, out: list[Violation]) -> None:
