@@ -3,7 +3,7 @@ XLSX / CSV export, and the warehouse guard."""
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 import streamlit as st
 
 from dashboard import export, queries
@@ -214,7 +214,7 @@ def label(col: str) -> str:
 
 def unit_type_label(code) -> str:
     """A unit type in Chinese (codes the dashboard does not know are shown as stored)."""
-    if code is None or (isinstance(code, float) and pd.isna(code)):
+    if code is None:
         return "—"
     return UNIT_TYPE_LABELS.get(code, code)
 
@@ -256,7 +256,7 @@ def wan_hierarchy(fig):
 
 def wan(v) -> str:
     """An amount in 万元 with two decimals (— when missing)."""
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    if v is None or v != v:  # None or NaN
         return "—"
     try:
         return f"{float(v):,.2f}"
@@ -276,53 +276,77 @@ COUNT_COLUMNS = {
 PLAIN_INTEGERS = ("年度", "页码", "行次", "行号", "序号")
 
 
-def _display(df: pd.DataFrame) -> pd.DataFrame:
+def _display_expr(name: str, dtype: pl.DataType) -> pl.Expr | None:
+    c = pl.col(name)
+    if name in COUNT_COLUMNS and dtype.is_numeric():
+        return c.round().cast(pl.Int64) if dtype.is_float() else c.cast(pl.Int64)
+    if dtype.is_float():
+        return c.round(2) + 0.0  # + 0.0: no -0.00
+    if dtype == pl.Boolean:
+        return pl.when(c.is_null()).then(pl.lit("—")).when(c).then(pl.lit("是")).otherwise(pl.lit("否"))
+    if dtype == pl.String:
+        return (c.replace(VALUE_LABELS[name]) if name in VALUE_LABELS else c).fill_null("—")
+    if dtype == pl.Null:
+        return pl.lit("—", dtype=pl.String)
+    return None
+
+
+def labelled(df: pl.DataFrame) -> pl.DataFrame:
+    """Chinese headers; a header two columns share gets a number (polars needs unique names)."""
+    out: dict[str, str] = {}
+    for c in df.columns:
+        name, n = label(c), 2
+        while name in out.values():
+            name, n = f"{label(c)}（{n}）", n + 1
+        out[c] = name
+    return df.rename(out)
+
+
+def display(df: pl.DataFrame) -> pl.DataFrame:
     """Chinese headers and codes, amounts rounded to 2 decimals, counts as
     integers, booleans as 是/否, missing text as —."""
-    out = df.copy()
-    for c in out.columns:
-        kind = out[c].dtype.kind
-        if c in COUNT_COLUMNS and kind in "fiu":
-            out[c] = out[c].round().astype("Int64")
-        elif kind == "f":
-            out[c] = out[c].round(2) + 0.0
-        elif kind == "b" or str(out[c].dtype) == "boolean":
-            out[c] = out[c].map(lambda v: "—" if pd.isna(v) else ("是" if v else "否"))
-        elif kind == "O":
-            if c in VALUE_LABELS:
-                out[c] = out[c].map(lambda v, c=c: value_label(c, v))
-            out[c] = out[c].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-    return out.rename(columns={c: label(c) for c in out.columns})
+    exprs = [e.alias(n) for n, d in df.schema.items() if (e := _display_expr(n, d)) is not None]
+    return labelled(df.with_columns(exprs) if exprs else df)
 
 
-def _styled(shown: pd.DataFrame):
-    """A Styler for small static tables (st.table)."""
-    amounts = [c for c in shown.columns if shown[c].dtype.kind == "f"]
-    counts = [c for c in shown.columns if str(shown[c].dtype) == "Int64"]
+def static_table(frame: pl.DataFrame, index: str | None = None, columns_name: str | None = None) -> None:
+    """A small static table (st.table): 万元 as 1,234.56, counts as 1,234, years and
+    pages plain, missing as —; ``index``: the column shown as row headers.
+    st.table formats numbers only through a pandas Styler, so the frame becomes
+    pandas here, at Streamlit's door (the one place the pages hand it pandas)."""
+    amounts = [c for c, d in frame.schema.items() if d.is_float()]
+    counts = [c for c, d in frame.schema.items() if d.is_integer()]
+    shown = frame.to_pandas()
+    for c in counts:
+        shown[c] = shown[c].astype("Int64")  # integers also where a value is missing
+    if index is not None:
+        shown = shown.set_index(index)
+    if columns_name is not None:
+        shown = shown.rename_axis(columns=columns_name)
     fmt = {c: "{:,.2f}" for c in amounts} | {c: ("{}" if c in PLAIN_INTEGERS else "{:,}") for c in counts}
-    return shown.style.format(fmt, na_rep="—")
+    st.table(shown.style.format({c: f for c, f in fmt.items() if c != index}, na_rep="—"))
 
 
-def _column_formats(shown: pd.DataFrame) -> dict:
+def _column_formats(shown: pl.DataFrame) -> dict:
     """st.dataframe formats: 万元 as 1,234.56, counts as 1,234, years and pages plain."""
     out = {}
-    for c in shown.columns:
-        if shown[c].dtype.kind == "f":
+    for c, dtype in shown.schema.items():
+        if dtype.is_float():
             out[c] = st.column_config.NumberColumn(c, format="%,.2f")
-        elif str(shown[c].dtype) == "Int64" or shown[c].dtype.kind in "iu":
+        elif dtype.is_integer():
             out[c] = st.column_config.NumberColumn(c, format="%d" if c in PLAIN_INTEGERS else "%,d")
     return out
 
 
 def show_table(
-    df: pd.DataFrame, key: str, name: str, static: bool = False, title: str | None = None
-) -> pd.DataFrame:
+    df: pl.DataFrame, key: str, name: str, static: bool = False, title: str | None = None
+) -> pl.DataFrame:
     """Render a table with Chinese headers, 万元 with thousands separators and
     two decimals, integers for counts; XLSX / CSV downloads of exactly what is
     shown, built only when clicked (``title``: the export's title row)."""
-    shown = _display(df)
+    shown = display(df)
     if static:
-        st.table(_styled(shown))
+        static_table(shown)
     else:
         # column formats, not a Styler: a Styler costs ~0.25 ms per cell to marshal
         st.dataframe(shown, hide_index=True, column_config=_column_formats(shown), width="stretch",

@@ -24,7 +24,7 @@ def render() -> None:
 
     st.subheader("刷新记录")
     runs = queries.runs()
-    if runs is None or runs.empty:
+    if runs is None or runs.is_empty():
         st.info("暂无刷新记录。")
     else:
         ui.show_table(runs, "refresh-runs", "刷新记录")
@@ -33,29 +33,29 @@ def render() -> None:
         st.warning("数据仓库尚未完成构建（缺少公开覆盖表）。")
         return
     st.subheader("公开覆盖情况")
-    cov = queries.coverage().rename(columns={"expected": "expected_count"})
-    st.table(cov.rename(columns=ui.label))
+    cov = queries.coverage().rename({"expected": "expected_count"})
+    ui.static_table(ui.display(cov))
 
     st.subheader("未公开的单位")
     years = [None, *queries.years()]
     y = ui.url_selectbox("年度", years, "year", "refresh-year",
                          format_func=lambda v: "全部年度" if v is None else f"{v} 年")  # fmt: skip
     missing = queries.missing_disclosures(y)
-    if missing.empty:
+    if missing.is_empty():
         st.success("名录中的单位均已公开。")
     else:
         ui.show_table(missing, "refresh-missing", "未公开单位", static=len(missing) <= 50)
 
     st.subheader("隔离的文件")
     q = queries.quarantine()
-    if q.empty:
+    if q.is_empty():
         st.success("没有被隔离的文件。")
     else:
         ui.show_table(q, "refresh-quarantine", "隔离文件")
 
     st.subheader("待核实的单位名称")
     r = queries.review_units()
-    if r.empty:
+    if r.is_empty():
         st.success("没有待核实的单位名称。")
     else:
         ui.show_table(r, "refresh-review", "待核实单位")
