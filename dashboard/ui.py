@@ -338,6 +338,14 @@ def _column_formats(shown: pl.DataFrame) -> dict:
     return out
 
 
+# The download buttons under every table: extension → (label, MIME type).
+EXPORT_FORMATS = {
+    "xlsx": ("导出 XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("导出 CSV", "text/csv"),
+    "parquet": ("导出 Parquet", "application/vnd.apache.parquet"),
+}
+
+
 def show_table(
     df: pl.DataFrame, key: str, name: str, static: bool = False, title: str | None = None
 ) -> pl.DataFrame:
@@ -352,31 +360,15 @@ def show_table(
         st.dataframe(shown, hide_index=True, column_config=_column_formats(shown), width="stretch",
                      placeholder="—")  # fmt: skip
     # One "导出" menu per table; the files are built only when a button is clicked.
+    builders = {
+        "xlsx": lambda: export.to_xlsx_bytes(shown, name, title),
+        "csv": lambda: export.to_csv_bytes(shown),
+        "parquet": lambda: export.to_parquet_bytes(shown),
+    }
     with st.popover("导出", width="content"):
-        st.download_button(
-            "导出 XLSX",
-            lambda: export.to_xlsx_bytes(shown, name, title),
-            file_name=f"{name}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            on_click="ignore",
-        )
-        st.download_button(
-            "导出 CSV",
-            lambda: export.to_csv_bytes(shown),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key=f"{key}-csv",
-            on_click="ignore",
-        )
-        st.download_button(
-            "导出 Parquet",
-            lambda: export.to_parquet_bytes(shown),
-            file_name=f"{name}.parquet",
-            mime="application/vnd.apache.parquet",
-            key=f"{key}-parquet",
-            on_click="ignore",
-        )
+        for ext, (text, mime) in EXPORT_FORMATS.items():
+            st.download_button(text, builders[ext], file_name=f"{name}.{ext}", mime=mime, key=f"{key}-{ext}",
+                               on_click="ignore")  # fmt: skip
     return shown
 
 

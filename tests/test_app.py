@@ -352,23 +352,6 @@ def sample_district(tmp_path_factory):
     return d
 
 
-def _sample_query(data_dir: Path, fn):
-    """Run ``fn()`` against the sample district's warehouse (via $JUESUAN_DATA_DIR,
-    as the demo does) and release the file afterwards."""
-    old = {k: os.environ.pop(k, None) for k in ("JUESUAN_WAREHOUSE", "JUESUAN_DATA_DIR")}
-    os.environ["JUESUAN_DATA_DIR"] = str(data_dir)
-    try:
-        queries.clear_cache()
-        return fn()
-    finally:
-        del os.environ["JUESUAN_DATA_DIR"]
-        for k, v in old.items():
-            if v is not None:
-                os.environ[k] = v
-        queries.clear_cache()
-        queries.close()
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_on_sample_district(name, sample_district, monkeypatch):
     monkeypatch.delenv("JUESUAN_WAREHOUSE", raising=False)
