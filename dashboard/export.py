@@ -24,6 +24,12 @@ YEAR_COLUMNS = {"年度", "fiscal_year"}
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
+def two_decimals(amount: pl.Expr) -> pl.Expr:
+    """An amount rounded to two decimals, never -0.0 (polars folds ``x + 0.0`` away)."""
+    rounded = amount.round(2)
+    return pl.when(rounded == 0).then(pl.lit(0.0)).otherwise(rounded)
+
+
 def plain(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with only values a spreadsheet shows as the dashboard does."""
     exprs = []
@@ -36,8 +42,7 @@ def plain(frame: pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.Date:
             exprs.append(c.dt.strftime("%Y-%m-%d"))
         elif dtype.is_float():
-            rounded = c.round(2)
-            exprs.append(pl.when(rounded == 0).then(pl.lit(0.0)).otherwise(rounded))  # no -0.0
+            exprs.append(two_decimals(c))
         elif isinstance(dtype, pl.List):
             exprs.append(c.list.eval(pl.element().cast(pl.String)).list.join("、"))
         elif dtype == pl.Null:

@@ -281,7 +281,7 @@ def _display_expr(name: str, dtype: pl.DataType) -> pl.Expr | None:
     if name in COUNT_COLUMNS and dtype.is_numeric():
         return c.round().cast(pl.Int64) if dtype.is_float() else c.cast(pl.Int64)
     if dtype.is_float():
-        return c.round(2) + 0.0  # + 0.0: no -0.00
+        return export.two_decimals(c)
     if dtype == pl.Boolean:
         return pl.when(c.is_null()).then(pl.lit("—")).when(c).then(pl.lit("是")).otherwise(pl.lit("否"))
     if dtype == pl.String:

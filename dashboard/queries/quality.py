@@ -63,7 +63,6 @@ def with_acks(found: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
     if acks.is_empty():
         return found
-    acks = acks.unique(["finding_id", "document_id"], keep="last", maintain_order=True)
     merged = found.join(
         acks, on=["finding_id", "document_id"], how="left", nulls_equal=True, maintain_order="left"
     )
