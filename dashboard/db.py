@@ -7,7 +7,9 @@
   ``read_csv('/etc/passwd')``, no extension downloads. It is reopened whenever
   the published file's identity (inode, mtime, size) changes: a refresh
   replaces the file with ``os.replace`` and the next query sees it.
-- Results are cached with Streamlit's ``st.cache_data`` keyed on (statement,
+- Results are polars frames (DuckDB's ``.pl()``), DECIMAL columns as Float64
+  (万元 amounts) or Int64 (sums of integers), as the pages compute with them.
+  They are cached with Streamlit's ``st.cache_data`` keyed on (statement,
   parameters, path, file identity), so the cache never serves a replaced
   file's data, and every caller gets its own copy.
 - ``duckdb.IOException`` (the file briefly locked or being replaced) is
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import polars as pl
 import streamlit as st
 
 # No extension loading or installing, no files or network beyond the warehouse.
@@ -87,7 +89,7 @@ class _Connection:
                 finally:
                     self.con, self.key = None, None
 
-    def execute(self, path: str, stamp: tuple, sql: str, params: list) -> pd.DataFrame:
+    def execute(self, path: str, stamp: tuple, sql: str, params: list) -> pl.DataFrame:
         key = (path, stamp)
         with self.lock:
             if self.key != key:
@@ -97,10 +99,22 @@ class _Connection:
             con = self.con
             assert con is not None  # opened together with self.key
             try:
-                return con.execute(sql, params).df()
+                rel = con.sql(sql, params=params)
+                assert rel is not None  # every statement here is a query
+                return _plain_numbers(rel.pl())
             except duckdb.IOException:
                 self.close()
                 raise
+
+
+def _plain_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """DECIMAL amounts as Float64, DECIMAL(…, 0) (DuckDB's HUGEINT sums) as Int64."""
+    casts = [
+        pl.col(name).cast(pl.Int64 if dtype.scale == 0 else pl.Float64)
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Decimal)
+    ]
+    return frame.with_columns(casts) if casts else frame
 
 
 _conn = _Connection()
@@ -112,7 +126,7 @@ def close() -> None:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(sql: str, params: tuple, path: str, stamp: tuple) -> pd.DataFrame:
+def _cached(sql: str, params: tuple, path: str, stamp: tuple) -> pl.DataFrame:
     return _conn.execute(path, stamp, sql, list(params))
 
 
@@ -120,7 +134,7 @@ def clear_cache() -> None:
     _cached.clear()
 
 
-def run(sql: str, params: list | tuple = (), path: Path | None = None, cached: bool = True) -> pd.DataFrame:
+def run(sql: str, params: list | tuple = (), path: Path | None = None, cached: bool = True) -> pl.DataFrame:
     """Run one statement against the published warehouse, read-only."""
     path = Path(path or warehouse_path())
     delay = 0.05
@@ -141,7 +155,7 @@ def run(sql: str, params: list | tuple = (), path: Path | None = None, cached: b
 
 def scalar(sql: str, params: list | tuple = ()):
     df = run(sql, params)
-    return None if df.empty else df.iat[0, 0]
+    return None if df.is_empty() else df.item(0, 0)
 
 
 SQL_TABLES = "select table_name from information_schema.tables where table_schema = 'main'"
@@ -151,7 +165,7 @@ SQL_COLUMNS = (
 
 
 def tables() -> set[str]:
-    return set(run(SQL_TABLES)["table_name"])
+    return set(run(SQL_TABLES)["table_name"].to_list())
 
 
 def has_table(name: str) -> bool:
@@ -159,7 +173,7 @@ def has_table(name: str) -> bool:
 
 
 def columns(table: str) -> list[str]:
-    return list(run(SQL_COLUMNS, [table])["column_name"])
+    return run(SQL_COLUMNS, [table])["column_name"].to_list()
 
 
 def warehouse_info() -> dict:

@@ -6,7 +6,7 @@ Values are made plain first: 是/否 for booleans, timestamps as
 ``YYYY-MM-DD HH:MM:SS``, no ``-0.0``. Text that a spreadsheet would run as a
 formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) is written as
 text: an XLSX string cell, or with a leading ``'`` in CSV. The pages hand over
-pandas or polars frames; both are accepted."""
+the polars frame they show."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import io
 import re
 from typing import Any
 
-import pandas as pd
 import polars as pl
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -25,38 +24,14 @@ YEAR_COLUMNS = {"年度", "fiscal_year"}
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def _cell(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return None
-    if isinstance(v, (list, tuple)):
-        return "、".join(map(str, v))
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, pd.Timestamp):
-        return v.strftime(TIME_FORMAT)
-    return str(v)
+def two_decimals(amount: pl.Expr) -> pl.Expr:
+    """An amount rounded to two decimals, never -0.0 (polars folds ``x + 0.0`` away)."""
+    rounded = amount.round(2)
+    return pl.when(rounded == 0).then(pl.lit(0.0)).otherwise(rounded)
 
 
-def to_polars(df: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
-    """A polars frame of what the page shows (column names as text)."""
-    if isinstance(df, pl.DataFrame):
-        return df
-    out = df.copy()
-    out.columns = [str(c) for c in out.columns]
-    for c in out.columns:
-        if out[c].dtype.kind != "O":
-            continue
-        values = out[c].dropna()
-        if len(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            out[c] = pd.to_numeric(out[c])  # numbers held as objects stay numbers
-        else:  # mixed Python values: what a spreadsheet shows of each
-            out[c] = out[c].map(_cell).astype(object)
-    return pl.from_pandas(out)
-
-
-def plain(df: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
+def plain(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with only values a spreadsheet shows as the dashboard does."""
-    frame = to_polars(df)
     exprs = []
     for name, dtype in frame.schema.items():
         c = pl.col(name)
@@ -67,8 +42,7 @@ def plain(df: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.Date:
             exprs.append(c.dt.strftime("%Y-%m-%d"))
         elif dtype.is_float():
-            rounded = c.round(2)
-            exprs.append(pl.when(rounded == 0).then(pl.lit(0.0)).otherwise(rounded))  # no -0.0
+            exprs.append(two_decimals(c))
         elif isinstance(dtype, pl.List):
             exprs.append(c.list.eval(pl.element().cast(pl.String)).list.join("、"))
         elif dtype == pl.Null:
@@ -94,14 +68,14 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-def to_csv_bytes(df: pd.DataFrame | pl.DataFrame) -> bytes:
+def to_csv_bytes(df: pl.DataFrame) -> bytes:
     """CSV, UTF-8 with BOM, formula-safe."""
     buf = io.BytesIO()
     csv_safe(plain(df)).write_csv(buf, include_bom=True)
     return buf.getvalue()
 
 
-def to_parquet_bytes(df: pd.DataFrame | pl.DataFrame) -> bytes:
+def to_parquet_bytes(df: pl.DataFrame) -> bytes:
     buf = io.BytesIO()
     plain(df).write_parquet(buf)
     return buf.getvalue()
@@ -121,7 +95,7 @@ def _column_format(col: str, dtype: pl.DataType) -> str | None:
     return None
 
 
-def to_xlsx_bytes(df: pd.DataFrame | pl.DataFrame, name: str = "数据", title: str | None = None) -> bytes:
+def to_xlsx_bytes(df: pl.DataFrame, name: str = "数据", title: str | None = None) -> bytes:
     """One sheet: row 1 the title (``title``, else ``name``, with 金额单位：万元),
     row 2 the headers, then the values. Written cell by cell with xlsxwriter so
     that text stays text (polars' ``write_excel`` would let ``=…`` through as a

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
+import pandas as pd  # AppTest hands back what Streamlit shows as pandas frames
+import polars as pl
 import pytest
 from fixtures import synthetic_marts
 from streamlit.testing.v1 import AppTest
@@ -104,9 +105,9 @@ def test_compare_two_units(synth_wh, monkeypatch):
         assert pd.to_numeric(structure[name], errors="coerce").sum() == pytest.approx(100, abs=0.1)
     totals = next(t.value for t in at.table if "单位" in t.value.columns)
     shown = dict(zip(totals["单位"], totals["合计（万元）"], strict=True))
-    ov = queries.overview(2024).set_index("unit_id")
+    ov = {r["unit_id"]: r for r in queries.overview(2024).iter_rows(named=True)}
     for u in ("U00001", "U00002"):
-        assert float(shown[ov.loc[u, "unit_name"]]) == pytest.approx(ov.loc[u, "expenditure_total"])
+        assert float(shown[ov[u]["unit_name"]]) == pytest.approx(ov[u]["expenditure_total"])
     assert len(at.get("plotly_chart")) == 1  # tabs are lazy: only the open one runs
     for tab in ("构成（100%）", "历年趋势"):
         at.session_state["compare-tab"] = tab
@@ -175,7 +176,7 @@ def test_quality_with_findings(tmp_path, monkeypatch):
     assert len(acks) == 1 and json.loads(acks[0])["acked_by"] == "张审核"
     acked = json.loads(acks[0])["finding_id"]
     now = queries.attention(2024)  # applies at once: no check or refresh in between
-    assert now.loc[now["finding_id"] == acked, "acknowledged"].tolist() == [True]
+    assert now.filter(pl.col("finding_id") == acked)["acknowledged"].to_list() == [True]
     at.run()
     after = {m.label: m.value for m in at.metric}
     assert int(after["未确认"].replace(",", "")) == int(metrics["未确认"].replace(",", "")) - 1
@@ -351,23 +352,6 @@ def sample_district(tmp_path_factory):
     return d
 
 
-def _sample_query(data_dir: Path, fn):
-    """Run ``fn()`` against the sample district's warehouse (via $JUESUAN_DATA_DIR,
-    as the demo does) and release the file afterwards."""
-    old = {k: os.environ.pop(k, None) for k in ("JUESUAN_WAREHOUSE", "JUESUAN_DATA_DIR")}
-    os.environ["JUESUAN_DATA_DIR"] = str(data_dir)
-    try:
-        queries.clear_cache()
-        return fn()
-    finally:
-        del os.environ["JUESUAN_DATA_DIR"]
-        for k, v in old.items():
-            if v is not None:
-                os.environ[k] = v
-        queries.clear_cache()
-        queries.close()
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_on_sample_district(name, sample_district, monkeypatch):
     monkeypatch.delenv("JUESUAN_WAREHOUSE", raising=False)
@@ -398,7 +382,7 @@ def test_unit_types_are_chinese_on_sample_district(sample_district, monkeypatch)
     at.multiselect(key="overview-types").select("school").run()
     _ok(at, "总览")
     assert set(at.dataframe[0].value["单位类型"]) == {"学校"}
-    exported = ui._display(queries.overview(SAMPLE_YEAR))
+    exported = ui.display(queries.overview(SAMPLE_YEAR))
     assert not set(exported["单位类型"]) & codes
 
 
@@ -500,7 +484,7 @@ def test_rankings_one_choice_and_lazy_trend(synth_wh, monkeypatch):
     _ok(at, "排名")
     shown = at.dataframe[0].value
     expected = rq.ranking("sangong_actual", 2024, 2023, "change")
-    assert shown["单位名称"].iloc[0] == expected["unit_name"].iloc[0]
+    assert shown["单位名称"].iloc[0] == expected["unit_name"][0]
     assert float(shown["增减额（万元）"].iloc[0]) == pytest.approx(float(expected["change"].max()), abs=0.005)
     assert at.query_params["measure"] in ("sangong_actual", ["sangong_actual"])
     assert len(at.get("plotly_chart")) == 1

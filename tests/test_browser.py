@@ -14,6 +14,7 @@ import json
 import os
 
 import browser_util as bu
+import polars as pl
 import pytest
 
 from dashboard import queries
@@ -121,7 +122,7 @@ def test_which_units_sangong_grew_most(page, server, district):
     bu.open_page(page, server, "排名")
     _choose(page, "指标", "三公经费")
     expected = _query(district, lambda: rq.ranking("sangong_actual", YEAR, YEAR - 1, "change"))
-    top = expected.dropna(subset=["change"]).iloc[0]
+    top = expected.drop_nulls("change").row(0, named=True)
     chart = page.locator(".js-plotly-plot").first
     chart.wait_for(timeout=30_000)
     ys = chart.evaluate("el => Array.from(el._fullData[0].y)")
@@ -135,7 +136,7 @@ def test_which_units_sangong_grew_most(page, server, district):
 def test_basic_structure_of_two_units(page, server, district):
     """单位对比: choice 1 the two units, choice 2 科目级次 = 经济分类 → the structure table."""
     ov = _query(district, lambda: queries.overview(YEAR))
-    a, b = ov["unit_name"].iloc[0], ov["unit_name"].iloc[1]
+    a, b = ov["unit_name"][0], ov["unit_name"][1]
     bu.open_page(page, server, "单位对比")
     box = page.locator('[data-testid="stMultiSelect"]').first
     for name in (a, b):
@@ -167,10 +168,10 @@ def test_errors_and_where_in_the_source(page, server, district):
     groups = [h for h in heads if h[:2] in ("错误", "警告", "提示")]
     assert groups and groups[0].startswith("错误"), heads
     found = _query(district, lambda: queries.attention(None))
-    pdf_errors = found[(found["document_format"] == "pdf") & found["page_no"].notna()]
+    pdf_errors = found.filter((pl.col("document_format") == "pdf") & pl.col("page_no").is_not_null())
     main = page.locator('[data-testid="stMain"]')
-    if not pdf_errors.empty:  # prefer a PDF finding: the page image is the strongest evidence
-        target = pdf_errors.iloc[0]
+    if not pdf_errors.is_empty():  # prefer a PDF finding: the page image is the strongest evidence
+        target = pdf_errors.row(0, named=True)
         want = f"{target['rule_id']}｜{target['unit_name']} {int(target['fiscal_year'])} 年"
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="检查结果").first
         current = box.locator("input")
@@ -185,7 +186,7 @@ def test_errors_and_where_in_the_source(page, server, district):
     seconds = bu.timed(page, lambda: main.get_by_text("查看原文").click())
     shown = page.locator('[data-testid="stImage"], [data-testid="stCode"]').first
     shown.wait_for(timeout=30_000)
-    if not pdf_errors.empty:  # the PDF page, rendered to an image
+    if not pdf_errors.is_empty():  # the PDF page, rendered to an image
         assert page.locator('[data-testid="stImage"] img').first.evaluate("i => i.naturalWidth") > 500
     print("source view seconds:", round(seconds, 2))
     bu.screenshot(page, "q4_error_source")
@@ -194,7 +195,7 @@ def test_errors_and_where_in_the_source(page, server, district):
 def test_last_refresh_and_status(page, district):
     """总览 answers it with no choice at all."""
     runs = _query(district, lambda: queries.runs())
-    last = runs.iloc[0]
+    last = runs.row(0, named=True)
     metrics = page.locator('[data-testid="stMetric"]')
     metrics.filter(has_text="刷新状态").wait_for(timeout=30_000)
     text = metrics.all_inner_texts()

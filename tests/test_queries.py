@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
+import polars as pl
 import pytest
 from fixtures import synthetic_marts
 
 from dashboard import export, queries
 
 INJECTION = "'; drop table x; --"
+
+
+def _by(df: pl.DataFrame, col: str, key: str = "unit_id") -> dict:
+    return dict(zip(df[key], df[col], strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -53,28 +60,31 @@ def test_compare_shares_ranks_and_levels():
     for level in [*queries.SUBJECT_LEVELS, queries.ECONOMIC_LEVEL]:
         df = queries.compare(2024, ids, "total", level)
         assert set(df["unit_id"]) == set(ids)
-        for _, g in df.groupby("unit_id"):
+        for g in df.partition_by("unit_id"):
             assert g["share_pct"].sum() == pytest.approx(100, abs=0.1)
-        assert df["rank"].between(1, 3).all()
-    lvl1 = queries.compare(2024, ids, "total", "类").groupby("unit_id")["amount"].sum()
-    summary = queries.overview(2024).set_index("unit_id")["expenditure_total"]
+        assert df["rank"].is_between(1, 3).all()
+        assert df["name"].is_not_null().all()  # every code has its name
+    lvl1 = _by(
+        queries.compare(2024, ids, "total", "类").group_by("unit_id").agg(pl.col("amount").sum()), "amount"
+    )
+    summary = _by(queries.overview(2024), "expenditure_total")
     for u in ids:
         assert lvl1[u] == pytest.approx(summary[u])
     with pytest.raises(ValueError):
         queries.compare(2024, ids, "total; drop table x", "类")
     by_type = queries.compare(2024, None, "total", "款", unit_type="行政单位")
     assert set(by_type["unit_id"]) == set(queries.units_of_type(2024, "行政单位"))
-    assert queries.compare(2024, None, "total", "款", unit_type=INJECTION).empty
+    assert queries.compare(2024, None, "total", "款", unit_type=INJECTION).is_empty()
 
 
 def test_unit_table_03_rebuilds_levels():
     s = queries.unit_summary("U00001", 2024)
     t = queries.unit_table_03(s["document_id"], 2024)
-    items = t[t["subject_level"] == "项"]
-    classes = t[t["subject_level"] == "类"]
+    items = t.filter(pl.col("subject_level") == "项")
+    classes = t.filter(pl.col("subject_level") == "类")
     assert items["total"].sum() == pytest.approx(s["expenditure_total"])
     assert classes["total"].sum() == pytest.approx(s["expenditure_total"])
-    assert t["page_no"].notna().all()
+    assert t["page_no"].is_not_null().all()
     assert queries.unit_years("U00017") == [2023, 2022]
 
 
@@ -83,34 +93,35 @@ def test_unit_published_tables_rebuild_the_layout():
     doc = s["document_id"]
     for no in ("02", "03", "05"):
         t = queries.unit_subject_table(no, doc, 2024)
-        assert t.iloc[0]["subject_level"] == "合计" and t.iloc[0]["subject_name"] == "合计"
-        total = float(t.iloc[0]["total"])
-        items = t[t["subject_level"] == "项"]
+        first = t.row(0, named=True)
+        assert first["subject_level"] == "合计" and first["subject_name"] == "合计"
+        total = float(first["total"])
+        items = t.filter(pl.col("subject_level") == "项")
         for level in ("类", "项"):
-            assert t.loc[t["subject_level"] == level, "total"].sum() == pytest.approx(total)
-        for _, r in t[t["subject_level"].isin(["类", "款"])].iterrows():  # subtotals = Σ of their 项
-            below = items[items["subject_code"].str.startswith(r["subject_code"])]
+            assert t.filter(pl.col("subject_level") == level)["total"].sum() == pytest.approx(total)
+        for r in t.filter(pl.col("subject_level").is_in(["类", "款"])).iter_rows(named=True):  # Σ of their 项
+            below = items.filter(pl.col("subject_code").str.starts_with(r["subject_code"]))
             assert float(r["total"]) == pytest.approx(float(below["total"].sum()))
-        codes = t["subject_code"].dropna().tolist()  # the tree in published order: 类, its 款, their 项
+        codes = t["subject_code"].drop_nulls().to_list()  # the tree in published order: 类, its 款, their 项
         assert codes == sorted(codes)
-    assert float(queries.unit_subject_table("03", doc, 2024).iloc[0]["total"]) == pytest.approx(
+    assert float(queries.unit_subject_table("03", doc, 2024)["total"][0]) == pytest.approx(
         float(s["expenditure_total"])
     )
     for no, amount in (("01", "amount"), ("04", "total")):
         t = queries.unit_two_sided_table(no, doc)
-        last = t.iloc[-1]
+        last = t.row(-1, named=True)
         assert last["income_label"] == "总计" and last["expenditure_label"] == "总计"
-        paired = t[t["expenditure_label"] == "本年支出合计"]
-        assert list(paired["income_label"]) == ["本年收入合计"]  # the 合计 rows face each other
-        assert float(paired.iloc[0][f"expenditure_{amount}"]) == pytest.approx(float(s["expenditure_total"]))
-        subjects = t[t["expenditure_code"].notna()]
+        paired = t.filter(pl.col("expenditure_label") == "本年支出合计")
+        assert paired["income_label"].to_list() == ["本年收入合计"]  # the 合计 rows face each other
+        assert float(paired[f"expenditure_{amount}"][0]) == pytest.approx(float(s["expenditure_total"]))
+        subjects = t.filter(pl.col("expenditure_code").is_not_null())
         assert subjects[f"expenditure_{amount}"].sum() == pytest.approx(float(s["expenditure_total"]))
     with pytest.raises(ValueError):
         queries.unit_subject_table("03; drop table x", doc, 2024)
     with pytest.raises(ValueError):
         queries.unit_two_sided_table("06", doc)
-    assert queries.unit_subject_table("02", INJECTION, 2024).empty
-    assert queries.unit_two_sided_table("04", INJECTION).empty
+    assert queries.unit_subject_table("02", INJECTION, 2024).is_empty()
+    assert queries.unit_two_sided_table("04", INJECTION).is_empty()
 
 
 def test_detail_lookups():
@@ -119,15 +130,16 @@ def test_detail_lookups():
     assert queries.document_table("fct_procurement", s["document_id"]) is None  # absent in this warehouse
     assert len(queries.unit_findings("U00002", 2023)) == 3
     docs = queries.unit_documents("U00002")
-    assert list(docs["fiscal_year"]) == [2024, 2023, 2022]
+    assert docs["fiscal_year"].to_list() == [2024, 2023, 2022]
     with pytest.raises(ValueError):
         queries.document_table("dim_units; drop table x", "D1")
 
 
 def test_outliers_reasons():
     df = queries.outliers(2024, threshold=1.0, min_peers=5)
-    assert not df.empty
+    assert not df.is_empty()
     assert df["reason"].str.contains("同类单位").all()
+    assert df["metric_label"].is_not_null().all()
     assert (df["robust_z"].abs() >= 1.0).all()
 
 
@@ -136,20 +148,20 @@ def test_refresh_and_coverage():
     assert str(queries.last_success()).startswith("2026-01-06")
     assert set(queries.quarantine()["quarantine_code"]) == {"no_unit", "no_year"}
     missing = queries.missing_disclosures(2024)
-    assert list(missing["unit_id"]) == ["U00017"]
-    assert queries.missing_disclosures(2023).empty
-    cov = queries.coverage().set_index("fiscal_year")
-    assert cov.loc[2024, "expected"] == 30 and cov.loc[2024, "disclosed"] == 29
+    assert missing["unit_id"].to_list() == ["U00017"]
+    assert queries.missing_disclosures(2023).is_empty()
+    cov = queries.coverage().filter(pl.col("fiscal_year") == 2024).row(0, named=True)
+    assert cov["expected"] == 30 and cov["disclosed"] == 29
 
 
 def test_injection_strings_are_plain_values(wh):
-    assert queries.overview(2024, [INJECTION], [INJECTION]).empty
-    assert queries.subject_by_unit(2024, INJECTION).empty
+    assert queries.overview(2024, [INJECTION], [INJECTION]).is_empty()
+    assert queries.subject_by_unit(2024, INJECTION).is_empty()
     assert queries.unit_summary(INJECTION, 2024) is None
-    assert queries.unit_documents(INJECTION).empty
-    assert queries.compare(2024, [INJECTION], "total", "类").empty
-    assert queries.findings(2024, INJECTION).empty
-    assert queries.trend([INJECTION], "expenditure_total").empty
+    assert queries.unit_documents(INJECTION).is_empty()
+    assert queries.compare(2024, [INJECTION], "total", "类").is_empty()
+    assert queries.findings(2024, INJECTION).is_empty()
+    assert queries.trend([INJECTION], "expenditure_total").is_empty()
     assert queries.units_of_type(2024, INJECTION) == []
     queries.close()
     con = duckdb.connect(str(wh), read_only=True)
@@ -200,14 +212,16 @@ def test_retry_on_io_exception(monkeypatch):
 
 def test_cache_returns_copies():
     a = queries.overview(2024)
-    a["unit_name"] = "changed"
-    assert (queries.overview(2024)["unit_name"] != "changed").all()
+    a.insert_column(0, pl.Series("extra", [1] * len(a)))  # in place
+    a[0, "unit_name"] = "changed"
+    again = queries.overview(2024)
+    assert "extra" not in again.columns and (again["unit_name"] != "changed").all()
 
 
 def test_exports_bom_csv_and_xlsx(tmp_path):
     import openpyxl
 
-    df = queries.overview(2024).rename(columns={"unit_name": "单位名称"})
+    df = queries.overview(2024).rename({"unit_name": "单位名称"})
     csv = export.to_csv_bytes(df)
     assert csv.startswith(b"\xef\xbb\xbf")
     assert "单位名称" in csv.decode("utf-8-sig").splitlines()[0]
@@ -229,16 +243,15 @@ def test_exports_are_formula_safe_and_plain(tmp_path):
     import io
 
     import openpyxl
-    import pandas as pd
 
     evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "普通单位"]
-    df = pd.DataFrame(
+    df = pl.DataFrame(
         {
             "单位名称": evil,
             "金额（万元）": [-0.0, 1234.5, 2.0, 3.0, None],
             "已确认": [True, False, True, False, True],
-            "时间": pd.to_datetime(["2024-01-02 03:04:05"] * 5),
-            "人数": pd.array([1, 2, 3, None, 5], dtype="Int64"),
+            "时间": [datetime(2024, 1, 2, 3, 4, 5)] * 5,
+            "人数": [1, 2, 3, None, 5],
         }
     )
     p = tmp_path / "e.xlsx"
@@ -257,8 +270,8 @@ def test_exports_are_formula_safe_and_plain(tmp_path):
     assert body[0].startswith("\"'=HYPERLINK") and body[1].startswith("'+1+1")
     assert body[2].startswith("'-2+3") and body[3].startswith("'@SUM")
     assert "True" not in text and "False" not in text and "-0.0" not in text and "T03:04" not in text
-    back = pd.read_parquet(io.BytesIO(export.to_parquet_bytes(df)))
-    assert list(back["已确认"]) == ["是", "否", "是", "否", "是"]
+    back = pl.read_parquet(io.BytesIO(export.to_parquet_bytes(df)))
+    assert back["已确认"].to_list() == ["是", "否", "是", "否", "是"]
 
 
 @pytest.mark.parametrize(
@@ -283,35 +296,36 @@ def test_connection_has_no_external_access(sql):
 def test_rankings_by_value_change_and_share():
     from dashboard.queries import rankings as rq
 
-    ov = queries.overview(2024).set_index("unit_id")
-    prior = queries.overview(2023).set_index("unit_id")
+    ov = _by(queries.overview(2024), "sangong_actual")
+    prior = _by(queries.overview(2023), "sangong_actual")
     r = rq.ranking("sangong_actual", 2024, 2023, "change")
-    assert list(r["rank"]) == list(range(1, len(r) + 1))
+    assert r["rank"].to_list() == list(range(1, len(r) + 1))
     assert len(r) == len(ov)
-    top = r.iloc[0]
-    both = ov.index.intersection(prior.index)
-    changes = (ov.loc[both, "sangong_actual"] - prior.loc[both, "sangong_actual"]).astype(float)
-    assert top["unit_id"] == changes.idxmax()
-    assert top["change"] == pytest.approx(changes.max())
+    top = r.row(0, named=True)
+    changes = {u: float(ov[u] - prior[u]) for u in ov.keys() & prior.keys()}
+    assert top["unit_id"] == max(changes, key=changes.__getitem__)
+    assert top["change"] == pytest.approx(max(changes.values()))
     assert top["change_pct"] == pytest.approx(
-        100 * changes.max() / float(prior.loc[top["unit_id"], "sangong_actual"]), abs=0.01
+        100 * max(changes.values()) / float(prior[top["unit_id"]]), abs=0.01
     )
     assert r["share_pct"].sum() == pytest.approx(100, abs=0.1)
-    ranked = r.dropna(subset=["change"])["change"].tolist()
+    ranked = r["change"].drop_nulls().to_list()
     assert ranked == sorted(ranked, reverse=True)
+    missing_base = r["change"].is_null().to_list()
+    assert sum(missing_base) == len(ov.keys() - prior.keys())
+    assert missing_base == sorted(missing_base)  # units without a base value last
 
     by_value = rq.ranking("expenditure_total", 2024, 2022, "value")  # a year range
-    assert by_value.iloc[0]["value"] == pytest.approx(float(ov["expenditure_total"].max()))
-    assert by_value["base_value"].notna().any()
+    assert by_value["value"][0] == pytest.approx(float(queries.overview(2024)["expenditure_total"].max()))
+    assert by_value["base_value"].is_not_null().any()
 
-    subj = rq.ranking("subject:2", 2024, 2023, "value")  # every 类 starting with 2
-    by_unit = queries.subject_by_unit(2024, "2").set_index("unit_id")["total"]
-    assert subj.set_index("unit_id")["value"].sort_index().tolist() == pytest.approx(
-        by_unit.sort_index().astype(float).tolist()
-    )
+    subj = _by(rq.ranking("subject:2", 2024, 2023, "value"), "value")  # every 类 starting with 2
+    by_unit = _by(queries.subject_by_unit(2024, "2"), "total")
+    assert subj.keys() == by_unit.keys()
+    assert [subj[u] for u in sorted(subj)] == pytest.approx([float(by_unit[u]) for u in sorted(subj)])
     item = rq.ranking("actual_reception", 2024, 2023, "unit_share_pct")
-    assert item["unit_share_pct"].notna().all()
-    assert rq.ranking(f"subject:{INJECTION}", 2024, 2023).empty
+    assert item["unit_share_pct"].is_not_null().all()
+    assert rq.ranking(f"subject:{INJECTION}", 2024, 2023).is_empty()
     with pytest.raises(ValueError):
         rq.ranking("expenditure_total; drop table x", 2024, 2023)
     with pytest.raises(ValueError):
@@ -322,18 +336,18 @@ def test_attention_lists_failures_errors_first():
     a = queries.attention(2024)
     assert set(a["outcome"]) <= {"fail", "rounding"} and len(a)
     all_ = queries.findings(2024)
-    assert len(a) == int(all_["outcome"].isin(["fail", "rounding"]).sum())
+    assert len(a) == int(all_["outcome"].is_in(["fail", "rounding"]).sum())
     order = [0 if (o, s) == ("fail", "error") else 1 if (o, s) == ("fail", "warning") else 2
              for o, s in zip(a["outcome"], a["severity"], strict=True)]  # fmt: skip
     assert order == sorted(order)
-    assert a["file_name"].notna().all()  # a file name, not only a hash
+    assert a["file_name"].is_not_null().all()  # a file name, not only a hash
     m = queries.failed_matrix(2024)
     assert m["failed"].sum() == int((all_["outcome"] == "fail").sum())
 
 
 def test_morning_check_counts():
     m = queries.morning(2024)
-    cov = queries.coverage().set_index("fiscal_year")
-    assert m["missing"] == cov.loc[2024, "expected"] - cov.loc[2024, "disclosed"]
+    cov = queries.coverage().filter(pl.col("fiscal_year") == 2024).row(0, named=True)
+    assert m["missing"] == cov["expected"] - cov["disclosed"]
     assert m["received"] == len(queries.overview(2024))
     assert queries.last_run()["status"] in {"success", "unchanged"}

@@ -19,6 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import roster_district
 
 
+def _row(df, key_col: str, key) -> dict:
+    """The one row of a query result whose ``key_col`` is ``key``."""
+    rows = [r for r in df.iter_rows(named=True) if r[key_col] == key]
+    assert len(rows) == 1, (key, len(rows))
+    return rows[0]
+
+
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Path:
     _, warehouse = roster_district.build(tmp_path_factory.mktemp("roster_app"))
@@ -47,13 +54,12 @@ def test_overview_shows_coverage_per_status(wh, monkeypatch):
 def test_coverage_queries_count_per_department(wh, monkeypatch):
     monkeypatch.setenv("JUESUAN_WAREHOUSE", str(wh))
     queries.clear_cache()
-    deps = queries.coverage_departments(2023).set_index("department")
-    edu = deps.loc["示范区教育局"]
+    edu = _row(queries.coverage_departments(2023), "department", "示范区教育局")
     # 教育局 itself late, 第一中学 missing (in review), 第二中学 late, 体育中心 missing
     assert (edu["expected_count"], edu["late"], edu["missing"], edu["on_time"]) == (4, 2, 2, 0)
-    units = queries.coverage_units(2023).set_index("unit_id")
-    assert units.loc["CIV", "quarantine_reason"]
-    assert units.loc["EDU", "days_late"] == 20
+    units = queries.coverage_units(2023)
+    assert _row(units, "unit_id", "CIV")["quarantine_reason"]
+    assert _row(units, "unit_id", "EDU")["days_late"] == 20
 
 
 def test_roster_page_queue_and_accept(wh, monkeypatch, tmp_path):
@@ -67,10 +73,10 @@ def test_roster_page_queue_and_accept(wh, monkeypatch, tmp_path):
     accept = [b for b in at.button if b.label == "接受"]
     assert len(accept) == 3  # 财政局（本级）, 第一中学, 第三中学 (the last without a preselected unit)
     pick = {s.key: s.value for s in at.selectbox}
-    queue = queries.review_queue().set_index("printed_name")
-    fin0_row = queue.loc["示范区财政局（本级）", "unit_id"]
+    queue = queries.review_queue()
+    fin0_row = _row(queue, "printed_name", "示范区财政局（本级）")["unit_id"]
     assert pick[f"pick-{fin0_row}"] == "FIN0"
-    assert pick[f"pick-{queue.loc['示范区第三中学', 'unit_id']}"] is None  # a hint is not preselected
+    assert pick[f"pick-{_row(queue, 'printed_name', '示范区第三中学')['unit_id']}"] is None  # a hint only
     at.button(key=f"accept-{fin0_row}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     decided = RosterStore(roster_dir(wh)).load().latest_decisions()
@@ -80,9 +86,8 @@ def test_roster_page_queue_and_accept(wh, monkeypatch, tmp_path):
     assert any("已生效" in m.value for m in at.success), [m.value for m in at.warning]
     assert len([b for b in at.button if b.label == "接受"]) == 2
     assert "示范区财政局（本级）" not in set(queries.review_queue()["printed_name"])
-    coverage = queries.coverage_units(2023).set_index("unit_id")
-    assert coverage.loc["FIN0", "coverage_status"] == "on_time"
-    look_alike = queries.review_queue().set_index("printed_name").loc["示范区第三中学", "unit_id"]
+    assert _row(queries.coverage_units(2023), "unit_id", "FIN0")["coverage_status"] == "on_time"
+    look_alike = _row(queries.review_queue(), "printed_name", "示范区第三中学")["unit_id"]
     at.button(key=f"reject-{look_alike}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已生效" in m.value for m in at.success)

@@ -143,21 +143,24 @@ def test_department_totals_equal_the_documents_added_up(
     summed = _summed(district, year)
     picked = sorted(summed)
     df = queries.compare(year, picked, measure, level, departments=True)
-    got = {(r.unit_id, r.code): r.amount for r in df.itertuples() if r.amount}  # a zero is not printed
+    rows = list(df.iter_rows(named=True))
+    got = {(r["unit_id"], r["code"]): r["amount"] for r in rows if r["amount"]}  # a zero is not printed
     want = {k: v for k, v in _expected(district, year, table, column, code_len).items() if v}
     assert set(got) == set(want)
     for key, amount in want.items():
         assert got[key] == pytest.approx(amount, abs=0.005), key
     names = {u["id"]: u["name"] for u in district["units"]}
-    assert {r.unit_id: r.unit_name for r in df.itertuples()} == {d: names[d] for d in {k[0] for k in want}}
-    for dep, part in df.groupby("unit_id"):  # shares are of the department's own total
-        assert part["share_pct"].sum() == pytest.approx(100, abs=0.05), dep
+    assert {r["unit_id"]: r["unit_name"] for r in rows} == {d: names[d] for d in {k[0] for k in want}}
+    for part in df.partition_by("unit_id"):  # shares are of the department's own total
+        assert part["share_pct"].sum() == pytest.approx(100, abs=0.05), part["unit_id"][0]
 
 
 def test_basis_trend_and_execution_follow_the_same_members(wh, district):
     year = YEARS[0]
     summed = _summed(district, year)
-    basis = queries.department_basis(year, sorted(summed)).set_index("department_id")
+    basis = {
+        r["department_id"]: r for r in queries.department_basis(year, sorted(summed)).iter_rows(named=True)
+    }
     docs = district["docs"]
 
     def total(uid: str, y: int) -> float:
@@ -165,21 +168,21 @@ def test_basis_trend_and_execution_follow_the_same_members(wh, district):
                     if ln["table"] == "03" and ln["row_label"] == "合计" and ln["column"] == "total")  # fmt: skip
 
     for dep, members in summed.items():
-        row = basis.loc[dep]
+        row = basis[dep]
         assert row["rollup_basis"] == ("department" if members == [dep] else "members")
         assert row["expenditure_total"] == pytest.approx(sum(total(m, year) for m in members), abs=0.005)
-    d0 = basis.loc["D0"]
+    d0 = basis["D0"]
     assert d0["department_expenditure_total"] == pytest.approx(total("D0", year))  # shown, never added
     trend = queries.department_trend(["D0", "D1"], "expenditure_total")
-    got = {(r.unit_id, r.fiscal_year): r.amount for r in trend.itertuples()}
+    got = {(r["unit_id"], r["fiscal_year"]): r["amount"] for r in trend.iter_rows(named=True)}
     for y in YEARS:
         for dep in ("D0", "D1"):
             members = _summed(district, y).get(dep)
             if members:
                 assert got[(dep, y)] == pytest.approx(sum(total(m, y) for m in members), abs=0.005)
-    ex = queries.department_execution(year, sorted(summed)).set_index("unit_id")
-    assert ex.loc["D0", "expenditure_total"] == pytest.approx(sum(total(m, year) for m in summed["D0"]))
-    assert queries.compare(year, ["D0; drop table dim_units"], "total", "类", departments=True).empty
+    ex = {r["unit_id"]: r for r in queries.department_execution(year, sorted(summed)).iter_rows(named=True)}
+    assert ex["D0"]["expenditure_total"] == pytest.approx(sum(total(m, year) for m in summed["D0"]))
+    assert queries.compare(year, ["D0; drop table dim_units"], "total", "类", departments=True).is_empty()
 
 
 def test_a_unit_outside_every_department_is_not_rolled_up(wh, district):

@@ -4,6 +4,8 @@ names the group it was compared with."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from fixtures import synthetic_marts
 
@@ -23,6 +25,11 @@ def use_wh(wh, monkeypatch):
     queries.clear_cache()
     yield
     queries.close()
+
+
+def _tuples(df):
+    """The rows of a query result with attribute access."""
+    return [SimpleNamespace(**r) for r in df.iter_rows(named=True)]
 
 
 def _peer_sizes(grouping: str, size_by: str = "staff"):
@@ -54,7 +61,7 @@ def _peer_sizes(grouping: str, size_by: str = "staff"):
         "type": lambda r: r.unit_type,
         "department": lambda r: r.department,
     }[grouping]
-    keys = {r.unit_id: key(r) for r in df.itertuples()}
+    keys = {r.unit_id: key(r) for r in _tuples(df)}
     sizes = {}
     for k in keys.values():
         sizes[k] = sizes.get(k, 0) + 1
@@ -65,10 +72,10 @@ def _peer_sizes(grouping: str, size_by: str = "staff"):
                                                    ("type", "staff"), ("department", "staff")])  # fmt: skip
 def test_each_row_names_its_group_and_the_group_is_right(grouping, size_by):
     df = queries.outliers(2024, threshold=0.5, min_peers=3, grouping=grouping, size_by=size_by)
-    assert not df.empty
+    assert not df.is_empty()
     keys, sizes, total = _peer_sizes(grouping, size_by)
     type_keys, type_sizes, _ = _peer_sizes("type")
-    for r in df.itertuples():
+    for r in _tuples(df):
         assert r.peer_group in r.reason and r.peer_basis in r.reason
         if r.peer_level == 1:
             assert r.peer_group == keys[r.unit_id] and sizes[keys[r.unit_id]] >= 3
@@ -84,7 +91,7 @@ def test_each_row_names_its_group_and_the_group_is_right(grouping, size_by):
 
 def test_a_large_minimum_falls_back_to_the_whole_district():
     df = queries.outliers(2024, threshold=0.5, min_peers=25, grouping="type_size")
-    assert not df.empty and set(df["peer_group"]) == {"全区"}
+    assert not df.is_empty() and set(df["peer_group"]) == {"全区"}
 
 
 def test_unknown_grouping_is_refused():

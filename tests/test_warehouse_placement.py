@@ -40,4 +40,4 @@ def test_unit_detail_query_finds_the_placed_cells(tmp_path, monkeypatch):
 
     monkeypatch.setenv("JUESUAN_WAREHOUSE", str(wh))
     placed = queries.placed_cells(doc)
-    assert placed is not None and list(placed["column_key"]) == ["project"]
+    assert placed is not None and placed["column_key"].to_list() == ["project"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.express as px
+import polars as pl
 import streamlit as st
 
 from dashboard import queries, ui
@@ -33,14 +33,12 @@ def _department_basis(year: int, picked: list[str]) -> None:
         "不再相加，以免重复计算；某年度本级和下属单位都未公开时，改用该部门的汇总决算。名录外的单位不计入任何部门。"
     )
     basis = queries.department_basis(year, picked)
-    basis["rollup_basis"] = basis["rollup_basis"].map(lambda v: queries.ROLLUP_BASIS.get(v, v))
-    basis = basis[list(BASIS_COLUMNS)].rename(columns=BASIS_COLUMNS)
-    money = [c for c in basis.columns if c.endswith("（万元）")]
-    st.table(basis.style.format(dict.fromkeys(money, "{:,.2f}"), na_rep="—"))
+    basis = basis.with_columns(pl.col("rollup_basis").replace(queries.ROLLUP_BASIS))
+    ui.static_table(basis.select(list(BASIS_COLUMNS)).rename(BASIS_COLUMNS))
 
 
-def _as_departments(df: pd.DataFrame, departments: bool) -> pd.DataFrame:
-    return df.rename(columns={"unit_id": "部门编码", "unit_name": "部门"}) if departments else df
+def _as_departments(df: pl.DataFrame, departments: bool) -> pl.DataFrame:
+    return df.rename({"unit_id": "部门编码", "unit_name": "部门"}) if departments else df
 
 
 def render() -> None:
@@ -81,17 +79,18 @@ def render() -> None:
 
     df = queries.compare(year, None if unit_type else picked, measure, level, unit_type=unit_type,
                          departments=departments)  # fmt: skip
-    if df.empty:
+    if df.is_empty():
         st.info(f"所选{who}在该年度没有对应的明细数据。")
         return
-    df["label"] = df["code"] + " " + df["name"].fillna("")
+    df = df.with_columns(label=pl.col("code") + " " + pl.col("name").fill_null(""))
     title = f"{year} 年 {queries.SUBJECT_MEASURES[measure] if level != queries.ECONOMIC_LEVEL else '基本支出'}（万元）"
     if len(picked) <= MAX_STRUCTURE_UNITS:
         st.subheader(
             f"结构对比：各{'经济分类' if level == queries.ECONOMIC_LEVEL else '科目'}占本{who}比重（%）"
         )
-        structure = df.pivot_table(index="label", columns="unit_name", values="share_pct", aggfunc="sum")
-        st.table(structure.rename_axis(index="科目", columns=who).style.format("{:,.2f}", na_rep="—"))
+        structure = df.pivot("unit_name", index="label", values="share_pct", aggregate_function="sum",
+                             sort_columns=True)  # fmt: skip
+        ui.static_table(structure.rename({"label": "科目"}), index="科目", columns_name=who)
     tab1, tab2, tab3, tab4 = st.tabs(
         ["分组柱状图", "构成（100%）", "历年趋势", "预算执行"], key="compare-tab", bind="query-params"
     )
@@ -124,12 +123,8 @@ def render() -> None:
             ui.show_table(_as_departments(ex, departments), "compare-exec", f"预算执行_{year}")
 
     st.subheader("对比明细")
-    totals = df.groupby("unit_name", as_index=False)["amount"].sum()
-    st.table(
-        totals.rename(columns={"unit_name": who, "amount": "合计（万元）"}).style.format(
-            {"合计（万元）": "{:,.2f}"}
-        )
-    )
-    detail = df[["unit_id", "unit_name", "code", "name", "amount", "share_pct", "rank"]]
+    totals = df.group_by("unit_name").agg(pl.col("amount").sum()).sort("unit_name")
+    ui.static_table(totals.rename({"unit_name": who, "amount": "合计（万元）"}))
+    detail = df.select(["unit_id", "unit_name", "code", "name", "amount", "share_pct", "rank"])
     ui.show_table(_as_departments(detail, departments), "compare",
                   f"{who}对比_{year}_{level}")  # fmt: skip

@@ -28,7 +28,7 @@ def render() -> None:
     df = queries.outliers(year, float(threshold), int(min_peers), type_label=ui.unit_type_label,
                           grouping=grouping, size_by=size_by)  # fmt: skip
     st.metric("异常条目", len(df))
-    if df.empty:
+    if df.is_empty():
         st.success("没有超过阈值的单位。")
         return
     cols = [
@@ -44,5 +44,5 @@ def render() -> None:
         "peers",
         "reason",
     ]
-    shown = df[cols].rename(columns={"peer_basis": "比较组依据", "peer_group": "比较组"})
+    shown = df.select(cols).rename({"peer_basis": "比较组依据", "peer_group": "比较组"})
     ui.show_table(shown, "outliers", f"异常识别_{year}")

@@ -4,8 +4,8 @@ their year-on-year change."""
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
 from dashboard import queries, ui
@@ -21,9 +21,9 @@ def _share(part, whole) -> str:
 
 
 def _when(ts) -> str:
-    if ts is None or pd.isna(ts):
+    if ts is None:
         return "—"
-    return pd.Timestamp(ts).strftime("%Y-%m-%d %H:%M")
+    return ts.strftime("%Y-%m-%d %H:%M") if hasattr(ts, "strftime") else str(ts)[:16]
 
 
 def _morning(year: int) -> None:
@@ -81,39 +81,43 @@ def render() -> None:
     m[5].metric("三公经费（万元）", ui.wan(h.get("sangong_actual")))
 
     df = queries.overview(year, deps, types)
-    if not df.empty:
+    if not df.is_empty():
         _chart(df, year)
     if "dq_failed" in df.columns:
-        df["dq_status"] = [
-            "未检查" if r != r or not r else ("通过" if f == 0 else f"{int(f)} 项未通过")
-            for f, r in zip(df["dq_failed"].fillna(0), df["dq_rules"], strict=True)
-        ]
-        df = df.drop(columns=["dq_failed", "dq_rules"])
+        failed = pl.col("dq_failed").fill_null(0).cast(pl.Int64)
+        status = (
+            pl.when(pl.col("dq_rules").fill_null(0) == 0).then(pl.lit("未检查"))
+            .when(failed == 0).then(pl.lit("通过"))
+            .otherwise(failed.cast(pl.String) + " 项未通过")
+        )  # fmt: skip
+        df = df.with_columns(dq_status=status).drop("dq_failed", "dq_rules")
     else:
-        df["dq_status"] = "未检查"
+        df = df.with_columns(dq_status=pl.lit("未检查"))
     st.subheader(f"{year} 年各单位决算（万元）")
     ui.show_table(df, "overview", f"总览_{year}", title=f"{year} 年各单位决算")
     roster.coverage_tables(year)
 
 
-def _chart(df: pd.DataFrame, year: int) -> None:
-    d = df.dropna(subset=["expenditure_total"]).sort_values("expenditure_total").tail(40)
-    yoy = d["expenditure_yoy_pct"]
-    d = d.assign(
-        yoy_text=[("—" if pd.isna(v) else f"{v:+.2f}%") for v in yoy],
-        trend=["无上年" if pd.isna(v) else ("增加" if v >= 0 else "减少") for v in yoy],
+def _chart(df: pl.DataFrame, year: int) -> None:
+    d = df.drop_nulls("expenditure_total").sort("expenditure_total").tail(40)
+    yoy = d["expenditure_yoy_pct"].to_list()
+    d = d.with_columns(
+        yoy_text=pl.Series([("—" if v is None else f"{v:+.2f}%") for v in yoy], dtype=pl.String),
+        trend=pl.Series(
+            ["无上年" if v is None else ("增加" if v >= 0 else "减少") for v in yoy], dtype=pl.String
+        ),
     )
     colors = {"增加": "#c0392b", "减少": "#2e86c1", "无上年": "#95a5a6"}
     fig = go.Figure(
         [
-            go.Bar(x=g["expenditure_total"], y=g["unit_name"], text=g["yoy_text"], name=f"同比{trend}",
-                   orientation="h", marker_color=colors[trend])
-            for trend, g in d.groupby("trend", sort=False)
+            go.Bar(x=g["expenditure_total"].to_list(), y=g["unit_name"].to_list(), text=g["yoy_text"].to_list(),
+                   name=f"同比{trend}", orientation="h", marker_color=colors[trend])
+            for (trend,), g in d.group_by("trend", maintain_order=True)
         ]
     )  # fmt: skip
     fig.update_layout(
         title=f"{year} 年各单位本年支出合计（条末为同比变动）", height=max(360, 22 * len(d)),
-        xaxis_title="本年支出合计（万元）", yaxis={"categoryorder": "array", "categoryarray": list(d["unit_name"])},
+        xaxis_title="本年支出合计（万元）", yaxis={"categoryorder": "array", "categoryarray": d["unit_name"].to_list()},
         margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="同比",
     )  # fmt: skip
     ui.wan_chart(fig, axis="x", category="单位")

@@ -8,7 +8,7 @@ import getpass
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 import streamlit as st
 
 from dashboard import auth, evidence, queries, ui
@@ -31,29 +31,32 @@ def render() -> None:
                             format_func=lambda v: "全部年度" if v is None else f"{v} 年")  # fmt: skip
     found = queries.attention(year)
     rules = evidence.rule_descriptions()
-    found["severity_label"] = [
-        evidence.severity_label(s, o) for s, o in zip(found["severity"], found["outcome"], strict=True)
-    ]
-    found["rule_description"] = found["rule_id"].map(lambda r: rules.get(r, ""))
-    found["location"] = found["location"].map(evidence.location_label)
-    counts = found["severity_label"].value_counts()
+    found = found.with_columns(
+        severity_label=pl.Series(
+            [evidence.severity_label(s, o) for s, o in zip(found["severity"], found["outcome"], strict=True)],
+            dtype=pl.String,
+        ),
+        rule_description=pl.col("rule_id").replace_strict(rules, default="", return_dtype=pl.String),
+        location=pl.Series([evidence.location_label(v) for v in found["location"]], dtype=pl.String),
+    )
+    counts = dict(found["severity_label"].value_counts().iter_rows())
     m = st.columns(4)
     for col, sev in zip(m, evidence.SEVERITY_ORDER, strict=False):
         col.metric(sev, f"{int(counts.get(sev, 0)):,}")
-    open_n = int((~found["acknowledged"].fillna(False).astype(bool)).sum()) if len(found) else 0
+    open_n = int((~found["acknowledged"].cast(pl.Boolean).fill_null(False)).sum())
     m[3].metric("未确认", f"{open_n:,}")
-    if found.empty:
+    if found.is_empty():
         st.success("没有需要处理的检查结果：全部通过。")
     for sev in evidence.SEVERITY_ORDER:
-        group = found[found["severity_label"] == sev]
-        if group.empty:
+        group = found.filter(pl.col("severity_label") == sev)
+        if group.is_empty():
             continue
         st.subheader(f"{sev}（{len(group):,} 条）")
-        shown = group[FINDING_COLUMNS]
+        shown = group.select(FINDING_COLUMNS)
         ui.show_table(
             shown, f"dq-{sev}", f"数据质量_{sev}", title=f"数据质量检查：{sev}（{_year_text(year)}）"
         )
-    if not found.empty:
+    if not found.is_empty():
         _ack_form(_evidence(found))
     _data_docs()
     matrix = st.expander("规则 × 单位 × 年度（未通过数）", key="dq-matrix-open", on_change="rerun")
@@ -89,15 +92,20 @@ def _year_text(year) -> str:
     return "全部年度" if year is None else f"{year} 年"
 
 
+def _number(v) -> str | None:
+    """A page or row number as text (None when missing)."""
+    return None if v is None or v != v else str(int(v))
+
+
 def _finding_label(r: dict) -> str:
-    page = "" if pd.isna(r.get("page_no")) else f" 第 {int(r['page_no'])} 页"
+    page = "" if _number(r.get("page_no")) is None else f" 第 {_number(r['page_no'])} 页"
     return f"{r['severity_label']}｜{r['rule_id']}｜{r.get('unit_name') or r['unit_id']} {r['fiscal_year']} 年｜{r.get('location') or ''}{page}"
 
 
-def _evidence(found: pd.DataFrame) -> dict:
+def _evidence(found: pl.DataFrame) -> dict:
     """The chosen finding's evidence and source; returns the finding."""
     st.subheader("证据与原文")
-    rows = {r["finding_id"]: r for r in found.to_dict("records")}
+    rows = {r["finding_id"]: r for r in found.iter_rows(named=True)}
     fid = ui.url_selectbox(
         "检查结果", list(rows), "finding", "dq-evidence", format_func=lambda k: _finding_label(rows[k])
     )
@@ -107,15 +115,15 @@ def _evidence(found: pd.DataFrame) -> dict:
         st.markdown(f"**规则 {r['rule_id']}（{r['severity_label']}）**：{r['rule_description'] or '—'}")
         facts = {
             "文件": r.get("file_name") or "—",
-            "页码": "—" if pd.isna(r.get("page_no")) else str(int(r["page_no"])),
-            "行号": "—" if pd.isna(r.get("row_no")) else str(int(r["row_no"])),
+            "页码": _number(r.get("page_no")) or "—",
+            "行号": _number(r.get("row_no")) or "—",
             "位置": r.get("location") or r.get("row_label") or "—",
             "应为（万元）": ui.wan(r.get("expected")),
             "实际（万元）": ui.wan(r.get("actual")),
             "差额（万元）": ui.wan(r.get("difference")),
             "容差（万元）": ui.wan(r.get("tolerance")),
         }
-        st.table(pd.DataFrame({"项目": list(facts), "内容": list(facts.values())}).set_index("项目"))
+        ui.static_table(pl.DataFrame({"项目": list(facts), "内容": list(facts.values())}), index="项目")
         if isinstance(r.get("sentence"), str) and r["sentence"]:
             st.markdown(f"**原文语句**：{r['sentence']}")
     with right:
@@ -126,14 +134,13 @@ def _evidence(found: pd.DataFrame) -> dict:
 
 def _matrix(year) -> None:
     matrix = queries.failed_matrix(year)
-    if matrix.empty:
+    if matrix.is_empty():
         st.caption("没有未通过的规则。")
         return
-    pivot = matrix.pivot_table(index=["unit_id", "fiscal_year"], columns="rule_id", values="failed",
-                               aggfunc="sum", fill_value=0).reset_index()  # fmt: skip
-    rule_cols = [c for c in pivot.columns if c not in ("unit_id", "fiscal_year")]
-    pivot[rule_cols] = pivot[rule_cols].astype("Int64")
-    ui.show_table(pivot, "dq-matrix", "规则矩阵")
+    pivot = matrix.pivot("rule_id", index=["unit_id", "fiscal_year"], values="failed", aggregate_function="sum",
+                         sort_columns=True).sort("unit_id", "fiscal_year")  # fmt: skip
+    rules = pl.exclude("unit_id", "fiscal_year")
+    ui.show_table(pivot.with_columns(rules.fill_null(0).cast(pl.Int64)), "dq-matrix", "规则矩阵")
 
 
 def acknowledge(row: dict, note: str, by: str, user: str | None = None) -> Path:

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 import streamlit as st
 
 from dashboard import auth, queries, ui
@@ -41,6 +41,10 @@ COLUMNS = {
     "consolidation_difference": "部门汇总与下属合计之差（万元）",
 }  # fmt: skip
 
+
+# The change log as the history table shows it (newest first).
+HISTORY = {"version_no": "版本", "changed_at": "时间", "changed_by": "修改人", "unit_id": "单位编码",
+           "field": "项目", "old_value": "原值", "new_value": "新值", "change_source": "来源"}  # fmt: skip
 
 REPO = Path(__file__).resolve().parents[2]
 APPLY_TIMEOUT = 900  # seconds; well above a dbt build of the roster models
@@ -96,25 +100,27 @@ def _flash() -> None:
         st.warning(result.get("message") or "决定已记录，下一次刷新时生效。")
 
 
-def _chinese(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col, labels in (("coverage_status", STATUS_LABELS), ("suggestion_status", SUGGESTION_LABELS),
-                        ("date_basis", BASIS_LABELS)):  # fmt: skip
-        if col in out:
-            out[col] = out[col].map(lambda v, m=labels: m.get(v, v))
+def _chinese(df: pl.DataFrame) -> pl.DataFrame:
+    exprs = [
+        pl.col(col).replace(labels)
+        for col, labels in (("coverage_status", STATUS_LABELS), ("suggestion_status", SUGGESTION_LABELS),
+                            ("date_basis", BASIS_LABELS))
+        if col in df.columns
+    ]  # fmt: skip
     for col in ("deadline", "received_date"):
-        if col in out:
-            out[col] = out[col].map(lambda v: "—" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d"))
-    if "days_late" in out:
-        out["days_late"] = out["days_late"].astype("Int64")
-    return out.rename(columns=COLUMNS)
+        if col in df.columns:
+            day = pl.col(col).dt.strftime("%Y-%m-%d") if df.schema[col].is_temporal() else pl.col(col)
+            exprs.append(day.fill_null("—"))
+    if "days_late" in df.columns:
+        exprs.append(pl.col("days_late").cast(pl.Int64))
+    return df.with_columns(exprs).rename(COLUMNS, strict=False)
 
 
-def _coverage_units(year: int) -> pd.DataFrame | None:
+def _coverage_units(year: int) -> pl.DataFrame | None:
     if not queries.has_coverage_status():
         return None
     units = queries.coverage_units(year)
-    return None if units.empty else units
+    return None if units.is_empty() else units
 
 
 def coverage_section(year: int) -> None:
@@ -124,7 +130,7 @@ def coverage_section(year: int) -> None:
     if units is None:
         return
     st.subheader(f"{year} 年公开情况")
-    counts = units["coverage_status"].value_counts()
+    counts = dict(units["coverage_status"].value_counts().iter_rows())
     cols = st.columns(len(STATUS_LABELS))
     for c, (code, text) in zip(cols, STATUS_LABELS.items(), strict=True):
         c.metric(text, f"{int(counts.get(code, 0)):,}")
@@ -170,7 +176,7 @@ def _import(store: RosterStore) -> None:
 def _review(store: RosterStore, admin: bool) -> None:
     st.subheader("待审核的单位名称")
     queue = queries.review_queue()
-    if queue.empty:
+    if queue.is_empty():
         st.success("没有待审核的单位名称。")
         return
     roster = store.load()
@@ -184,10 +190,10 @@ def _review(store: RosterStore, admin: bool) -> None:
         what = f"接受为 {names.get(d['unit_id'], d['unit_id'])}" if d["decision"] == "accepted" else "驳回"
         return f"已{what}（尚未生效）"
 
-    shown = queue.assign(recorded=[recorded(n) for n in queue["printed_name"]])
-    ui.show_table(
-        _chinese(shown).rename(columns={"recorded": "已记录的决定"}), "roster-review", "待审核单位名称"
+    shown = queue.with_columns(
+        recorded=pl.Series([recorded(n) for n in queue["printed_name"]], dtype=pl.String)
     )
+    ui.show_table(_chinese(shown).rename({"recorded": "已记录的决定"}), "roster-review", "待审核单位名称")
     if not admin:
         st.caption("只有管理员可以接受或驳回建议。")
         return
@@ -200,23 +206,23 @@ def _review(store: RosterStore, admin: bool) -> None:
             st.session_state["roster-applied"] = apply_now()
         st.rerun()
     options = sorted(names, key=lambda u: names[u])
-    for row in queue.itertuples(index=False):
-        if row.printed_name in decided:
+    for row in queue.iter_rows(named=True):
+        if row["printed_name"] in decided:
             continue
         c1, c2, c3, c4 = st.columns([3, 3, 1, 1])
-        c1.write(f"**{row.printed_name}**（{int(row.documents_count or 0)} 个文档）")
-        suggested = getattr(row, "suggested_unit_id", None)
+        c1.write(f"**{row['printed_name']}**（{int(row.get('documents_count') or 0)} 个文档）")
+        suggested = row.get("suggested_unit_id")
         # only a confident proposal is preselected; a mere hint needs a deliberate choice
-        confident = getattr(row, "suggestion_status", None) == "proposed" and suggested in names
+        confident = row.get("suggestion_status") == "proposed" and suggested in names
         index = options.index(suggested) if confident else None
-        pick = c2.selectbox("对应单位", options, index=index, key=f"pick-{row.unit_id}",
+        pick = c2.selectbox("对应单位", options, index=index, key=f"pick-{row['unit_id']}",
                             format_func=lambda u: f"{names[u]}（{u}）", placeholder="选择名录中的单位",
                             label_visibility="collapsed")  # fmt: skip
         who = auth.current_user() or "看板管理员"
-        if c3.button("接受", key=f"accept-{row.unit_id}", disabled=pick is None):
-            _decide_and_apply(store, row.printed_name, pick, "accepted", who)
-        if c4.button("驳回", key=f"reject-{row.unit_id}"):
-            _decide_and_apply(store, row.printed_name, suggested if isinstance(suggested, str) else None,
+        if c3.button("接受", key=f"accept-{row['unit_id']}", disabled=pick is None):
+            _decide_and_apply(store, row["printed_name"], pick, "accepted", who)
+        if c4.button("驳回", key=f"reject-{row['unit_id']}"):
+            _decide_and_apply(store, row["printed_name"], suggested if isinstance(suggested, str) else None,
                               "rejected", who)  # fmt: skip
 
 
@@ -227,7 +233,7 @@ def _rollup() -> None:
     st.subheader("部门汇总（本级和下属单位合计）")
     year = st.selectbox("年度", years, key="roster-rollup-year", format_func=lambda y: f"{y} 年")
     df = queries.department_rollup(year)
-    if df is None or df.empty:
+    if df is None or df.is_empty():
         st.info("名录中还没有部门及其下属单位的数据。")
         return
     st.caption(
@@ -268,7 +274,9 @@ def render() -> None:
         _rollup()
     if roster.changes:
         with st.expander("修改历史（谁在何时改了什么）"):
-            hist = pd.DataFrame(roster.changes)[["version_no", "changed_at", "changed_by", "unit_id", "field",
-                                                 "old_value", "new_value", "change_source"]]  # fmt: skip
-            hist.columns = ["版本", "时间", "修改人", "单位编码", "项目", "原值", "新值", "来源"]
-            ui.show_table(hist.iloc[::-1], "roster-history", "名录修改历史")
+            hist = pl.DataFrame(
+                [{k: None if c.get(k) is None else (c[k] if k == "version_no" else str(c[k])) for k in HISTORY}
+                 for c in roster.changes],
+                schema={k: pl.Int64 if k == "version_no" else pl.String for k in HISTORY},
+            ).rename(HISTORY)  # fmt: skip
+            ui.show_table(hist.reverse(), "roster-history", "名录修改历史")

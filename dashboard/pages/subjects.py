@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plotly.express as px
+import polars as pl
 import streamlit as st
 
 from dashboard import queries, ui
@@ -16,7 +17,7 @@ def render() -> None:
     with c1:
         year = ui.year_select("subjects-year")
     opts = queries.subject_options(year)
-    if opts.empty:
+    if opts.is_empty():
         st.info("该年度没有科目数据。")
         return
     labels = {c: f"{c} {n}（{lvl}）" for c, n, lvl in zip(opts["subject_code"], opts["subject_name"],
@@ -24,7 +25,7 @@ def render() -> None:
     code = ui.url_selectbox("科目", list(labels), "code", "subjects-code", c2, format_func=labels.get)
 
     by_unit = queries.subject_by_unit(year, code)
-    total = float(by_unit["total"].sum()) if not by_unit.empty else 0.0
+    total = float(by_unit["total"].sum()) if not by_unit.is_empty() else 0.0
     m = st.columns(2)
     m[0].metric("支出单位数", len(by_unit))
     m[1].metric("合计（万元）", ui.wan(total))
@@ -33,7 +34,7 @@ def render() -> None:
     )
     if tab1.open:  # lazy: only the open tab runs
         with tab1:
-            if by_unit.empty:
+            if by_unit.is_empty():
                 st.info("没有单位在该科目有支出。")
             else:
                 top = by_unit.head(30)
@@ -55,12 +56,15 @@ def render() -> None:
             fig.update_xaxes(dtick=1, tickformat="d")
             ui.wan_chart(fig, category="年度")
             st.plotly_chart(fig, key="subjects-trend")
-            st.table(tr.rename(columns=ui.label).style.format({"合计（万元）": "{:,.2f}"}))
+            ui.static_table(ui.labelled(tr))
     if tab3.open:  # lazy: only the open tab runs
         with tab3:
             tree = queries.subject_tree(year)
-            if not tree.empty:
-                tree = tree.fillna({"section_name": "（未分款）", "item_name": "（未分项）"})
+            if not tree.is_empty():
+                tree = tree.with_columns(
+                    pl.col("section_name").fill_null("（未分款）"),
+                    pl.col("item_name").fill_null("（未分项）"),
+                )
                 fig = px.sunburst(tree, path=["class_name", "section_name", "item_name"], values="total",
                                   title=f"{year} 年 支出功能分类结构（万元）")  # fmt: skip
                 ui.wan_hierarchy(fig)

@@ -3,6 +3,7 @@ findings, document versions and source file; every line carries its page."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard import queries, ui
@@ -42,6 +43,8 @@ SHOWN_ELSEWHERE = {
     "fct_procurement",
     "fct_three_public_expenses",
 }
+# Facts read from the 情况说明 (the 绩效与说明 tab).
+NARRATIVE_TABLES = ["fct_performance_projects", "fct_budget_execution", "fct_procurement"]
 # Column headings of the published tables (the same warehouse column can mean
 # 经营收入 in 02 and 经营支出 in 03).
 TABLE_COLUMNS = {
@@ -65,8 +68,8 @@ TECHNICAL_COLUMNS = ("line_key", "document_id", "unit_id", "fiscal_year", "docum
                      "item_key", "project_key", "execution_key")  # fmt: skip
 
 
-def _plain_columns(df):
-    return df.drop(columns=[c for c in TECHNICAL_COLUMNS if c in df.columns])
+def _plain_columns(df: pl.DataFrame) -> pl.DataFrame:
+    return df.drop([c for c in TECHNICAL_COLUMNS if c in df.columns])
 
 
 def _published_table(no: str, doc: str, year: int, prefix: str) -> None:
@@ -83,12 +86,12 @@ def _published_table(no: str, doc: str, year: int, prefix: str) -> None:
     if df is None:
         st.caption("数据仓库中没有这张表。")
         return
-    if df.empty:
+    if df.is_empty():
         st.caption("该文档没有这张表的数据。")
         return
     if no == "05":  # 年初/调整预算 columns only where the document printed them
-        df = df.drop(columns=[c for c in ("budget_initial", "budget_adjusted") if df[c].isna().all()])
-    ui.show_table(df.rename(columns=TABLE_COLUMNS.get(no, {})), f"detail-{no}", f"{prefix}_公开{no}表")
+        df = df.drop([c for c in ("budget_initial", "budget_adjusted") if df[c].is_null().all()])
+    ui.show_table(df.rename(TABLE_COLUMNS.get(no, {}), strict=False), f"detail-{no}", f"{prefix}_公开{no}表")
 
 
 def render() -> None:
@@ -142,32 +145,11 @@ def render() -> None:
             unit_tables.history(unit_id, names[unit_id])
     if other.open:  # lazy: only the open tab runs
         with other:
-            for table, title in queries.DOCUMENT_TABLES.items():
-                if table in SHOWN_ELSEWHERE:
-                    continue
-                df = queries.document_table(table, doc)
-                if df is None:
-                    continue
-                st.markdown(f"**{title}**")
-                if df.empty:
-                    st.caption("该文档没有这张表的数据。")
-                else:
-                    ui.show_table(
-                        _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
-                    )
+            others = [t for t in queries.DOCUMENT_TABLES if t not in SHOWN_ELSEWHERE]
+            _document_tables(others, doc, prefix, "该文档没有这张表的数据。")
     if facts.open:  # lazy: only the open tab runs
         with facts:
-            for table in ("fct_performance_projects", "fct_budget_execution", "fct_procurement"):
-                df = queries.document_table(table, doc)
-                if df is None:
-                    continue
-                st.markdown(f"**{queries.DOCUMENT_TABLES[table]}**")
-                if df.empty:
-                    st.caption("文中未说明。")
-                else:
-                    ui.show_table(
-                        _plain_columns(df), f"detail-{table}", f"{prefix}_{queries.DOCUMENT_TABLES[table]}"
-                    )
+            _document_tables(NARRATIVE_TABLES, doc, prefix, "文中未说明。")
     if findings.open:  # lazy: only the open tab runs
         with findings:
             f = queries.unit_findings(unit_id, year)
@@ -180,10 +162,24 @@ def render() -> None:
             _documents(unit_id)
 
 
+def _document_tables(tables: list[str], doc: str, prefix: str, none_text: str) -> None:
+    """The document's rows of each table as stored; tables the warehouse lacks are left out."""
+    for table in tables:
+        df = queries.document_table(table, doc)
+        if df is None:
+            continue
+        title = queries.DOCUMENT_TABLES[table]
+        st.markdown(f"**{title}**")
+        if df.is_empty():
+            st.caption(none_text)
+        else:
+            ui.show_table(_plain_columns(df), f"detail-{table}", f"{prefix}_{title}")
+
+
 def _file_name(unit_id: str, doc: str) -> str:
     docs = queries.unit_documents(unit_id)
-    names = docs.loc[docs["document_id"] == doc, "file_name"].dropna()
-    return names.iloc[0] if len(names) else "—"
+    names = docs.filter(pl.col("document_id") == doc)["file_name"].drop_nulls()
+    return names[0] if len(names) else "—"
 
 
 def _documents(unit_id: str) -> None:

@@ -3,8 +3,8 @@ published, the unit's history across years, the reader's notes per table."""
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.express as px
+import polars as pl
 import streamlit as st
 
 from dashboard import queries, ui
@@ -23,21 +23,21 @@ SANGONG_COLUMNS = [
 HISTORY = queries.TREND_MEASURES  # fct_unit_year_summary columns
 
 
-def reader_notes(problems: pd.DataFrame | None, table_no: str, placed: pd.DataFrame | None = None) -> None:
+def reader_notes(problems: pl.DataFrame | None, table_no: str, placed: pl.DataFrame | None = None) -> None:
     """Cells the reader realigned, corrected or could not place, on their table;
     the cells it placed by the identities, one by one."""
-    if problems is not None and not problems.empty:
-        for msg in problems.loc[problems["table_id"] == table_no, "message"]:
+    if problems is not None:
+        for msg in problems.filter(pl.col("table_id") == table_no)["message"]:
             st.warning(f"解析提示：{msg}")
-    if placed is None or placed.empty:
+    if placed is None:
         return
-    mine = placed.loc[placed["table_id"] == table_no]
-    if not mine.empty:
+    mine = placed.filter(pl.col("table_id") == table_no)
+    if not mine.is_empty():
         st.caption("以下数字由勾稽关系确定位置（原件中空白单元格未保留或排列不平衡），请对照原件核对：")
-        shown = mine.drop(columns=["table_id"])
-        shown["column_key"] = [_column_name(k) for k in shown["column_key"]]
-        shown = shown.rename(columns=PLACED_HEADERS)
-        st.table(shown.style.format({"金额（万元）": "{:,.2f}"}, na_rep="—"))
+        names = pl.Series([_column_name(k) for k in mine["column_key"]], dtype=pl.String)
+        ui.static_table(
+            mine.drop("table_id").with_columns(column_key=names).rename(PLACED_HEADERS, strict=False)
+        )
 
 
 def _column_name(key: str) -> str:
@@ -60,37 +60,39 @@ PLACED_HEADERS = {
 def table_06(doc: str, year: int, prefix: str) -> None:
     st.markdown("**基本支出决算明细表（公开06表）**（金额单位：万元）")
     tree = queries.unit_tree_06(doc, year)
-    if tree.empty:
+    if tree.is_empty():
         st.caption("该文档没有这张表的数据。")
         return
-    tree["economic_name"] = [
-        "　" * int(d) * 2 + str(n) for d, n in zip(tree["depth"], tree["economic_name"], strict=True)
-    ]
-    level = {0: "合计", 1: "类", 2: "款"}
-    tree.insert(0, "economic_level", tree.pop("depth").map(level))
+    indented = ["　" * int(d) * 2 + str(n) for d, n in zip(tree["depth"], tree["economic_name"], strict=True)]
+    level = pl.col("depth").replace_strict({0: "合计", 1: "类", 2: "款"}, return_dtype=pl.String)
+    tree = tree.with_columns(economic_name=pl.Series(indented, dtype=pl.String)).select(
+        level.alias("economic_level"), pl.exclude("depth")
+    )
     ui.show_table(tree, "detail-06", f"{prefix}_公开06表", static=len(tree) <= 80, title=f"{prefix} 公开06表")
 
 
 def table_09(doc: str, prefix: str) -> None:
     st.markdown("**财政拨款“三公”经费支出决算表（公开09表）**（金额单位：万元）")
     df = queries.document_table("fct_three_public_expenses", doc)
-    if df is None or df.empty:
+    if df is None or df.is_empty():
         st.caption("该文档没有这张表的数据。")
         return
-    row = df.iloc[0]
+    row = df.row(0, named=True)
     cols = [(k, name) for k, name in SANGONG_COLUMNS if f"budget_{k}" in df.columns]
-    cols = [(k, n) for k, n in cols if k not in ("meeting", "training") or pd.notna(row.get(f"actual_{k}"))]
-    table = pd.DataFrame(
-        [[float(row[f"{side}_{k}"]) if pd.notna(row.get(f"{side}_{k}")) else None for k, _ in cols]
-         for side in ("budget", "actual")],
-        columns=[n for _, n in cols], index=["预算数", "决算数"],
-    )  # fmt: skip
-    st.table(table.style.format("{:,.2f}", na_rep="—"))
+    cols = [(k, n) for k, n in cols if k not in ("meeting", "training") or row.get(f"actual_{k}") is not None]
+    table = pl.DataFrame(
+        {
+            "": ["预算数", "决算数"],
+            **{n: [row.get(f"{side}_{k}") for side in ("budget", "actual")] for k, n in cols},
+        },
+        schema={"": pl.String, **{n: pl.Float64 for _, n in cols}},
+    )
+    ui.static_table(table, index="")
 
 
 def history(unit_id: str, name: str) -> None:
     h = queries.unit_history(unit_id)
-    if h.empty:
+    if h.is_empty():
         st.caption("该单位没有已入库的决算。")
         return
     measure = st.selectbox(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import has_table, run
 from dashboard.queries.rankings import SUMMARY_MEASURES
@@ -15,9 +15,9 @@ SUBJECT_LEVELS = {"类": "class_code", "款": "section_code", "项": "item_code"
 ECONOMIC_LEVEL = "经济分类"
 
 # The amounts only (unit, code, amount): a unit type can mean thousands of
-# units × dozens of subjects, and turning repeated name strings into pandas
+# units × dozens of subjects, and carrying repeated name strings out of DuckDB
 # costs more than the aggregation itself. Names are looked up once per unit
-# and per code (below) and mapped in pandas.
+# and per code (below) and joined in polars.
 _SQL_COMPARE = """
 with agg as (
     {agg}
@@ -136,7 +136,7 @@ def compare(
     level: str,
     unit_type: str | None = None,
     departments: bool = False,
-) -> pd.DataFrame:
+) -> pl.DataFrame:
     """Amount per unit and subject at the chosen level, with rank and share.
     Units: ``unit_ids``, or all units of ``unit_type`` that year when given;
     ``departments``: ``unit_ids`` are 部门 ids and each 部门 is its members
@@ -153,18 +153,20 @@ def compare(
             raise ValueError(f"未知的指标或科目级次：{measure} / {level}")
         df = run(SQL_COMPARE_SUBJECT[(measure, level, by)], [year, *unit_params])
     cols = ["unit_id", "unit_name", "code", "name", "amount", "share_pct", "rank"]
-    if df.empty:
-        return df.reindex(columns=cols)
+    if df.is_empty():
+        return df.with_columns(unit_name=pl.lit(None, pl.String), name=pl.lit(None, pl.String)).select(cols)
     unit_names = run(SQL_UNIT_NAMES[by], unit_params)
-    names = _code_names(year, list(df["code"].unique()), economic)
-    df = df.merge(unit_names, on="unit_id", how="left", sort=False).merge(
-        names, on="code", how="left", sort=False
+    names = _code_names(year, df["code"].unique(maintain_order=True).to_list(), economic)
+    df = df.join(unit_names, on="unit_id", how="left", maintain_order="left").join(
+        names, on="code", how="left", maintain_order="left"
     )
-    df["rank"] = df["rank"].astype(int)
-    return df[cols]
+    return df.with_columns(pl.col("rank").cast(pl.Int64)).select(cols)
 
 
-def _code_names(year: int, codes: list[str], economic: bool) -> pd.DataFrame:
+_CODE_NAMES = {"code": pl.String, "name": pl.String}
+
+
+def _code_names(year: int, codes: list[str], economic: bool) -> pl.DataFrame:
     """code, name for the codes: the year's dictionary name, else as printed."""
     d = run(SQL_ECONOMIC_NAMES if economic else SQL_SUBJECT_NAMES, [year])
     known = {c: n for c, n in zip(d["code"], d["name"], strict=True) if isinstance(n, str)}
@@ -172,20 +174,20 @@ def _code_names(year: int, codes: list[str], economic: bool) -> pd.DataFrame:
     if missing:
         p = run(SQL_PRINTED_ECONOMIC_NAMES if economic else SQL_PRINTED_SUBJECT_NAMES, [year, missing])
         known.update({c: n for c, n in zip(p["code"], p["name"], strict=True) if c not in known})
-    return pd.DataFrame({"code": codes, "name": [known.get(c) for c in codes]})
+    return pl.DataFrame({"code": codes, "name": [known.get(c) for c in codes]}, schema=_CODE_NAMES)
 
 
 def units_of_type(year: int, unit_type: str) -> list[str]:
-    return list(run(SQL_UNITS_OF_TYPE, [year, unit_type])["unit_id"])
+    return run(SQL_UNITS_OF_TYPE, [year, unit_type])["unit_id"].to_list()
 
 
-def trend(unit_ids: list[str], measure: str) -> pd.DataFrame:
+def trend(unit_ids: list[str], measure: str) -> pl.DataFrame:
     if measure not in SQL_TREND:
         raise ValueError(f"未知的指标：{measure}")
     return run(SQL_TREND[measure], [list(unit_ids)])
 
 
-def execution(year: int, unit_ids: list[str]) -> pd.DataFrame:
+def execution(year: int, unit_ids: list[str]) -> pl.DataFrame:
     return run(SQL_EXECUTION, [year, list(unit_ids)])
 
 
@@ -250,24 +252,24 @@ def has_department_rollup() -> bool:
     return has_table("dim_department_members")
 
 
-def department_options(year: int) -> pd.DataFrame:
+def department_options(year: int) -> pl.DataFrame:
     """department_id, department_name: the 部门 with a figure that year."""
     return run(SQL_DEPARTMENT_OPTIONS, [year])
 
 
-def department_basis(year: int, department_ids: list[str]) -> pd.DataFrame:
+def department_basis(year: int, department_ids: list[str]) -> pl.DataFrame:
     """Per 部门: rollup_basis, member counts, the units added up, their 本年支出合计
     and the 部门's own consolidated 本年支出合计 (万元)."""
     return run(SQL_DEPARTMENT_BASIS, [year, list(department_ids)])
 
 
-def department_trend(department_ids: list[str], measure: str) -> pd.DataFrame:
+def department_trend(department_ids: list[str], measure: str) -> pl.DataFrame:
     if measure not in SQL_DEPARTMENT_TREND:
         raise ValueError(f"未知的指标：{measure}")
     return run(SQL_DEPARTMENT_TREND[measure], [list(department_ids)])
 
 
-def department_execution(year: int, department_ids: list[str]) -> pd.DataFrame:
+def department_execution(year: int, department_ids: list[str]) -> pl.DataFrame:
     return run(SQL_DEPARTMENT_EXECUTION, [year, list(department_ids)])
 
 
@@ -315,17 +317,17 @@ order by leaf.class_code, leaf.section_code, leaf.item_code
 """
 
 
-def subject_options(year: int) -> pd.DataFrame:
+def subject_options(year: int) -> pl.DataFrame:
     return run(SQL_SUBJECT_OPTIONS, [year])
 
 
-def subject_by_unit(year: int, subject_code: str) -> pd.DataFrame:
+def subject_by_unit(year: int, subject_code: str) -> pl.DataFrame:
     return run(SQL_SUBJECT_BY_UNIT, [year, subject_code])
 
 
-def subject_trend(subject_code: str) -> pd.DataFrame:
+def subject_trend(subject_code: str) -> pl.DataFrame:
     return run(SQL_SUBJECT_TREND, [subject_code])
 
 
-def subject_tree(year: int) -> pd.DataFrame:
+def subject_tree(year: int) -> pl.DataFrame:
     return run(SQL_SUBJECT_TREE, [year, year, year, year])

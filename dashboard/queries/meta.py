@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import run
 
@@ -34,16 +34,16 @@ def years() -> list[int]:
 
 
 def departments() -> list[str]:
-    return list(run(SQL_DEPARTMENTS)["department"])
+    return run(SQL_DEPARTMENTS)["department"].to_list()
 
 
 def unit_types() -> list[str]:
-    return list(run(SQL_UNIT_TYPES)["unit_type"])
+    return run(SQL_UNIT_TYPES)["unit_type"].to_list()
 
 
-def units_for_year(year: int) -> pd.DataFrame:
+def units_for_year(year: int) -> pl.DataFrame:
     return run(SQL_UNITS_FOR_YEAR, [year])
 
 
-def all_units() -> pd.DataFrame:
+def all_units() -> pl.DataFrame:
     return run(SQL_ALL_UNITS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import run
 
@@ -97,7 +97,7 @@ def outliers(
     type_label: Callable[[str], str] | None = None,
     grouping: str = "type",
     size_by: str = "staff",
-) -> pd.DataFrame:
+) -> pl.DataFrame:
     """Outliers with a Chinese reason naming the peer group used; ``type_label``
     maps a unit-type code to its display name (the dashboard passes
     ``ui.unit_type_label``)."""
@@ -106,26 +106,30 @@ def outliers(
     sql = SQL_OUTLIERS.format(group_key=_GROUP_KEY[grouping].format(band=SIZE_BANDS[size_by]))
     df = run(sql, [year, min_peers, threshold])
     type_label = type_label or (lambda t: t)
-    if not df.empty:
-        df["metric_label"] = df["metric"].map(OUTLIER_METRICS)
-        wanted = PEER_GROUPINGS[grouping]
-        df["peer_basis"] = [
-            wanted
-            if lvl == 1
-            else (f"同类型（{wanted}不足 {min_peers} 家）" if lvl == 2 else "全区（同类型不足）")
-            for lvl in df["peer_level"]
-        ]
-        df["peer_group"] = [
-            " · ".join(type_label(p) if i == 0 and lvl in (1, 2) and grouping != "department" else p
-                       for i, p in enumerate(g.split(" · ")))
-            for g, lvl in zip(df["peer_group"], df["peer_level"], strict=True)
-        ]  # fmt: skip
-        df["reason"] = [
-            f"{OUTLIER_METRICS.get(m, m)}为 {v:.2f}，同类单位（{basis}：{g}，{n} 家）中位数 {med:.2f}，"
-            f"{'高于' if z > 0 else '低于'}中位数 {abs(z):.1f} 个稳健标准差"
-            for m, v, basis, g, n, med, z in zip(
-                df["metric"], df["value"], df["peer_basis"], df["peer_group"], df["peers"], df["peer_median"],
-                df["robust_z"], strict=True,
-            )
-        ]  # fmt: skip
-    return df
+    if df.is_empty():
+        return df
+    wanted = PEER_GROUPINGS[grouping]
+    basis = [
+        wanted
+        if lvl == 1
+        else (f"同类型（{wanted}不足 {min_peers} 家）" if lvl == 2 else "全区（同类型不足）")
+        for lvl in df["peer_level"]
+    ]
+    groups = [
+        " · ".join(type_label(p) if i == 0 and lvl in (1, 2) and grouping != "department" else p
+                   for i, p in enumerate(g.split(" · ")))
+        for g, lvl in zip(df["peer_group"], df["peer_level"], strict=True)
+    ]  # fmt: skip
+    reasons = [
+        f"{OUTLIER_METRICS.get(m, m)}为 {v:.2f}，同类单位（{b}：{g}，{n} 家）中位数 {med:.2f}，"
+        f"{'高于' if z > 0 else '低于'}中位数 {abs(z):.1f} 个稳健标准差"
+        for m, v, b, g, n, med, z in zip(
+            df["metric"], df["value"], basis, groups, df["peers"], df["peer_median"], df["robust_z"], strict=True,
+        )
+    ]  # fmt: skip
+    return df.with_columns(
+        metric_label=pl.col("metric").replace_strict(OUTLIER_METRICS, default=None, return_dtype=pl.String),
+        peer_basis=pl.Series(basis, dtype=pl.String),
+        peer_group=pl.Series(groups, dtype=pl.String),
+        reason=pl.Series(reasons, dtype=pl.String),
+    )

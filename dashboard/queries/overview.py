@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import columns, has_table, run, scalar, tables
 
@@ -55,16 +55,16 @@ group by unit_id
 
 def overview(
     year: int, departments: list[str] | None = None, unit_types: list[str] | None = None
-) -> pd.DataFrame:
+) -> pl.DataFrame:
     deps, types = list(departments or []), list(unit_types or [])
     df = run(SQL_OVERVIEW, [year, deps, deps, types, types])
     status = dq_status(year)
     if status is not None:
-        df = df.merge(status, on="unit_id", how="left")
+        df = df.join(status, on="unit_id", how="left", maintain_order="left")
     return df
 
 
-def dq_status(year: int) -> pd.DataFrame | None:
+def dq_status(year: int) -> pl.DataFrame | None:
     if not {"unit_id", "fiscal_year", "outcome"} <= set(columns("dq_findings")):
         return None
     return run(SQL_DQ_STATUS, [year])
@@ -73,7 +73,7 @@ def dq_status(year: int) -> pd.DataFrame | None:
 def headline(year: int, departments: list[str] | None = None, unit_types: list[str] | None = None) -> dict:
     deps, types = list(departments or []), list(unit_types or [])
     df = run(SQL_HEADLINE, [year, deps, deps, types, types])
-    return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
+    return {k: (None if v != v else v) for k, v in df.row(0, named=True).items()}  # NaN as None
 
 
 # --------------------------------------------------------------------------- morning check
@@ -101,12 +101,12 @@ def last_run() -> dict | None:
     if not has_table("refresh_runs"):
         return None
     df = run(SQL_LAST_RUN)
-    return None if df.empty else df.iloc[0].to_dict()
+    return None if df.is_empty() else df.row(0, named=True)
 
 
 def morning(year: int) -> dict:
     """Documents received and quarantined for the year, units missing, open errors."""
-    docs = run(SQL_DOCUMENT_COUNTS, [year, year]).iloc[0]
+    docs = run(SQL_DOCUMENT_COUNTS, [year, year]).row(0, named=True)
     present = tables()
     missing = scalar(SQL_MISSING_COUNT, [year]) if "fct_disclosure_coverage" in present else None
     errors = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import columns, has_table, run, scalar, tables, warehouse_path
 
@@ -37,30 +37,47 @@ def acks_log() -> Path:
     return acks_path(warehouse_path())
 
 
-def with_acks(found: pd.DataFrame) -> pd.DataFrame:
+_ACKS = {
+    "finding_id": pl.String,
+    "document_id": pl.String,
+    "_note": pl.String,
+    "_by": pl.String,
+    "_at": pl.String,
+}
+
+
+def with_acks(found: pl.DataFrame) -> pl.DataFrame:
     """Findings with the acknowledgements log applied as the checks apply it (the
     latest note per finding and document)."""
-    if found.empty or not {"finding_id", "document_id", "acknowledged"} <= set(found.columns):
+    if found.is_empty() or not {"finding_id", "document_id", "acknowledged"} <= set(found.columns):
         return found
     from warehouse.acks import read_acks
 
-    acks = pd.DataFrame(
+    acks = pl.DataFrame(
         [
             {"finding_id": a["finding_id"], "document_id": a.get("document_id"), "_note": a.get("note"),
              "_by": a.get("acked_by"), "_at": a.get("acked_at")}
             for a in read_acks(acks_log())
         ],
-        columns=["finding_id", "document_id", "_note", "_by", "_at"],
+        schema=_ACKS,
     )  # fmt: skip
-    if acks.empty:
+    if acks.is_empty():
         return found
-    merged = found.merge(acks, on=["finding_id", "document_id"], how="left")
-    hit = merged["_note"].notna() | merged["_by"].notna()
-    merged["acknowledged"] = hit | merged["acknowledged"].fillna(False).astype(bool)
+    merged = found.join(
+        acks, on=["finding_id", "document_id"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    hit = pl.col("_note").is_not_null() | pl.col("_by").is_not_null()
+    updates = [(hit | pl.col("acknowledged").cast(pl.Boolean).fill_null(False)).alias("acknowledged")]
     for col, new in (("ack_note", "_note"), ("acked_by", "_by"), ("acked_at", "_at")):
-        old = merged[col].astype(object) if col in merged.columns else pd.Series(None, index=merged.index)
-        merged[col] = merged[new].astype(object).where(hit, old)
-    return merged.drop(columns=["_note", "_by", "_at"])
+        dtype = merged.schema.get(col, pl.String)
+        value = pl.col(new)
+        if dtype.is_temporal():  # the log writes ISO text; the warehouse a timestamp
+            value = value.str.to_datetime(strict=False).cast(dtype)
+        elif dtype == pl.Null:
+            dtype = pl.String
+        old = pl.col(col).cast(dtype) if col in merged.columns else pl.lit(None, dtype)
+        updates.append(pl.when(hit).then(value).otherwise(old).alias(col))
+    return merged.with_columns(updates).drop("_note", "_by", "_at")
 
 
 def data_docs() -> Path | None:
@@ -69,11 +86,11 @@ def data_docs() -> Path | None:
     return page if page.is_file() else None
 
 
-def findings(year: int | None = None, outcome: str | None = None) -> pd.DataFrame:
+def findings(year: int | None = None, outcome: str | None = None) -> pl.DataFrame:
     return with_acks(run(SQL_FINDINGS, [year, year, outcome, outcome]))
 
 
-def dq_matrix(year: int | None = None) -> pd.DataFrame | None:
+def dq_matrix(year: int | None = None) -> pl.DataFrame | None:
     if not {"rule_id", "unit_id", "fiscal_year", "outcome"} <= set(columns("dq_findings")):
         return None
     return run(SQL_DQ_MATRIX, [year, year])
@@ -82,7 +99,7 @@ def dq_matrix(year: int | None = None) -> pd.DataFrame | None:
 SQL_DQ_SUMMARY = {t: f"select * from {t}" for t in DQ_SUMMARY_TABLES}
 
 
-def dq_summary() -> pd.DataFrame | None:
+def dq_summary() -> pl.DataFrame | None:
     present = tables()
     for t in DQ_SUMMARY_TABLES:
         if t in present:
@@ -147,13 +164,13 @@ order by rule_id, unit_id, fiscal_year
 SQL_LAST_INBOX = "select inbox from refresh_runs where inbox is not null order by started_at desc limit 1"
 
 
-def attention(year: int | None = None) -> pd.DataFrame:
+def attention(year: int | None = None) -> pl.DataFrame:
     """Findings that need attention (fail, rounding), errors first, with evidence."""
     raw = {"raw_lines", "raw_facts"} <= tables()
     return with_acks(run(SQL_ATTENTION[raw], [year, year]))
 
 
-def failed_matrix(year: int | None = None) -> pd.DataFrame:
+def failed_matrix(year: int | None = None) -> pl.DataFrame:
     return run(SQL_DQ_MATRIX_FAILED, [year, year])
 
 

@@ -7,7 +7,7 @@ parameter)."""
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import run
 
@@ -90,7 +90,7 @@ def _source(measure: str) -> tuple[str, list]:
     return measure, []
 
 
-def ranking(measure: str, year: int, base_year: int, by: str = "change") -> pd.DataFrame:
+def ranking(measure: str, year: int, base_year: int, by: str = "change") -> pl.DataFrame:
     """Units of ``year`` with the measure's value, its change since
     ``base_year`` and shares, ordered by ``by`` (descending; units without a
     base value last), with ``rank`` 1..n."""
@@ -99,17 +99,16 @@ def ranking(measure: str, year: int, base_year: int, by: str = "change") -> pd.D
     key, extra = _source(measure)
     df = run(SQL_RANKING[key], [base_year, year, *extra, year, base_year, year])
     col = RANK_BY[by][1]
-    df = df.sort_values([col, "unit_name"], ascending=[False, True], na_position="last", kind="stable")
-    df.insert(0, "rank", range(1, len(df) + 1))
-    return df.reset_index(drop=True)
+    df = df.sort([col, "unit_name"], descending=[True, False], nulls_last=True, maintain_order=True)
+    return df.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64))
 
 
-def series(measure: str, first: int, last: int, unit_ids: list[str]) -> pd.DataFrame:
+def series(measure: str, first: int, last: int, unit_ids: list[str]) -> pl.DataFrame:
     """The measure per unit and year from ``first`` to ``last`` (the chosen units)."""
     key, extra = _source(measure)
     df = run(SQL_SERIES[key], [first, last, *extra])
-    return df[df["unit_id"].isin(unit_ids)]
+    return df.filter(pl.col("unit_id").is_in(list(unit_ids)))
 
 
-def rank_subjects(year: int) -> pd.DataFrame:
+def rank_subjects(year: int) -> pl.DataFrame:
     return run(SQL_RANK_SUBJECTS, [year])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import has_table, run, scalar
 
@@ -41,7 +41,7 @@ from dim_units where needs_review order by canonical_name
 """
 
 
-def runs() -> pd.DataFrame | None:
+def runs() -> pl.DataFrame | None:
     return run(SQL_RUNS) if has_table("refresh_runs") else None
 
 
@@ -49,17 +49,17 @@ def last_success():
     return scalar(SQL_LAST_SUCCESS) if has_table("refresh_runs") else None
 
 
-def quarantine() -> pd.DataFrame:
+def quarantine() -> pl.DataFrame:
     return run(SQL_QUARANTINE)
 
 
-def missing_disclosures(year: int | None = None) -> pd.DataFrame:
+def missing_disclosures(year: int | None = None) -> pl.DataFrame:
     return run(SQL_MISSING, [year, year])
 
 
-def coverage() -> pd.DataFrame:
+def coverage() -> pl.DataFrame:
     return run(SQL_COVERAGE)
 
 
-def review_units() -> pd.DataFrame:
+def review_units() -> pl.DataFrame:
     return run(SQL_REVIEW_UNITS)

@@ -3,7 +3,7 @@ review queue, coverage per unit and per department."""
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import columns, has_table, run
 
@@ -46,11 +46,11 @@ def has_coverage_status() -> bool:
     return has_table("fct_disclosure_coverage") and "coverage_status" in columns("fct_disclosure_coverage")
 
 
-def coverage_units(year: int) -> pd.DataFrame:
+def coverage_units(year: int) -> pl.DataFrame:
     return run(SQL_COVERAGE_UNITS, [year])
 
 
-def coverage_departments(year: int) -> pd.DataFrame:
+def coverage_departments(year: int) -> pl.DataFrame:
     return run(SQL_COVERAGE_DEPARTMENTS, [year])
 
 
@@ -78,13 +78,13 @@ order by coalesce(d.canonical_name, u.canonical_name),
 """
 
 
-def review_queue() -> pd.DataFrame:
+def review_queue() -> pl.DataFrame:
     if not {"suggestion_status", "suggestion_score"} <= set(columns("dim_units")):
         return run("select unit_id, canonical_name as printed_name from dim_units where needs_review")
     return run(SQL_REVIEW_QUEUE)
 
 
-def registry_units() -> pd.DataFrame:
+def registry_units() -> pl.DataFrame:
     if "department_id" not in columns("dim_units"):
         return run(
             "select unit_id, canonical_name as unit_name from dim_units where unit_source <> 'discovered'"
@@ -105,5 +105,5 @@ order by members_expenditure_total desc, department_id
 """
 
 
-def department_rollup(year: int) -> pd.DataFrame | None:
+def department_rollup(year: int) -> pl.DataFrame | None:
     return run(SQL_DEPARTMENT_ROLLUP, [year]) if has_table("fct_department_year_summary") else None

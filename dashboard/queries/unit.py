@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from dashboard.db import columns, has_table, run
 
@@ -139,18 +139,18 @@ def unit_years(unit_id: str) -> list[int]:
 
 def unit_summary(unit_id: str, year: int) -> dict | None:
     df = run(SQL_UNIT_SUMMARY, [unit_id, year])
-    return None if df.empty else df.iloc[0].to_dict()
+    return None if df.is_empty() else df.row(0, named=True)
 
 
-def unit_documents(unit_id: str) -> pd.DataFrame:
+def unit_documents(unit_id: str) -> pl.DataFrame:
     return run(SQL_UNIT_DOCUMENTS, [unit_id])
 
 
-def unit_table_03(document_id: str, year: int) -> pd.DataFrame:
+def unit_table_03(document_id: str, year: int) -> pl.DataFrame:
     return run(SQL_UNIT_TABLE_03, [document_id, year])
 
 
-def unit_subject_table(table_no: str, document_id: str, year: int) -> pd.DataFrame | None:
+def unit_subject_table(table_no: str, document_id: str, year: int) -> pl.DataFrame | None:
     """公开02/03/05表 of a document in the published layout; None when the
     warehouse lacks the table."""
     if table_no not in SQL_UNIT_SUBJECT_TABLE:
@@ -160,21 +160,21 @@ def unit_subject_table(table_no: str, document_id: str, year: int) -> pd.DataFra
     return run(SQL_UNIT_SUBJECT_TABLE[table_no], [document_id, year])
 
 
-def unit_two_sided_table(table_no: str, document_id: str) -> pd.DataFrame | None:
+def unit_two_sided_table(table_no: str, document_id: str) -> pl.DataFrame | None:
     """公开01/04表 of a document, income and expenditure side by side; None
     when the warehouse lacks the table."""
     if table_no not in SQL_UNIT_TWO_SIDED:
         raise ValueError(f"未知的表：{table_no}")
     if not has_table(TWO_SIDED_TABLES[table_no][0]):
         return None
-    return run(SQL_UNIT_TWO_SIDED[table_no], [document_id]).drop(columns=["block", "pos"])
+    return run(SQL_UNIT_TWO_SIDED[table_no], [document_id]).drop("block", "pos")
 
 
-def unit_table_06(document_id: str) -> pd.DataFrame:
+def unit_table_06(document_id: str) -> pl.DataFrame:
     return run(SQL_UNIT_TABLE_06, [document_id])
 
 
-def document_table(table: str, document_id: str) -> pd.DataFrame | None:
+def document_table(table: str, document_id: str) -> pl.DataFrame | None:
     """One of DOCUMENT_TABLES for a document; None when the warehouse lacks it."""
     if table not in SQL_DOCUMENT_TABLE:
         raise ValueError(f"未知的表：{table}")
@@ -183,7 +183,7 @@ def document_table(table: str, document_id: str) -> pd.DataFrame | None:
     return run(SQL_DOCUMENT_TABLE[table], [document_id])
 
 
-def unit_findings(unit_id: str, year: int) -> pd.DataFrame | None:
+def unit_findings(unit_id: str, year: int) -> pl.DataFrame | None:
     if not {"unit_id", "fiscal_year"} <= set(columns("dq_findings")):
         return None
     return run(SQL_UNIT_FINDINGS, [unit_id, year])
@@ -229,15 +229,15 @@ order by problem_no
 """
 
 
-def unit_tree_06(document_id: str, year: int) -> pd.DataFrame:
-    return run(SQL_UNIT_TREE_06, [document_id, year]).drop(columns=["sort_key"])
+def unit_tree_06(document_id: str, year: int) -> pl.DataFrame:
+    return run(SQL_UNIT_TREE_06, [document_id, year]).drop("sort_key")
 
 
-def unit_history(unit_id: str) -> pd.DataFrame:
+def unit_history(unit_id: str) -> pl.DataFrame:
     return run(SQL_UNIT_HISTORY, [unit_id])
 
 
-def document_problems(document_id: str) -> pd.DataFrame | None:
+def document_problems(document_id: str) -> pl.DataFrame | None:
     """What the reader noted per table (realigned, corrected or unplaced cells)."""
     if not {"table", "message", "code"} <= set(columns("raw_problems")):
         return None
@@ -252,7 +252,7 @@ order by table_id, row_no, column_key
 """
 
 
-def placed_cells(document_id: str) -> pd.DataFrame | None:
+def placed_cells(document_id: str) -> pl.DataFrame | None:
     """Cells the reader placed by the identities, not as printed; None before the mart exists."""
     if not has_table("fct_placed_cells"):
         return None
