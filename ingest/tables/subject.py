@@ -14,7 +14,13 @@ from ingest.tables.base import (
     value_left_of,
 )
 from ingest.tables.catalog import COLUMNS, OPTIONAL_COLUMNS, ROW_IDENTITIES
-from ingest.tables.layout import assemble, assign_by_order, assign_by_position, header_columns
+from ingest.tables.layout import (
+    assemble,
+    assign_by_order,
+    assign_by_position,
+    doubt_notes,
+    header_columns,
+)
 from ingest.tables.locate import Region
 
 
@@ -32,7 +38,9 @@ def read_subject_table(region: Region) -> TableReading:
     value_left = value_left_of(centres)
     rows: list[TableRow] = []
     last = {3: "", 5: ""}
+    notes: list[str] = []
     for lr in assemble(body, value_left, lambda label: label in TOTAL_LABELS):
+        notes += doubt_notes(lr)
         if not lr.values and not lr.code and lr.label not in TOTAL_LABELS:
             continue
         code = _resolve_code(lr.code, last)
@@ -46,7 +54,9 @@ def read_subject_table(region: Region) -> TableReading:
             row.amounts = assign_by_order(lr.values, keys)
         row.raw_values = [v[1] for v in lr.values]
         rows.append(row)
-    return TableReading(table, rows, keys)
+    if not any(any(r.amounts.values()) for r in rows):
+        notes = []  # a table without amounts gives no cells: its labels reach nothing
+    return TableReading(table, rows, keys, notes=notes)
 
 
 def _resolve_code(code: str | None, last: dict[int, str]) -> str | None:
