@@ -1,13 +1,16 @@
 """Wrapped names on positioned grids: a label-only line (a name's second line) joins
 the row the geometry says; when the geometry does not say it (halfway, a tie), the
-row it joined and the other candidate are named on the table, never silently."""
+row it joined and the other candidate are named on the table, unless another table
+printing the same subject settles it; never silently."""
 
 import pytest
 
 from ingest.grid import Cell, Row
-from ingest.tables.layout import assemble
+from ingest.tables.base import TableReading, TableRow
+from ingest.tables.layout import WrapDoubt, assemble
 from ingest.tables.locate import Region
 from ingest.tables.subject import read_subject_table
+from ingest.verify import wrap_doubts
 
 NAME_X0, NAME_X1 = 150.0, 260.0
 COLS = {"total": 330.0, "basic": 400.0, "project": 470.0}
@@ -64,7 +67,18 @@ def test_tie_or_halfway_against_the_nearer_row_is_said(fragment_y):
     # the reader keeps top-aligned cells' reading: joined above, and said
     rows = _labels(fragment_y)
     assert rows["2080505"].label == "机关事业单位基本养老保险缴费支出"
-    assert rows["2080505"].doubtful == [("险缴费支出", "2080506 机关事业单位职业年金缴")]
+    assert rows["2080505"].doubtful == [
+        WrapDoubt(
+            3,
+            "险缴费支出",
+            "2080505",
+            "机关事业单位基本养老保险缴费支出",
+            "机关事业单位基本养老保",
+            "2080506",
+            "机关事业单位职业年金缴",
+            "险缴费支出机关事业单位职业年金缴",
+        )
+    ]
 
 
 def test_no_position_flips_the_attachment_silently():
@@ -87,28 +101,53 @@ def test_no_position_flips_the_attachment_silently():
     assert seen == {(True, False), (True, True), (False, False)}
 
 
-def test_doubt_is_a_reader_note_on_the_table():
+def _region(body: list[Row]) -> Region:
     header = [
         Row([_cell("科目编码", 60.0, 100.0), _cell("科目名称", NAME_X0, NAME_X1)], page=3, y=80.0),
         Row(
             [_cell(k, x - 20.0, x + 20.0) for k, x in zip(HEADS, COLS.values(), strict=True)], page=3, y=80.5
         ),
     ]
-    region = Region(
-        "05", Row([Cell("一般公共预算财政拨款支出决算表")], page=3, y=60.0), header + _body(137.0)
-    )
-    reading = read_subject_table(region)
+    return Region("05", Row([Cell("一般公共预算财政拨款支出决算表")], page=3, y=60.0), header + body)
+
+
+def _other_table(names: dict[str, str]) -> TableReading:
+    return TableReading("03", [TableRow(n, c, {"total": 1.0}, 2) for c, n in names.items()], ["total"])
+
+
+def test_doubt_is_said_on_the_table():
+    reading = read_subject_table(_region(_body(137.0)))
     assert [r.amounts for r in reading.rows if r.code == "2080506"] == [
         {"total": 20.0, "project": 20.0, "basic": 0.0}
     ]
-    assert reading.notes == [
-        "第 3 页名称续行“险缴费支出”位于“2080505 机关事业单位基本养老保险缴费支出”与"
-        "“2080506 机关事业单位职业年金缴”两行之间，无法确定属于哪一行，"
-        "已并入“2080505 机关事业单位基本养老保险缴费支出”，请核对原件"
+    problems = wrap_doubts({"05": reading})
+    assert [(p.severity, p.table, p.code, p.message) for p in problems] == [
+        (
+            "warning",
+            "05",
+            "name_fragment_uncertain",
+            "公开05表（一般公共预算财政拨款支出决算表）第 3 页名称续行“险缴费支出”位于"
+            "“2080505 机关事业单位基本养老保险缴费支出”与“2080506 机关事业单位职业年金缴”"
+            "两行之间，无法确定属于哪一行，已并入“2080505 机关事业单位基本养老保险缴费支出”，请核对原件",
+        )
     ]
+
+
+def test_doubt_settled_by_the_same_subject_in_another_table():
+    reading = read_subject_table(_region(_body(137.0)))
+    agreeing = _other_table({"2080505": "机关事业单位基本养老保险缴费支出"})
+    assert wrap_doubts({"05": reading, "03": agreeing}) == []
+    # the other table prints the name as if the fragment began the row below: still said
+    against = _other_table(
+        {"2080505": "机关事业单位基本养老保险缴费支出", "2080506": "险缴费支出机关事业单位职业年金缴"}
+    )
+    assert [p.code for p in wrap_doubts({"05": reading, "03": against})] == ["name_fragment_uncertain"]
+    # a different code printed with that name settles nothing
+    unrelated = _other_table({"2080599": "机关事业单位基本养老保险缴费支出"})
+    assert [p.code for p in wrap_doubts({"05": reading, "03": unrelated})] == ["name_fragment_uncertain"]
 
 
 def test_table_without_amounts_has_no_doubt_notes():
     body = [_row(y, c, n) for y, c, n in [(100.0, None, "合计"), (120.0, "2080505", "甲乙丙"), (136.0, None, "丁"), (152.0, "2080506", "戊己")]]  # fmt: skip
-    region = Region("05", Row([Cell("一般公共预算财政拨款支出决算表")], page=3, y=60.0), body)
-    assert read_subject_table(region).notes == []
+    reading = read_subject_table(_region(body))
+    assert reading.doubts == [] and wrap_doubts({"05": reading}) == []

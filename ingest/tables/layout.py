@@ -47,9 +47,23 @@ class LogicalRow:
     page: int
     y: float
     positional: bool
-    # Wrapped-name fragments the geometry does not settle: (fragment, the other candidate row's
-    # label), kept where they were joined but said on the table (never a silent label).
-    doubtful: list[tuple[str, str]] = field(default_factory=list)
+    # Wrapped-name fragments the geometry does not settle, kept where they were joined;
+    # said on the table unless another table settles them (verify/wraps.py).
+    doubtful: list[WrapDoubt] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WrapDoubt:
+    """A name fragment joined to one of two rows the geometry cannot tell apart."""
+
+    page: int
+    fragment: str
+    chosen_code: str | None
+    chosen: str  # the joined row's name, with the fragment
+    chosen_without: str  # ... without it
+    other_code: str | None
+    other: str  # the other candidate's name as read
+    other_with: str  # ... had the fragment joined it
 
 
 def stacked_header(header: list[Row]) -> list[tuple[str, Cell]]:
@@ -210,7 +224,8 @@ class _Line:
     labels: list[Cell]
     values: list[Cell]
     anchored: bool
-    doubtful: list[tuple[str, _Line]] = field(default_factory=list)  # (fragment, other candidate)
+    # (fragment, the other candidate, fragment before the chosen row's name, before the other's)
+    doubtful: list[tuple[str, _Line, bool, bool]] = field(default_factory=list)
 
 
 def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:
@@ -236,7 +251,8 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
         if target is None:
             continue
         if other is not None:
-            target.doubtful.append(("".join(c.text for c in p.labels), other))
+            frag = "".join(c.text for c in p.labels)
+            target.doubtful.append((frag, other, target.row.y > p.row.y, other.row.y > p.row.y))
         if target.row.y > p.row.y:
             target.labels = p.labels + target.labels
         else:
@@ -252,7 +268,7 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
             page=p.row.page,
             y=p.row.y,
             positional=p.row.positional,
-            doubtful=[(clean_label(f), _label_of(o)) for f, o in p.doubtful],
+            doubtful=[_doubt(p, *d) for d in p.doubtful],
         )
         for p in parsed
         if p.anchored and (p.code or p.labels or p.values)
@@ -291,23 +307,26 @@ def _owner(row: Row, anchors: list[_Line], own_label: dict[int, bool]) -> tuple[
     return chosen, below if chosen is above else above
 
 
-def _label_of(line: _Line) -> str:
-    return row_name(line.code, clean_label("".join(c.text for c in line.labels)))
+def _doubt(line: _Line, frag: str, other: _Line, before_chosen: bool, before_other: bool) -> WrapDoubt:
+    name = "".join(c.text for c in line.labels)
+    without = name.removeprefix(frag) if before_chosen else name.removesuffix(frag)
+    other_name = "".join(c.text for c in other.labels)
+    other_with = frag + other_name if before_other else other_name + frag
+    return WrapDoubt(
+        line.row.page,
+        clean_label(frag),
+        line.code,
+        clean_label(name),
+        clean_label(without),
+        other.code,
+        clean_label(other_name),
+        clean_label(other_with),
+    )
 
 
 def row_name(code: str | None, label: str) -> str:
     """How a row is named in a message: its code and its name, as printed."""
     return " ".join(t for t in (code, label) if t) or "（无名称）"
-
-
-def doubt_notes(row: LogicalRow) -> list[str]:
-    """The reader notes of a row's wrapped-name fragments that could belong to the other row."""
-    chosen = row_name(row.code, row.label)
-    return [
-        f"第 {row.page} 页名称续行“{frag}”位于“{chosen}”与“{other}”两行之间，"
-        f"无法确定属于哪一行，已并入“{chosen}”，请核对原件"
-        for frag, other in row.doubtful
-    ]
 
 
 def _merge_code_only(parsed: list[_Line]) -> None:

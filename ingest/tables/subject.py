@@ -18,7 +18,6 @@ from ingest.tables.layout import (
     assemble,
     assign_by_order,
     assign_by_position,
-    doubt_notes,
     header_columns,
 )
 from ingest.tables.locate import Region
@@ -38,9 +37,9 @@ def read_subject_table(region: Region) -> TableReading:
     value_left = value_left_of(centres)
     rows: list[TableRow] = []
     last = {3: "", 5: ""}
-    notes: list[str] = []
+    doubts = []
     for lr in assemble(body, value_left, lambda label: label in TOTAL_LABELS):
-        notes += doubt_notes(lr)
+        doubts += lr.doubtful
         if not lr.values and not lr.code and lr.label not in TOTAL_LABELS:
             continue
         code = _resolve_code(lr.code, last)
@@ -55,8 +54,8 @@ def read_subject_table(region: Region) -> TableReading:
         row.raw_values = [v[1] for v in lr.values]
         rows.append(row)
     if not any(any(r.amounts.values()) for r in rows):
-        notes = []  # a table without amounts gives no cells: its labels reach nothing
-    return TableReading(table, rows, keys, notes=notes)
+        doubts = []  # a table without amounts gives no cells: its labels reach nothing
+    return TableReading(table, rows, keys, doubts=doubts)
 
 
 def _resolve_code(code: str | None, last: dict[int, str]) -> str | None:
