@@ -53,8 +53,12 @@ def _equal(table: str, trusted: dict[str, TableReading]) -> Callable[[TableRow],
             elif row.code and len(row.code) == 3:
                 out = {"total": _class(t04, row.code, "general")}
         elif table == "07" and total_row:
+            # 01 prints the same fund income (X-03): it settles 07 when 04 does not balance
+            fund_income = _side(t04, "income", "政府性基金预算财政拨款")
             out = {
-                "income": _side(t04, "income", "政府性基金预算财政拨款"),
+                "income": fund_income
+                if fund_income is not None
+                else _side(t01, "income", "政府性基金预算财政拨款收入"),
                 "total": _side(t04, "expenditure", "本年支出合计", "fund"),
                 "opening": _side(t04, "income", "年初财政拨款结转和结余（政府性基金预算财政拨款）"),
             }
@@ -104,11 +108,12 @@ _SANGONG_FLOOR = {
 }
 
 
-def sangong_fits(trusted: dict[str, TableReading]) -> Callable[[dict], bool]:
+def sangong_floors(trusted: dict[str, TableReading]) -> list[Callable[[dict], bool]]:
+    """One test per 09 item: its 决算数 is at least the matching 06 line (X-09)."""
     t06 = trusted.get("06")
     lines = {r.code: r.amounts.get("amount", 0.0) for r in t06.rows if r.code} if t06 else {}
+    return [_at_least(k, lines.get(code, 0.0)) for k, code in _SANGONG_FLOOR.items()]
 
-    def ok(amounts: dict) -> bool:
-        return all(amounts.get(k, 0.0) + _TOL >= lines.get(code, 0.0) for k, code in _SANGONG_FLOOR.items())
 
-    return ok
+def _at_least(key: str, floor: float) -> Callable[[dict], bool]:
+    return lambda a: a.get(key, 0.0) + _TOL >= floor

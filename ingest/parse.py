@@ -34,6 +34,7 @@ from ingest.verify import (
     shape_problems,
     unchecked_rows,
     uncovered,
+    wrap_doubts,
 )
 
 VERIFY_ORDER = ["01", "04", "02", "03", "05", "07", "08", "06", "09"]
@@ -117,6 +118,7 @@ def read_grid(grid: Grid, path: str, sha256: str) -> ParseResult:
     problems.extend(unchecked_rows(readings))
     problems.extend(code_problems(readings))
     problems.extend(code_consistency(readings))
+    problems.extend(wrap_doubts(readings))
     problems.extend(shape_problems(readings))
     try:
         facts = _facts(pages, readings)

@@ -6,7 +6,7 @@ every identity of the table hold; several readings that hold are reported."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import combinations
 
@@ -343,6 +343,14 @@ def solve_04(reading: TableReading, fits: Callable[[TableRow, dict], bool]) -> t
         children[None], children[grand] = [grand], kids
     right = TableReading(reading.table, rows, ["total", "general", "fund", "state_capital"])
     return _Tree(right, fits, children, None, fixed).solve()
+
+
+def by_evidence(found: list[dict], tests: Sequence[Callable[[dict], bool]]) -> list[dict]:
+    """The readings that pass every test some reading passes. A test that no reading
+    passes contradicts the table whatever the placement (a printing error its own rule
+    reports: X-09, N-06), so it cannot tell the placements apart and is not used."""
+    useful = [t for t in tests if any(t(a) for a in found)]
+    return [a for a in found if all(t(a) for t in useful)]
 
 
 def one_reading(found: list[dict]) -> tuple[dict | None, bool]:

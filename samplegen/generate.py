@@ -83,9 +83,10 @@ def _plan_faults(units: list[Unit], rate: float, seed: int) -> dict[tuple[str, i
     rest = [d for d in chosen if d not in out]
     for i, d in enumerate(rest):
         out[d] = free[i % len(free)]
-    # a cross-year fault needs last year's document readable
+    # A cross-year fault needs last year's document loaded: readable, and whole (a document
+    # without a table its contents or narrative promise is quarantined as incomplete).
     for (uid, y), kind in out.items():
-        if kind in F.NEEDS_PRIOR and out.get((uid, y - 1)) == "unreadable":
+        if kind in F.NEEDS_PRIOR and out.get((uid, y - 1)) in ("unreadable", "table_missing"):
             out[(uid, y)] = "R-row"
     return out
 

@@ -287,3 +287,18 @@ def test_round_trip_reader_reads_every_nonzero_cell(corpus):
             problems.append(f"{d['format']} {d['file']}: unexpected {k}")
     assert total > 500
     assert not problems, f"{len(problems)} mismatches, e.g.:\n" + "\n".join(problems[:40])
+
+
+def test_cross_year_faults_have_last_years_document_loaded():
+    """Y-01/Y-02/N-07 read last year's document of the unit: it must be one the warehouse
+    loads (not unreadable, not missing a table, which is quarantined as incomplete), or
+    the fault cannot be found. The bench corpus (250 units, seed 11) had a Y-02 over a
+    2023 document without its 06."""
+    from samplegen.district import build_district, parse_years
+    from samplegen.generate import _plan_faults
+
+    plan = _plan_faults(build_district(250, parse_years("2021-2024"), 11), 0.3, 11)
+    cross = [(doc, kind) for doc, kind in plan.items() if kind in NEEDS_PRIOR]
+    assert cross
+    for (uid, year), kind in cross:
+        assert plan.get((uid, year - 1)) not in ("unreadable", "table_missing"), (uid, year, kind)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.grid import Row, parse_amount
-from ingest.tables.layout import clean_label, is_column_number_row, split_label_values
+from ingest.tables.layout import WrapDoubt, clean_label, is_column_number_row, split_label_values
 
 TOTAL_LABELS = {"合计", "总计", "本年合计"}
 
@@ -34,6 +34,7 @@ class TableReading:
     uncertain: str | None = None  # why column placement is a guess (positions lost)
     notes: list[str] = field(default_factory=list)  # what the reader left out, for a warning
     unit: str = "万元"  # as printed; the identities are checked in it
+    doubts: list[WrapDoubt] = field(default_factory=list)  # wrapped names the geometry left open
 
 
 def first_body_index(rows: list[Row], is_body) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.grid import Cell, Row, parse_amount
 from ingest.tables.catalog import Column
@@ -47,6 +47,23 @@ class LogicalRow:
     page: int
     y: float
     positional: bool
+    # Wrapped-name fragments the geometry does not settle, kept where they were joined;
+    # said on the table unless another table settles them (verify/wraps.py).
+    doubtful: list[WrapDoubt] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WrapDoubt:
+    """A name fragment joined to one of two rows the geometry cannot tell apart."""
+
+    page: int
+    fragment: str
+    chosen_code: str | None
+    chosen: str  # the joined row's name, with the fragment
+    chosen_without: str  # ... without it
+    other_code: str | None
+    other: str  # the other candidate's name as read
+    other_with: str  # ... had the fragment joined it
 
 
 def stacked_header(header: list[Row]) -> list[tuple[str, Cell]]:
@@ -207,6 +224,8 @@ class _Line:
     labels: list[Cell]
     values: list[Cell]
     anchored: bool
+    # (fragment, the other candidate, fragment before the chosen row's name, before the other's)
+    doubtful: list[tuple[str, _Line, bool, bool]] = field(default_factory=list)
 
 
 def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:
@@ -228,9 +247,12 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
     for p in parsed:
         if p.anchored or not p.labels:
             continue
-        target = _owner(p.row, anchors, own_label)
+        target, other = _owner(p.row, anchors, own_label)
         if target is None:
             continue
+        if other is not None:
+            frag = "".join(c.text for c in p.labels)
+            target.doubtful.append((frag, other, target.row.y > p.row.y, other.row.y > p.row.y))
         if target.row.y > p.row.y:
             target.labels = p.labels + target.labels
         else:
@@ -246,26 +268,65 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
             page=p.row.page,
             y=p.row.y,
             positional=p.row.positional,
+            doubtful=[_doubt(p, *d) for d in p.doubtful],
         )
         for p in parsed
         if p.anchored and (p.code or p.labels or p.values)
     ]
 
 
-def _owner(row: Row, anchors: list[_Line], own_label: dict[int, bool]) -> _Line | None:
-    """The anchored row a label-only line (a wrapped name) belongs to: the nearest
-    one; when it sits halfway and both rows start their own names, it continues
-    the name above (top-aligned cells)."""
+# A fragment whose two distances differ by less than this share of the larger sits halfway:
+# top-aligned cells put a name's continuation under its row, so the row above wins.
+_HALFWAY = 0.25
+# Closer than this share of the larger distance, neither row is nearer (a tie).
+_TIE = 0.03
+
+
+def _owner(row: Row, anchors: list[_Line], own_label: dict[int, bool]) -> tuple[_Line | None, _Line | None]:
+    """The anchored row a label-only line (a wrapped name) belongs to, and the other
+    candidate when the geometry does not say it. The nearer row: in any regular cell
+    alignment (top, centred, bottom) a name's own lines are closer to each other than
+    to the next row's, the line spacing being smaller than the spacing plus the cell
+    padding. Halfway, when both rows start their own names, the row above (top-aligned
+    cells), even if the one below is a little nearer. That choice against the nearer
+    row, and a tie, are doubtful: the other row is returned so that it is said."""
     same = [a for a in anchors if a.row.page == row.page]
     above = max((a for a in same if a.row.y < row.y), key=lambda a: a.row.y, default=None)
     below = min((a for a in same if a.row.y > row.y), key=lambda a: a.row.y, default=None)
     if above is None or below is None:
-        return above or below
+        return above or below, None
     d_above, d_below = row.y - above.row.y, below.row.y - row.y
-    halfway = abs(d_above - d_below) <= 0.25 * max(d_above, d_below)
-    if halfway and own_label[id(below)] and own_label[id(above)]:
-        return above
-    return above if d_above <= d_below + 1e-6 else below
+    spread = abs(d_above - d_below) / max(d_above, d_below)
+    nearer = None if spread <= _TIE else above if d_above < d_below else below
+    if spread <= _HALFWAY and own_label[id(below)] and own_label[id(above)]:
+        chosen = above
+    else:
+        chosen = nearer or above
+    if chosen is nearer:
+        return chosen, None
+    return chosen, below if chosen is above else above
+
+
+def _doubt(line: _Line, frag: str, other: _Line, before_chosen: bool, before_other: bool) -> WrapDoubt:
+    name = "".join(c.text for c in line.labels)
+    without = name.removeprefix(frag) if before_chosen else name.removesuffix(frag)
+    other_name = "".join(c.text for c in other.labels)
+    other_with = frag + other_name if before_other else other_name + frag
+    return WrapDoubt(
+        line.row.page,
+        clean_label(frag),
+        line.code,
+        clean_label(name),
+        clean_label(without),
+        other.code,
+        clean_label(other_name),
+        clean_label(other_with),
+    )
+
+
+def row_name(code: str | None, label: str) -> str:
+    """How a row is named in a message: its code and its name, as printed."""
+    return " ".join(t for t in (code, label) if t) or "（无名称）"
 
 
 def _merge_code_only(parsed: list[_Line]) -> None:

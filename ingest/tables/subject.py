@@ -14,7 +14,12 @@ from ingest.tables.base import (
     value_left_of,
 )
 from ingest.tables.catalog import COLUMNS, OPTIONAL_COLUMNS, ROW_IDENTITIES
-from ingest.tables.layout import assemble, assign_by_order, assign_by_position, header_columns
+from ingest.tables.layout import (
+    assemble,
+    assign_by_order,
+    assign_by_position,
+    header_columns,
+)
 from ingest.tables.locate import Region
 
 
@@ -32,7 +37,9 @@ def read_subject_table(region: Region) -> TableReading:
     value_left = value_left_of(centres)
     rows: list[TableRow] = []
     last = {3: "", 5: ""}
+    doubts = []
     for lr in assemble(body, value_left, lambda label: label in TOTAL_LABELS):
+        doubts += lr.doubtful
         if not lr.values and not lr.code and lr.label not in TOTAL_LABELS:
             continue
         code = _resolve_code(lr.code, last)
@@ -46,7 +53,9 @@ def read_subject_table(region: Region) -> TableReading:
             row.amounts = assign_by_order(lr.values, keys)
         row.raw_values = [v[1] for v in lr.values]
         rows.append(row)
-    return TableReading(table, rows, keys)
+    if not any(any(r.amounts.values()) for r in rows):
+        doubts = []  # a table without amounts gives no cells: its labels reach nothing
+    return TableReading(table, rows, keys, doubts=doubts)
 
 
 def _resolve_code(code: str | None, last: dict[int, str]) -> str | None:

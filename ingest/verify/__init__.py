@@ -11,6 +11,7 @@ from ingest.verify.rounding import rounding_residuals
 from ingest.verify.sangong import settle_sangong
 from ingest.verify.shape import shape_problems
 from ingest.verify.subject import subject_violations
+from ingest.verify.wraps import wrap_doubts
 
 __all__ = [
     "COLUMN_NAMES",
@@ -24,4 +25,5 @@ __all__ = [
     "subject_violations",
     "unchecked_rows",
     "uncovered",
+    "wrap_doubts",
 ]

@@ -4,8 +4,8 @@ identities, 06's floors and, last, the amounts the narrative states."""
 
 from __future__ import annotations
 
-from ingest.crosscheck import sangong_fits
-from ingest.realign import one_reading, options_09
+from ingest.crosscheck import sangong_floors
+from ingest.realign import by_evidence, one_reading, options_09
 from ingest.record import Problem
 from ingest.tables.base import TableReading
 from ingest.verify.common import Violation, ambiguous, off, realigned
@@ -37,16 +37,17 @@ def verify_sangong(reading: TableReading, trusted: dict | None = None) -> tuple[
     were dropped so the order is a guess, the identities choose among the
     readings of both printed orders (预算数 block or 预算数/决算数 pairs)."""
     problems: list[Problem] = []
-    floor = sangong_fits(trusted or {})
+    floors = sangong_floors(trusted or {})
     extra = any("meeting" in k or "training" in k for k in reading.columns)
     for r in reading.rows:
         vs = sangong_violations(r.amounts)
         if not vs and not reading.uncertain:
             continue
-        found = options_09(r, floor, extra)
+        found = options_09(r, lambda a: True, extra)
         if found is None:
             problems.append(ambiguous("09"))
             continue
+        found = by_evidence(found, floors)
         chosen, dropped = one_reading(found)
         if chosen is not None:
             if chosen != r.amounts:
@@ -70,11 +71,9 @@ def settle_sangong(reading: TableReading, facts) -> Problem | None:
         return None
     row = reading.rows[0]
 
-    def agrees(a: dict) -> bool:
-        return all(abs(a.get(k, 0.0) - v) <= 0.015 * scale for k, v in stated.items())
-
+    tests = [lambda a, k=k, v=v: abs(a.get(k, 0.0) - v) <= 0.015 * scale for k, v in stated.items()]
     extra = any("meeting" in k or "training" in k for k in reading.columns)
-    chosen, dropped = one_reading(options_09(row, agrees, extra) or [])
+    chosen, dropped = one_reading(by_evidence(options_09(row, lambda a: True, extra) or [], tests))
     if chosen is None:
         return None
     how = "三公经费各项勾稽关系及情况说明所述金额确定各栏位置"

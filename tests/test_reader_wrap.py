@@ -1,0 +1,153 @@
+"""Wrapped names on positioned grids: a label-only line (a name's second line) joins
+the row the geometry says; when the geometry does not say it (halfway, a tie), the
+row it joined and the other candidate are named on the table, unless another table
+printing the same subject settles it; never silently."""
+
+import pytest
+
+from ingest.grid import Cell, Row
+from ingest.tables.base import TableReading, TableRow
+from ingest.tables.layout import WrapDoubt, assemble
+from ingest.tables.locate import Region
+from ingest.tables.subject import read_subject_table
+from ingest.verify import wrap_doubts
+
+NAME_X0, NAME_X1 = 150.0, 260.0
+COLS = {"total": 330.0, "basic": 400.0, "project": 470.0}
+HEADS = ("小计", "基本支出", "项目支出")
+
+
+def _cell(text: str, x0: float, x1: float) -> Cell:
+    return Cell(text, (x0 + x1) / 2, x0, x1)
+
+
+def _row(y: float, code: str | None, name: str | None, amounts: tuple[str, ...] = ()) -> Row:
+    cells = []
+    if code:
+        cells.append(_cell(code, 60.0, 100.0))
+    if name:
+        cells.append(_cell(name, NAME_X0, NAME_X0 + 11.0 * len(name)))
+    cells += [_cell(a, x - 25.0, x + 25.0) for a, x in zip(amounts, COLS.values(), strict=False)]
+    return Row(cells, page=3, y=y)
+
+
+def _body(fragment_y: float) -> list[Row]:
+    """合计, then two 项 rows that start their own names, a wrapped fragment between them."""
+    return [
+        _row(100.0, None, "合计", ("30.00", "10.00", "20.00")),
+        _row(120.0, "2080505", "机关事业单位基本养老保", ("10.00", "10.00", "-")),
+        _row(fragment_y, None, "险缴费支出"),
+        _row(152.0, "2080506", "机关事业单位职业年金缴", ("20.00", "-", "20.00")),
+    ]
+
+
+def _labels(fragment_y: float):
+    rows = assemble(_body(fragment_y), 300.0, lambda label: label == "合计")
+    return {r.code: r for r in rows if r.code}
+
+
+def test_fragment_nearer_its_row_joins_it_unsaid():
+    # top-aligned cells as in the real 2024 PDFs: the name's own line spacing (15.6)
+    # is smaller than the spacing to the next row (16.4)
+    rows = _labels(135.6)
+    assert rows["2080505"].label == "机关事业单位基本养老保险缴费支出"
+    assert rows["2080506"].label == "机关事业单位职业年金缴"
+    assert rows["2080505"].doubtful == [] and rows["2080506"].doubtful == []
+
+
+def test_fragment_clearly_nearer_the_row_below_joins_it_unsaid():
+    rows = _labels(145.0)  # 25 from the row above, 7 from the one below: its first line
+    assert rows["2080506"].label == "险缴费支出机关事业单位职业年金缴"
+    assert rows["2080505"].doubtful == [] and rows["2080506"].doubtful == []
+
+
+@pytest.mark.parametrize("fragment_y", [136.0, 137.0, 138.0])
+def test_tie_or_halfway_against_the_nearer_row_is_said(fragment_y):
+    # 136: a tie; 137, 138: the row below is nearer but within the halfway band, where
+    # the reader keeps top-aligned cells' reading: joined above, and said
+    rows = _labels(fragment_y)
+    assert rows["2080505"].label == "机关事业单位基本养老保险缴费支出"
+    assert rows["2080505"].doubtful == [
+        WrapDoubt(
+            3,
+            "险缴费支出",
+            "2080505",
+            "机关事业单位基本养老保险缴费支出",
+            "机关事业单位基本养老保",
+            "2080506",
+            "机关事业单位职业年金缴",
+            "险缴费支出机关事业单位职业年金缴",
+        )
+    ]
+
+
+def test_no_position_flips_the_attachment_silently():
+    """Sweep the fragment between the rows: wherever the choice goes against the
+    nearer row, or neither is nearer, it is said; it is unsaid only for the nearer row."""
+    seen = set()
+    for tenth in range(121 * 10, 152 * 10):
+        y = tenth / 10
+        rows = _labels(y)
+        above, below = rows["2080505"], rows["2080506"]
+        joined_above = above.label.endswith("险缴费支出")
+        assert joined_above != below.label.startswith("险缴费支出")
+        said = above.doubtful or below.doubtful
+        d_above, d_below = y - 120.0, 152.0 - y
+        nearer_above = d_above < d_below * 0.97
+        nearer_below = d_below < d_above * 0.97
+        if not said:
+            assert (joined_above and nearer_above) or (not joined_above and nearer_below), y
+        seen.add((joined_above, bool(said)))
+    assert seen == {(True, False), (True, True), (False, False)}
+
+
+def _region(body: list[Row]) -> Region:
+    header = [
+        Row([_cell("科目编码", 60.0, 100.0), _cell("科目名称", NAME_X0, NAME_X1)], page=3, y=80.0),
+        Row(
+            [_cell(k, x - 20.0, x + 20.0) for k, x in zip(HEADS, COLS.values(), strict=True)], page=3, y=80.5
+        ),
+    ]
+    return Region("05", Row([Cell("一般公共预算财政拨款支出决算表")], page=3, y=60.0), header + body)
+
+
+def _other_table(names: dict[str, str]) -> TableReading:
+    return TableReading("03", [TableRow(n, c, {"total": 1.0}, 2) for c, n in names.items()], ["total"])
+
+
+def test_doubt_is_said_on_the_table():
+    reading = read_subject_table(_region(_body(137.0)))
+    assert [r.amounts for r in reading.rows if r.code == "2080506"] == [
+        {"total": 20.0, "project": 20.0, "basic": 0.0}
+    ]
+    problems = wrap_doubts({"05": reading})
+    assert [(p.severity, p.table, p.code, p.message) for p in problems] == [
+        (
+            "warning",
+            "05",
+            "name_fragment_uncertain",
+            "公开05表（一般公共预算财政拨款支出决算表）第 3 页名称续行“险缴费支出”位于"
+            "“2080505 机关事业单位基本养老保险缴费支出”与“2080506 机关事业单位职业年金缴”"
+            "两行之间，无法确定属于哪一行，已并入“2080505 机关事业单位基本养老保险缴费支出”，请核对原件",
+        )
+    ]
+
+
+def test_doubt_settled_by_the_same_subject_in_another_table():
+    reading = read_subject_table(_region(_body(137.0)))
+    agreeing = _other_table({"2080505": "机关事业单位基本养老保险缴费支出"})
+    assert wrap_doubts({"05": reading, "03": agreeing}) == []
+    # the other table prints the name as if the fragment began the row below: still said
+    against = _other_table(
+        {"2080505": "机关事业单位基本养老保险缴费支出", "2080506": "险缴费支出机关事业单位职业年金缴"}
+    )
+    assert [p.code for p in wrap_doubts({"05": reading, "03": against})] == ["name_fragment_uncertain"]
+    # a different code printed with that name settles nothing
+    unrelated = _other_table({"2080599": "机关事业单位基本养老保险缴费支出"})
+    assert [p.code for p in wrap_doubts({"05": reading, "03": unrelated})] == ["name_fragment_uncertain"]
+
+
+def test_table_without_amounts_has_no_doubt_notes():
+    body = [_row(y, c, n) for y, c, n in [(100.0, None, "合计"), (120.0, "2080505", "甲乙丙"), (136.0, None, "丁"), (152.0, "2080506", "戊己")]]  # fmt: skip
+    reading = read_subject_table(_region(body))
+    assert reading.doubts == [] and wrap_doubts({"05": reading}) == []
