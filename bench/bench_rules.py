@@ -135,15 +135,15 @@ def main() -> None:
     with duckdb.connect(str(wh), read_only=True) as con:
         findings, current = read_findings(con)
     print()
-    print("| corpus | documents scored | faults | found | recall | fails | explained | precision | "
+    print("| corpus | documents scored | not loaded | faults | found | recall | fails | explained | precision | "
           "rounding records ok | refresh s (parse / dbt / dq) |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     problems = []
     for fmt in [f.strip() for f in args.formats.split(",")] + [None]:
         s = score(manifest, findings, current, fmt)
         problems += s.problems if fmt is not None else []
         label = fmt or "all"
-        print(f"| {label} | {s.faulted_documents + s.clean_documents} | {s.faults} | {s.found} | {s.recall:.1%} "
+        print(f"| {label} | {s.faulted_documents + s.clean_documents} | {s.unread_documents} | {s.faults} | {s.found} | {s.recall:.1%} "
               f"| {s.fails} | {s.explained_fails} | {s.precision:.1%} | {s.rounding_ok}/{s.rounding_records} "
               f"| {tm['refresh']:.0f} ({tm['parse']:.0f} / {tm['dbt']:.0f} / {tm['dq']:.0f}) |")  # fmt: skip
     if problems:

@@ -40,6 +40,7 @@ class Score:
     explained_fails: int = (
         0  # ... the manifest explains (named, also_breaks, last year's fault, exact rounding)
     )
+    unread_documents: int = 0  # readable documents the warehouse did not load (their faults are missed)
     rounding_records: int = 0
     rounding_ok: int = 0
     problems: list[str] = field(default_factory=list)
@@ -61,10 +62,32 @@ def scored_entries(manifest: dict, current: set[str]) -> list[dict]:
     ]
 
 
+def unread_entries(manifest: dict, current: set[str]) -> list[dict]:
+    """Readable documents (original or correction) that are not current although no
+    other version of their unit-year is: the warehouse quarantined them. One made
+    incomplete on purpose (a table left out) is quarantined by design."""
+    judged = {(e["unit_id"], e["fiscal_year"]) for e in scored_entries(manifest, current)}
+    return [
+        e
+        for e in manifest["documents"]
+        if e["kind"] in ("original", "correction")
+        and e["sha256"] not in current
+        and (e["unit_id"], e["fiscal_year"]) not in judged
+        and not any(f["rule"] == "table_missing" for f in e["faults"])
+    ]
+
+
 def score(manifest: dict, findings: dict, current: set[str], fmt: str | None = None) -> Score:
     entries = scored_entries(manifest, current)
     by_unit_year = {(e["unit_id"], e["fiscal_year"]): e for e in entries}
     s = Score()
+    for e in unread_entries(manifest, current):  # a reader failure is a miss, not a smaller corpus
+        if fmt is not None and e["format"] != fmt:
+            continue
+        named = {f["rule"] for f in e["faults"] if f["rule"] not in NOT_RULE_FAULTS}
+        s.unread_documents += 1
+        s.faults += len(named)
+        s.problems.append(f"{e['file']}: not loaded by the warehouse; missed {sorted(named)}")
     for e in entries:
         if fmt is not None and e["format"] != fmt:
             continue
