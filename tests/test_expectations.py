@@ -312,10 +312,6 @@ def test_faulted_corpus_recall_and_precision(faulted_warehouse, fmt):
     differences come out as rounding (or pass), never fail -- except samplegen's 0.01 in
     N-08, which the domain rules call a fail (``expectations/scoring.py``: EXACT_RULES)."""
     manifest, findings, current, _ = faulted_warehouse
-    if fmt == "pdf" and any(
-        str(d["layout"].get("font") or "").startswith("cid:") for d in manifest["documents"]
-    ):
-        pytest.skip("PDFs not scored: no embeddable CJK font (apt-get install fonts-wqy-microhei)")
     s = score(manifest, findings, current, fmt)
     assert s.faulted_documents >= 3 and s.clean_documents >= 3, s
     assert not s.problems, f"{len(s.problems)} problems:\n" + "\n".join(s.problems)
