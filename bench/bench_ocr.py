@@ -8,8 +8,9 @@ A scan is made by rendering the PDF's pages with pypdfium2 and writing them back
 as an image-only PDF (JPEG, no text layer); `distort` adds a slight rotation and
 noise. `--golden` counts cells exact and *silent wrong* (a cell that differs
 from the golden file, or is missing or extra, on a table with no error reported).
-Set JUESUAN_OCR_CACHE=DIR to keep the engine's output per page image between runs
-(recognition dominates the time; the layout and correction steps run afresh).
+Set JUESUAN_OCR_CACHE=DIR to keep the engine's whole-page output per prepared page
+between runs (recognition dominates the time; re-reading cut amounts, layout and
+correction run afresh).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def caching(recognise: Any, cache: Path) -> Any:
     cache.mkdir(parents=True, exist_ok=True)
 
     def rec(image: Any) -> Any:
-        key = hashlib.sha1(image.tobytes()).hexdigest()
+        key = hashlib.sha1(image.tobytes() + str(image.shape).encode()).hexdigest()
         f = cache / f"{key}.pkl"
         if f.exists():
             return pickle.loads(f.read_bytes())
@@ -92,7 +93,7 @@ def caching(recognise: Any, cache: Path) -> Any:
 def _use_cache() -> None:
     cache = os.environ.get("JUESUAN_OCR_CACHE")
     if cache:
-        ocr.recognise = caching(ocr.recognise, Path(cache))
+        ocr.engine_words = caching(ocr.engine_words, Path(cache))
 
 
 def compare(result: Any, golden: list[list]) -> dict:
