@@ -358,7 +358,8 @@ def test_a_page_that_fails_to_load_for_ocr_is_said_not_fatal():
 def test_skewed_noisy_scan_has_no_silent_wrong_cell(page, table):
     """A real table page rotated 0.6°, with noise and specks (bench_ocr's distortion):
     every cell that differs from the golden one is on a table that reports an error
-    (06 is where a wrapped name once joined the wrong row silently)."""
+    (06 is where a wrapped name once joined the wrong row silently), and the page
+    meets the issue's floor (≥ 99.5% exact: with 9 and 21 cells, every one)."""
     from bench.bench_ocr import compare, scan_pdf
 
     data = need_shared(REAL / "putuo_2024_shehuigongzuobu.pdf").read_bytes()
@@ -367,7 +368,7 @@ def test_skewed_noisy_scan_has_no_silent_wrong_cell(page, table):
     assert _table(result, table), f"table {table} not found on the scanned page"
     got = compare(result, want)
     assert got["silent"] == 0, got["silent_cells"]
-    assert got["exact"] >= 0.9 * got["golden"], got
+    assert got["exact"] >= 0.995 * got["golden"], got
 
 
 def test_speck_after_a_complete_amount_is_settled_by_the_identities(canned):
