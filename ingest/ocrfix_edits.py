@@ -99,8 +99,17 @@ def _code_alternatives(text: str) -> list[tuple[str, str]]:
 
 
 def malformed(cell: Cell) -> bool:
-    """An amount as read with more than two decimals: tables print two."""
-    return cell.conf is not None and re.fullmatch(r"-?[\d,]+\.\d{3,}", cell.text) is not None
+    """An amount as read with more than two decimals (tables print two), or a
+    complete amount with a speck at either end (`0.00.`), which the readers take
+    for part of a name."""
+    if cell.conf is None:
+        return False
+    return (
+        re.fullmatch(r"-?[\d,]+\.\d{3,}", cell.text) is not None or _SPECKLED.fullmatch(cell.text) is not None
+    )
+
+
+_SPECKLED = re.compile(r"[.,'`·、:：]+-?[\d,]+\.\d\d[.,'`·、:：]*|-?[\d,]+\.\d\d[.,'`·、:：]+")
 
 
 def candidates(region: Region, problems: list[Problem]) -> list[Edit]:

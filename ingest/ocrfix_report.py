@@ -27,7 +27,7 @@ def malformed_left(regions: list[Region]) -> list[Problem]:
                     "error",
                     t,
                     "ocr_malformed",
-                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别的金额小数位数不符（{'、'.join(bad[:6])}），"
+                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别的金额格式不符（多出小数位或杂点：{'、'.join(bad[:6])}），"
                     "勾稽关系无法确定正确读数，请核对原件",
                 )
             )

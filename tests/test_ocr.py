@@ -358,7 +358,8 @@ def test_a_page_that_fails_to_load_for_ocr_is_said_not_fatal():
 def test_skewed_noisy_scan_has_no_silent_wrong_cell(page, table):
     """A real table page rotated 0.6°, with noise and specks (bench_ocr's distortion):
     every cell that differs from the golden one is on a table that reports an error
-    (06 is where a wrapped name once joined the wrong row silently)."""
+    (06 is where a wrapped name once joined the wrong row silently), and the page
+    meets the issue's floor (≥ 99.5% exact: with 9 and 21 cells, every one)."""
     from bench.bench_ocr import compare, scan_pdf
 
     data = need_shared(REAL / "putuo_2024_shehuigongzuobu.pdf").read_bytes()
@@ -367,4 +368,19 @@ def test_skewed_noisy_scan_has_no_silent_wrong_cell(page, table):
     assert _table(result, table), f"table {table} not found on the scanned page"
     got = compare(result, want)
     assert got["silent"] == 0, got["silent_cells"]
-    assert got["exact"] >= 0.9 * got["golden"], got
+    assert got["exact"] >= 0.995 * got["golden"], got
+
+
+def test_speck_after_a_complete_amount_is_settled_by_the_identities(canned):
+    """`0.00.` is no amount, so the reader would take it for part of the row's name: it is
+    tried without the speck, kept because the table balances that way, and said."""
+    for w in canned["words"]:
+        if w.text == "0.00" and w.quad[0][0] > 800:  # an amount on the expenditure side
+            w.text += "."
+            w.chars.append(Char(w.chars[-1].right, w.chars[-1].top, w.chars[-1].right + 3,
+                                w.chars[-1].bottom, ".", 0.9))  # fmt: skip
+            break
+    result = parse_bytes(PNG.read_bytes(), "table01.png")
+    assert _table(result, "01") == WANT
+    fixed = [p.message for p in result.problems if p.code == "ocr_corrected"]
+    assert len(fixed) == 1 and "“0.00.”" in fixed[0]

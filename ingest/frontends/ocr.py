@@ -20,6 +20,7 @@ from typing import Any
 
 from ingest.frontends.ocr_image import prepare
 from ingest.frontends.ocr_layout import Word, page_rows, page_text
+from ingest.frontends.ocr_reread import reread
 from ingest.grid import Grid, Row
 from ingest.record import ParseError
 
@@ -44,14 +45,32 @@ def _engine() -> Any:
 
 
 def recognise(image: Any) -> list[Word]:
-    """The engine's text lines of one page image (PIL), levelled and despeckled
-    first (`ocr_image`), with character boxes."""
+    """The text lines of one page image (PIL), levelled and despeckled first
+    (`ocr_image`), with character boxes; amounts the detector cut apart read
+    again whole (`ocr_reread`)."""
+    gray = prepare(image, image.info.get("dpi", (DPI, DPI))[0] or DPI)
+    return reread(gray, engine_words(gray), read_crops)
+
+
+def engine_words(gray: Any) -> list[Word]:
+    """The engine's detection and recognition of a whole page (grey array)."""
     import numpy as np
 
-    gray = prepare(image, image.info.get("dpi", (DPI, DPI))[0] or DPI)
     bgr = np.repeat(gray[:, :, None], 3, axis=2)  # the engine takes BGR arrays
     result, _ = _engine()(bgr, use_cls=False, return_word_box=True, text_score=TEXT_SCORE)
     return [Word.from_engine(r) for r in result or []]
+
+
+def read_crops(gray: Any, boxes: list[tuple[int, int, int, int]]) -> list[Word]:
+    """Recognition alone (no detection) of each (left, top, right, bottom) crop as one text line."""
+    import numpy as np
+
+    engine = _engine()
+    crops = [np.repeat(gray[t:b, lf:r, None], 3, axis=2) for lf, t, r, b in boxes]
+    quads = [np.array([[lf, t], [r, t], [r, b], [lf, b]], dtype=np.float32) for lf, t, r, b in boxes]
+    texts, _ = engine.text_rec(crops, True)
+    lines = engine.cal_rec_boxes(crops, quads, texts)
+    return [Word.from_engine([q.tolist(), *line]) for q, line in zip(quads, lines, strict=True)]
 
 
 @dataclass
