@@ -147,6 +147,17 @@ def test_doubt_settled_by_the_same_subject_in_another_table():
     assert [p.code for p in wrap_doubts({"05": reading, "03": unrelated})] == ["name_fragment_uncertain"]
 
 
+def test_tables_sharing_the_doubt_do_not_settle_each_other():
+    """02, 03 and 05 of one document wrap the same name alike: a misjoin in one is
+    the same misjoin in the others, so their agreement is no evidence."""
+    in_05, in_03 = read_subject_table(_region(_body(137.0))), read_subject_table(_region(_body(137.0)))
+    assert in_05.doubts and in_03.doubts
+    assert [p.code for p in wrap_doubts({"05": in_05, "03": in_03})] == ["name_fragment_uncertain"] * 2
+    # a third table printing the name on one line still settles both
+    whole = _other_table({"2080505": "机关事业单位基本养老保险缴费支出"})
+    assert wrap_doubts({"05": in_05, "03": in_03, "02": whole}) == []
+
+
 def test_table_without_amounts_has_no_doubt_notes():
     body = [_row(y, c, n) for y, c, n in [(100.0, None, "合计"), (120.0, "2080505", "甲乙丙"), (136.0, None, "丁"), (152.0, "2080506", "戊己")]]  # fmt: skip
     reading = read_subject_table(_region(body))

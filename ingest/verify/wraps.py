@@ -1,8 +1,10 @@
 """Wrapped names the geometry left open (`tables.layout._owner`): a name fragment
 halfway between two rows, or joined against the nearer one. Another table of the
 same document printing the same subject (by code) settles it: the joined name is
-printed there, or the other row's name as read is, and neither alternative is.
-Otherwise the fragment, the row it joined and the other candidate are said on the
+printed there, or the other row's name as read is, and neither alternative is. A
+table whose own reading of that subject is in doubt is no witness: the same
+layout wraps the same name in 02, 03 and 05 alike, and a misjoin there agrees with
+itself. Otherwise the fragment, the row it joined and the other candidate are said on the
 table: a label is never silently one row's or the other's."""
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ _SUBJECT_TABLES = ("02", "03", "05", "07", "08")
 
 
 def wrap_doubts(readings: dict[str, TableReading]) -> list[Problem]:
+    doubtful = {(t, code) for t, reading in readings.items() for d in reading.doubts
+                for code in (d.chosen_code, d.other_code) if code}  # fmt: skip
     names: dict[tuple[str, str], set[str]] = {}  # (table, code) -> names printed for it
     for t, reading in readings.items():
         if t in _SUBJECT_TABLES:
             for r in reading.rows:
-                if r.code and r.label:
+                if r.code and r.label and (t, r.code) not in doubtful:
                     names.setdefault((t, r.code), set()).add(r.label)
     out = []
     for t, reading in sorted(readings.items()):
