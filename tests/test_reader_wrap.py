@@ -158,6 +158,19 @@ def test_tables_sharing_the_doubt_do_not_settle_each_other():
     assert wrap_doubts({"05": in_05, "03": in_03, "02": whole}) == []
 
 
+def test_doubt_moved_when_another_table_speaks_only_for_the_other_row():
+    reading = read_subject_table(_region(_body(137.0)))
+    (doubt,) = reading.doubts
+    # 03 prints the joined row's name without the fragment: the fragment is the other row's
+    witness = _other_table({doubt.chosen_code: doubt.chosen_without})
+    problems = wrap_doubts({"05": reading, "03": witness})
+    assert [p.code for p in problems] == ["name_fragment_moved"]
+    labels = {r.code: r.label for r in reading.rows}
+    assert labels[doubt.chosen_code] == doubt.chosen_without
+    assert labels[doubt.other_code] == doubt.other_with
+    assert doubt.fragment in problems[0].message and doubt.other_with in problems[0].message
+
+
 def test_table_without_amounts_has_no_doubt_notes():
     body = [_row(y, c, n) for y, c, n in [(100.0, None, "合计"), (120.0, "2080505", "甲乙丙"), (136.0, None, "丁"), (152.0, "2080506", "戊己")]]  # fmt: skip
     reading = read_subject_table(_region(body))

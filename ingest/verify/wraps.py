@@ -4,8 +4,9 @@ same document printing the same subject (by code) settles it: the joined name is
 printed there, or the other row's name as read is, and neither alternative is. A
 table whose own reading of that subject is in doubt is no witness: the same
 layout wraps the same name in 02, 03 and 05 alike, and a misjoin there agrees with
-itself. Otherwise the fragment, the row it joined and the other candidate are said on the
-table: a label is never silently one row's or the other's."""
+itself. When the evidence speaks only for the other row, the fragment is moved there and
+that is said. Otherwise the fragment, the row it joined and the other candidate
+are said on the table: a label is never silently one row's or the other's."""
 
 from __future__ import annotations
 
@@ -29,12 +30,19 @@ def wrap_doubts(readings: dict[str, TableReading]) -> list[Problem]:
     out = []
     for t, reading in sorted(readings.items()):
         for d in reading.doubts:
-            if not _settled(d, t, names):
+            agrees, disagrees = _evidence(d, t, names)
+            if agrees and not disagrees:
+                continue
+            if disagrees and not agrees and _move(reading, d):
+                out.append(Problem("warning", t, "name_fragment_moved", _moved(t, d)))
+            else:
                 out.append(Problem("warning", t, "name_fragment_uncertain", _message(t, d)))
     return out
 
 
-def _settled(d: WrapDoubt, table: str, names: dict[tuple[str, str], set[str]]) -> bool:
+def _evidence(d: WrapDoubt, table: str, names: dict[tuple[str, str], set[str]]) -> tuple[bool, bool]:
+    """(another table prints the names as joined, ... as if the fragment were the other row's)."""
+
     def elsewhere(code: str | None, name: str) -> bool:
         if not code or len(code) not in (3, 5, 7):
             return False
@@ -42,7 +50,24 @@ def _settled(d: WrapDoubt, table: str, names: dict[tuple[str, str], set[str]]) -
 
     agrees = elsewhere(d.chosen_code, d.chosen) or elsewhere(d.other_code, d.other)
     disagrees = elsewhere(d.chosen_code, d.chosen_without) or elsewhere(d.other_code, d.other_with)
-    return agrees and not disagrees
+    return agrees, disagrees
+
+
+def _move(reading: TableReading, d: WrapDoubt) -> bool:
+    """The fragment to the other row: both rows found by code and name as read."""
+    chosen = [r for r in reading.rows if r.code == d.chosen_code and r.label == d.chosen]
+    other = [r for r in reading.rows if r.code == d.other_code and r.label == d.other]
+    if len(chosen) != 1 or len(other) != 1 or not d.chosen_code or not d.other_code:
+        return False
+    chosen[0].label, other[0].label = d.chosen_without, d.other_with
+    return True
+
+
+def _moved(t: str, d: WrapDoubt) -> str:
+    return (
+        f"公开{t}表（{TABLE_NAMES[t]}）第 {d.page} 页名称续行“{d.fragment}”按本文件其他表所印名称"
+        f"并入“{row_name(d.other_code, d.other_with)}”（按版面位置原并入“{row_name(d.chosen_code, d.chosen)}”），请核对原件"
+    )
 
 
 def _message(t: str, d: WrapDoubt) -> str:
