@@ -9,8 +9,6 @@ recognises the crops (no detection), so the test takes a second or two."""
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,15 +18,7 @@ from ingest.frontends import ocr
 from ingest.frontends.ocr_layout import Char, Word
 from ingest.frontends.ocr_reread import _groups, _widen, reread
 from ingest.parse import parse_bytes
-
-FIXTURES = Path(__file__).parent / "fixtures" / "scan"
-PNG = FIXTURES / "table01.png"
-WANT = [list(c) for c in json.loads((FIXTURES / "table01_cells.json").read_text(encoding="utf-8"))]
-
-
-def _words() -> list[Word]:
-    raw = json.loads((FIXTURES / "table01_words.json").read_text(encoding="utf-8"))
-    return [Word(w["quad"], w["text"], w["score"], [Char(*c) for c in w["chars"]]) for w in raw]
+from tests.test_ocr import PNG, WANT, _words
 
 
 def _piece(chars: list[Char]) -> Word:
