@@ -62,11 +62,11 @@ def scored_entries(manifest: dict, current: set[str]) -> list[dict]:
     ]
 
 
-def unread_entries(manifest: dict, current: set[str]) -> list[dict]:
+def unread_entries(manifest: dict, current: set[str], judged_entries: list[dict]) -> list[dict]:
     """Readable documents (original or correction) that are not current although no
     other version of their unit-year is: the warehouse quarantined them. One made
     incomplete on purpose (a table left out) is quarantined by design."""
-    judged = {(e["unit_id"], e["fiscal_year"]) for e in scored_entries(manifest, current)}
+    judged = {(e["unit_id"], e["fiscal_year"]) for e in judged_entries}
     return [
         e
         for e in manifest["documents"]
@@ -81,7 +81,7 @@ def score(manifest: dict, findings: dict, current: set[str], fmt: str | None = N
     entries = scored_entries(manifest, current)
     by_unit_year = {(e["unit_id"], e["fiscal_year"]): e for e in entries}
     s = Score()
-    for e in unread_entries(manifest, current):  # a reader failure is a miss, not a smaller corpus
+    for e in unread_entries(manifest, current, entries):  # a reader failure is a miss, not a smaller corpus
         if fmt is not None and e["format"] != fmt:
             continue
         named = {f["rule"] for f in e["faults"] if f["rule"] not in NOT_RULE_FAULTS}
