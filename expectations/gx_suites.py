@@ -119,9 +119,10 @@ def validate(rules: list[dict], excess: dict[str, list[float]]) -> dict[str, Rul
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = context.data_sources.add_pandas("juesuan_dq").add_dataframe_asset("checks")
-    suite = context.suites.add(gx.ExpectationSuite(name="juesuan.rules"))
-    for rule in ran:
-        suite.add_expectation(expectation_for(rule))
+    # the expectations given to the suite at once: add_expectation saves the suite each time (~8 ms a rule)
+    suite = context.suites.add(
+        gx.ExpectationSuite(name="juesuan.rules", expectations=[expectation_for(rule) for rule in ran])
+    )
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(
             name="juesuan.rules", data=batch.add_batch_definition_whole_dataframe("all"), suite=suite

@@ -1,9 +1,9 @@
 """Great Expectations in a child process (``expectations.gx_client.prepare``).
 
 Imports GX and builds nothing yet (the import is the slow part, overlapped with
-the parent's work), then waits for one request on stdin: a JSON line
-``{"excess": {rule_id: [...]}}``. Answers one JSON line on stdout:
-``{"results": {rule_id: {...}}}`` (see ``gx_client.validate``) or
+the parent's work), then answers requests on stdin in order, each a JSON line
+``{"excess": {rule_id: [...]}}``, with one JSON line on stdout:
+``{"results": {rule_id: {...}}}`` (see ``gx_client.submit``) or
 ``{"error": "..."}``. Exits on end of input (the parent closed the pipe or
 died) or after ``IDLE_SECONDS`` without a request."""
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import select
+import signal
 import sys
 
 IDLE_SECONDS = 900
@@ -31,24 +31,28 @@ def main() -> int:
     except Exception as exc:  # the parent validates in-process (and reports the error)
         error = f"{type(exc).__name__}: {exc}"
         validate_here = None  # type: ignore[assignment]
-    ready, _, _ = select.select([sys.stdin], [], [], IDLE_SECONDS)
-    line = sys.stdin.readline() if ready else ""
-    if not line.strip():
-        return 0
+    while True:
+        # idle limit by alarm, not select: a buffered readline may already hold the next request
+        signal.alarm(IDLE_SECONDS)  # SIGALRM's default action ends the process
+        line = sys.stdin.readline()
+        signal.alarm(0)
+        if not line.strip():
+            return 0
+        print(json.dumps(_answer(line, validate_here, error)), flush=True)
+
+
+def _answer(line: str, validate_here, import_error: str) -> dict:
     if validate_here is None:
-        print(json.dumps({"error": error}), flush=True)
-        return 1
+        return {"error": import_error}
     try:
         req = json.loads(line)
         excess = {
             rid: [math.nan if x is None else float(x) for x in values]
             for rid, values in req["excess"].items()
         }
-        print(json.dumps({"results": validate_here(excess)}), flush=True)
-        return 0
+        return {"results": validate_here(excess)}
     except Exception as exc:
-        print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
-        return 1
+        return {"error": f"{type(exc).__name__}: {exc}"}
 
 
 if __name__ == "__main__":

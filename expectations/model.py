@@ -42,6 +42,15 @@ def rows_by_document(lines: Iterable[tuple]) -> dict[str, list[Row]]:
     return out
 
 
+def facts_by_kind(facts: Iterable[tuple]) -> dict[str, list[tuple[str | None, str, float, int | None, str]]]:
+    """Stated facts (tuples: kind, subject_code, label, value, page, text; in document
+    order) by kind, as ``Doc.facts`` holds them."""
+    out: dict[str, list] = {}
+    for kind, code, label, value, page, text in facts:
+        out.setdefault(kind, []).append((code, label or "", float(value), page, text or ""))
+    return out
+
+
 @dataclass
 class Doc:
     document_id: str
@@ -79,29 +88,33 @@ class Doc:
         """``lines``: dicts with table, side, row_label, subject_code, column, amount, page, row.
         ``facts``: dicts with kind, subject_code, label, value, page, text (in document order)."""
         rows = rows_by_document((document_id, *(ln.get(k) for k in LINE_FIELDS)) for ln in lines)
-        return cls.from_rows(document_id, unit_id, fiscal_year, tables, unreadable, rows[document_id], facts)
+        grouped = facts_by_kind(
+            (f["kind"], f.get("subject_code"), f.get("label"), f["value"], f.get("page"), f.get("text"))
+            for f in facts
+        )
+        return cls.from_rows(
+            document_id, unit_id, fiscal_year, tables, unreadable, rows[document_id], grouped
+        )
 
     @classmethod
     def from_rows(
-        cls, document_id, unit_id, fiscal_year, tables, unreadable, rows: Iterable[Row], facts
+        cls,
+        document_id,
+        unit_id,
+        fiscal_year,
+        tables,
+        unreadable,
+        rows: Iterable[Row],
+        facts: dict[str, list],
     ) -> Doc:
-        """``rows``: the printed rows in reading order (a row's cells already summed per column)."""
-        doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []))
+        """``rows``: the printed rows in reading order (a row's cells already summed per
+        column); ``facts``: by kind, as ``facts_by_kind`` gives them."""
+        doc = cls(document_id, unit_id, fiscal_year, set(tables or []), set(unreadable or []), facts=facts)
         for row in rows:
             doc.rows.setdefault((row.table, row.side), []).append(row)
             doc.tables.add(row.table)
         for table_rows in doc.rows.values():
             table_rows.sort(key=lambda r: r.row_no)
-        for f in facts:
-            doc.facts.setdefault(f["kind"], []).append(
-                (
-                    f.get("subject_code"),
-                    f.get("label") or "",
-                    float(f["value"]),
-                    f.get("page"),
-                    f.get("text") or "",
-                )
-            )
         return doc
 
     def has_lines(self, t: str) -> bool:

@@ -12,15 +12,16 @@ or the raw tables when dbt has not built them), the residuals dbt computed
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
 from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from expectations.engine import EMPTY_ALLOWED, UNREADABLE_CODES, Doc
-from expectations.model import rows_by_document
+from expectations.model import facts_by_kind, rows_by_document
 
 ACKS_FILE = "dq_acks.jsonl"
 
@@ -71,18 +72,17 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                     + where
                 ).fetchall()
             )
-            facts = _by_document(
+            facts = _facts_by_document(
                 con.execute(
-                    """select document_id, fact_kind as kind, subject_code, fact_label as label,
-                              fact_value as value, page_no as page, source_text as "text"
+                    """select document_id, fact_kind, subject_code, fact_label, fact_value, page_no, source_text
                        from int_current_facts"""
                     + where
                     + " order by document_id, fact_no"
-                )
+                ).fetchall()
             )
         return [
             Doc.from_rows(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
-                          rows.get(doc_id, []), facts.get(doc_id, []))
+                          rows.get(doc_id, []), facts.get(doc_id, {}))
             for doc_id, unit, year, tables, unreadable in meta
         ]  # fmt: skip
     # raw tables only (dbt not built): one document per unit name and year
@@ -94,32 +94,31 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
            from raw_documents d where d.status = 'loaded'""",
         [list(UNREADABLE_CODES), list(EMPTY_ALLOWED)],  # the engine's own definition
     ).fetchall()
-    lines = _by_document(
+    rows = rows_by_document(
         con.execute(
             'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
             "from raw_lines"
-        )
+        ).fetchall()
     )
-    facts = _by_document(
+    facts = _facts_by_document(
         con.execute(
             'select document_id, kind, subject_code, label, value, page, "text" from raw_facts '
             "order by document_id, fact_no"
-        )
+        ).fetchall()
     )
     return [
-        Doc.build(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
-                  lines.get(doc_id, []), facts.get(doc_id, []))
+        Doc.from_rows(doc_id, str(unit), None if year is None else int(year), tables or [], unreadable or [],
+                      rows.get(doc_id, []), facts.get(doc_id, {}))
         for doc_id, unit, year, tables, unreadable in meta
     ]  # fmt: skip
 
 
-def _by_document(cursor) -> dict[str, list[dict]]:
-    """Rows of a query whose first column is document_id, as dicts per document (in
-    query order). Plain tuples from DuckDB: much faster than a DataFrame's records."""
-    cols = [d[0] for d in cursor.description][1:]
-    out: dict[str, list[dict]] = defaultdict(list)
-    for rec in cursor.fetchall():
-        out[rec[0]].append(dict(zip(cols, rec[1:], strict=True)))
+def _facts_by_document(records: list[tuple]) -> dict[str, dict[str, list]]:
+    """Fact records (document_id, then the fields of ``facts_by_kind``), ordered by
+    document, as each document's facts by kind: one pass, no dict per fact."""
+    out: dict[str, dict[str, list]] = {}
+    for doc_id, group in groupby(records, key=itemgetter(0)):
+        out[doc_id] = facts_by_kind(rec[1:] for rec in group)
     return out
 
 

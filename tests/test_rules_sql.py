@@ -214,6 +214,38 @@ def test_prepared_gx_worker_validates_in_a_child(hand_warehouse, tmp_path):
         assert ("R-row", "合计.total") in fails.fetchall()
 
 
+def test_gx_worker_answers_each_part_in_order():
+    """run_checks hands dbt's residuals to the child before the engine runs and the
+    engine's afterwards: each request gets its own answer, whichever is awaited first."""
+    from expectations import gx_client
+
+    gx_client.prepare()
+    first = gx_client.submit({"R-row": [-0.01, 0.5, -0.2]})
+    second = gx_client.submit({"R-row": [1.0, -1.0, 2.0], "R-tree": [0.0]})
+    try:
+        later = second()
+        assert later["R-row"]["bad"] == [0, 2] and later["R-tree"]["bad"] == []
+        assert first()["R-row"]["bad"] == [1]
+        assert gx_client.route == "worker"
+    finally:
+        gx_client.discard()
+
+
+def test_gx_answers_here_when_the_child_died():
+    from expectations import gx_client
+
+    gx_client.prepare()
+    worker = gx_client._WORKER
+    assert worker is not None
+    worker.kill()
+    worker.wait()
+    try:
+        answer = gx_client.submit({"R-row": [0.3, -0.3]})()
+        assert answer["R-row"]["bad"] == [0] and gx_client.route == "here"
+    finally:
+        gx_client.discard()
+
+
 def test_gx_expectation_carries_the_rule():
     from expectations import gx_suites
 
