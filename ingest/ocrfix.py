@@ -18,7 +18,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from ingest.grid import parse_amount
-from ingest.ocrfix_edits import Edit, candidates, identity_errors, malformed
+from ingest.ocrfix_edits import Edit, candidates, identity_errors, long_code, malformed, witnessed
 from ingest.ocrfix_report import low_confidence, malformed_left, ocr_pages_problem
 from ingest.record import Problem
 from ingest.tables.base import TableReading, TableRow
@@ -50,10 +50,11 @@ def fix_ocr(
         progress = False
         for region in regions:
             t = region.table
-            untidy = any(malformed(c) for r in region.rows for c in r.cells)
+            untidy = any(malformed(c) or long_code(region, c) for r in region.rows for c in r.cells)
             if not (errors.get(t) or untidy) or time.monotonic() - started > SECONDS:
                 continue
-            found = _search(region, candidates(region, current[1]), evaluate, check_table, current, started)
+            edits = witnessed(candidates(region, current[1]), region, regions)
+            found = _search(region, edits, evaluate, check_table, current, started)
             if found is not None:
                 edits, current = found
                 kept.extend(edits)
@@ -120,7 +121,7 @@ def _search(
         worse = any(n > before.get(t, 0) for t, n in after.items())
         if partial:
             return got if not worse and after.get(table, 0) < before.get(table, 0) else None
-        tidier = any(malformed(e.cell) for e in chosen)  # a malformed amount made whole
+        tidier = any(malformed(e.cell) or long_code(region, e.cell) for e in chosen)  # made whole
         return got if not after.get(table) and not worse and (sum(after.values()) < total or tidier) else None
 
     def exact(chosen: tuple[Edit, ...]) -> bool:
@@ -157,7 +158,9 @@ def _search(
             best = max(sum(identity_errors(got[1]).values()) * -1 for _, got in hits)
             hits = [h for h in hits if -sum(identity_errors(h[1][1]).values()) == best]
             if len(hits) != 1:
-                return None
+                hits = _together(hits, attempt)
+                if not hits:
+                    return None
         elif len(hits) > 1:  # within rounding several balance: only an exact one decides
             hits = [h for h in hits if exact(h[0])]
             if len(hits) != 1:
@@ -168,6 +171,24 @@ def _search(
                 e.cell.text = e.new
             return [replace(e, partial=partial) for e in chosen], evaluate()
     return None
+
+
+def _together(
+    hits: list[tuple[tuple[Edit, ...], Evaluation]], attempt: Callable[..., Evaluation | None]
+) -> list[tuple[tuple[Edit, ...], Evaluation]]:
+    """Tied partial hits that are one reading each of different cells (several cells
+    each settling an identity of their own) applied together, when together they
+    settle more than any one alone; nothing when a cell has two such readings."""
+    cells = [id(e.cell) for chosen, _ in hits for e in chosen]
+    if len(set(cells)) != len(cells):
+        return []
+    combined = tuple(e for chosen, _ in hits for e in chosen)
+    got = attempt(combined, True)
+    if got is None or sum(identity_errors(got[1]).values()) >= min(
+        sum(identity_errors(g[1]).values()) for _, g in hits
+    ):
+        return []
+    return [(combined, got)]
 
 
 def _pairs(edits: list[Edit]) -> list[tuple[Edit, ...]]:

@@ -9,7 +9,7 @@ keeps one only where the identities confirm it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.grid import Cell, parse_amount
 from ingest.record import Problem
@@ -142,6 +142,7 @@ def candidates(region: Region, problems: list[Problem]) -> list[Edit]:
         edits = [e for e in edits if e.why in (_CHARS, _DECIMAL, _CODE_DIGIT) or _closes(e, gaps)]
     edits.sort(
         key=lambda e: (
+            not (e.why == _CODE_DIGIT and _LONG_CODE.match(e.old)),  # a code that cannot stand as read
             id(e.cell) not in suspect,
             e.why != "识别字符混淆",
             e.cell.conf if e.cell.conf is not None else 1.0,
@@ -168,3 +169,66 @@ def _closes(edit: Edit, gaps: set[float]) -> bool:
     if old is None or new is None:
         return True
     return any(abs(abs(new - old) - g) < 0.005 for g in gaps)
+
+
+_NAME_NOISE = re.compile(r"[\s.,'`·、:：。，]")
+
+
+def _code_and_name(cells: list[Cell]) -> tuple[str, str] | None:
+    """A row's subject code and printed name from its leading non-amount cells."""
+    text = ""
+    for c in cells:
+        if parse_amount(c.text) is not None and text:
+            break
+        text += c.text
+    m = re.match(r"(\d{3,8})", _NAME_NOISE.sub("", text))
+    if not m:
+        return None
+    rest = _NAME_NOISE.sub("", text)[m.end() :]
+    return m.group(), rest
+
+
+def witnessed(edits: list[Edit], region: Region, regions: list[Region]) -> list[Edit]:
+    """Code edits (a digit too many) narrowed to the readings another table of the
+    document prints with the same name: `20805065` may lose its 6th or its 7th digit
+    and balance its parent either way; only the code that 03 or 05 prints beside the
+    same name is tried. A cell none of whose readings is witnessed keeps them all
+    (the identities alone must then decide)."""
+    printed = {
+        cn
+        for rg in regions
+        if rg.table != region.table
+        for r in rg.rows
+        if (cn := _code_and_name(r.cells)) is not None and cn[1]
+    }
+    row_of = {id(c): r for r in region.rows for c in r.cells}
+    seen: dict[int, list[Edit]] = {}
+    for e in edits:
+        if e.why == _CODE_DIGIT:
+            seen.setdefault(id(e.cell), []).append(e)
+    drop: set[int] = set()
+    for group in seen.values():
+        row = row_of.get(id(group[0].cell))
+        if row is None:
+            continue
+        good = []
+        for e in group:
+            cells = [replace(c, text=e.new) if c is e.cell else c for c in row.cells]
+            if _code_and_name(cells) in printed:
+                good.append(e)
+        if good:
+            drop.update(id(e) for e in group if e not in good)
+    return [e for e in edits if id(e) not in drop]
+
+
+_LONG_CODE = re.compile(r"^\d{6}(?:\d\d)?(?=[\u4e00-\u9fff]|$)")  # 5 or 7 digits and a speck
+
+
+def long_code(region: Region, cell: Cell) -> bool:
+    """A scanned subject code with one digit too many (6 or 8 digits) at a row's start,
+    in a table of subject codes: never a reading to keep as it is."""
+    from ingest.tables.catalog import TREE_TABLES
+
+    if cell.conf is None or region.table not in TREE_TABLES or not _LONG_CODE.match(cell.text):
+        return False
+    return any(r.cells and r.cells[0] is cell for r in region.rows)

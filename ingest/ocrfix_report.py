@@ -5,7 +5,7 @@ were read from images."""
 from __future__ import annotations
 
 from ingest.grid import parse_amount
-from ingest.ocrfix_edits import identity_errors, malformed
+from ingest.ocrfix_edits import identity_errors, long_code, malformed
 from ingest.record import Problem
 from ingest.tables.base import TableReading
 from ingest.tables.locate import Region
@@ -19,7 +19,12 @@ def malformed_left(regions: list[Region]) -> list[Problem]:
     """Amounts read with extra decimals that no identity could settle: an error on their table."""
     out = []
     for region in regions:
-        bad = [f"第 {r.page} 页“{c.text}”" for r in region.rows for c in r.cells if malformed(c)]
+        bad = [
+            f"第 {r.page} 页“{c.text}”"
+            for r in region.rows
+            for c in r.cells
+            if malformed(c) or long_code(region, c)
+        ]
         if bad:
             t = region.table
             out.append(
@@ -27,7 +32,7 @@ def malformed_left(regions: list[Region]) -> list[Problem]:
                     "error",
                     t,
                     "ocr_malformed",
-                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别的金额格式不符（多出小数位或杂点：{'、'.join(bad[:6])}），"
+                    f"公开{t}表（{TABLE_NAMES[t]}）扫描识别的金额格式不符（多出小数位、杂点或科目编码多一位：{'、'.join(bad[:6])}），"
                     "勾稽关系无法确定正确读数，请核对原件",
                 )
             )
