@@ -187,7 +187,11 @@ def test_errors_and_where_in_the_source(page, server, district):
     shown = page.locator('[data-testid="stImage"], [data-testid="stCode"]').first
     shown.wait_for(timeout=30_000)
     if not pdf_errors.is_empty():  # the PDF page, rendered to an image
-        assert page.locator('[data-testid="stImage"] img').first.evaluate("i => i.naturalWidth") > 500
+        img = page.locator('[data-testid="stImage"] img').first
+        img.wait_for(timeout=30_000)
+        # the element appears before its bytes arrive (naturalWidth 0 until then)
+        img.evaluate("i => i.complete ? true : new Promise(r => { i.onload = i.onerror = () => r(true); })")
+        assert img.evaluate("i => i.naturalWidth") > 500
     print("source view seconds:", round(seconds, 2))
     bu.screenshot(page, "q4_error_source")
 
