@@ -175,3 +175,64 @@ def test_table_without_amounts_has_no_doubt_notes():
     body = [_row(y, c, n) for y, c, n in [(100.0, None, "合计"), (120.0, "2080505", "甲乙丙"), (136.0, None, "丁"), (152.0, "2080506", "戊己")]]  # fmt: skip
     reading = read_subject_table(_region(body))
     assert reading.doubts == [] and wrap_doubts({"05": reading}) == []
+
+
+def _centred_body(first_line_y: float, second_name: bool = True) -> list[Row]:
+    """Vertically centred cells (the generated PDFs, 11.7 between a name's lines, 15.7
+    between single-line rows): a two-line name around its amounts' line, a one-line row,
+    then a three-line name whose first line is nearly as close to the row above."""
+    rows = [
+        _row(100.0, None, "合计", ("30.00", "10.00", "20.00")),
+        _row(143.1, "2080501", "行政单位离退休", ("5.00", "5.00", "-")),
+        _row(first_line_y, None, "机关事业单位基"),
+        _row(170.1, "2080505", "本养老保险缴费", ("10.00", "5.00", "5.00")),
+        _row(181.8, None, "支出"),
+        _row(197.5, "2080506", "机关事业单位职业年金缴费", ("15.00", "-", "15.00")),
+    ]
+    if second_name:  # 20805's name on two lines around its amounts
+        rows[1:1] = [
+            _row(115.7, None, "行政事业单位养"),
+            _row(121.55, "20805", None, ("30.00",)),
+            _row(127.4, None, "老支出"),
+        ]
+    return rows
+
+
+def test_table_pitch_settles_a_three_line_name_near_the_row_above():
+    # OCR box centres: 15.3 below the row above, 11.7 above its own row (23.5% apart,
+    # inside the halfway band): the table's two-line name spaces its lines 11.7 apart,
+    # so the first line is in its own row's cell and the row above's cell ended before it
+    rows = {r.code: r for r in assemble(_centred_body(158.4), 300.0, lambda label: label == "合计")}
+    assert rows["2080505"].label == "机关事业单位基本养老保险缴费支出"
+    assert rows["2080501"].label == "行政单位离退休"
+    assert rows["20805"].label == "行政事业单位养老支出"
+    assert all(r.doubtful == [] for r in rows.values())
+
+
+def test_without_another_wrapped_name_the_line_is_not_judged_by_its_own_distances():
+    # the three-line name alone: its first line's own gap would be the only 11.7 spacing
+    # of the table; its third line's 11.7 gap still gives the pitch, so it is settled ...
+    rows = {r.code: r for r in assemble(_centred_body(158.4, False), 300.0, lambda label: label == "合计")}
+    assert rows["2080505"].label == "机关事业单位基本养老保险缴费支出"
+    # ... but with the third line gone, no other spacing says where cells end: the halfway
+    # rule joins the row above, and says so
+    body = [r for r in _centred_body(158.4, False) if r.y != 181.8]
+    rows = {r.code: r for r in assemble(body, 300.0, lambda label: label == "合计")}
+    assert rows["2080501"].label == "行政单位离退休机关事业单位基"
+    assert [d.other_code for d in rows["2080501"].doubtful] == ["2080505"]
+
+
+def test_table_pitch_keeps_a_top_aligned_third_line_with_its_row():
+    # top-aligned, 12 between a name's lines, 4 of padding: a name's third line is 24 below
+    # its row and 16 above the next one, which the nearer-row rule would have given it
+    body = [
+        _row(100.0, None, "合计", ("30.00", "10.00", "20.00")),
+        _row(116.0, "2080505", "机关事业单位基", ("10.00", "10.00", "-")),
+        _row(128.0, None, "本养老保险缴费"),
+        _row(140.0, None, "支出"),
+        _row(156.0, "2080506", "机关事业单位职业年金缴费", ("20.00", "-", "20.00")),
+    ]
+    rows = {r.code: r for r in assemble(body, 300.0, lambda label: label == "合计")}
+    assert rows["2080505"].label == "机关事业单位基本养老保险缴费支出"
+    assert rows["2080506"].label == "机关事业单位职业年金缴费"
+    assert rows["2080505"].doubtful == [] and rows["2080506"].doubtful == []

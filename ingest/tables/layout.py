@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from ingest.grid import Cell, Row, parse_amount
 from ingest.tables.catalog import Column
+from ingest.tables.wrap_lines import Line as _Line
+from ingest.tables.wrap_lines import owner, pitch_owners
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,3}$")
@@ -215,19 +217,6 @@ def split_merged(row: Row, value_left: float | None) -> list[Row]:
     return out
 
 
-@dataclass
-class _Line:
-    """A physical row split into code, label and value cells while rows are assembled."""
-
-    row: Row
-    code: str | None
-    labels: list[Cell]
-    values: list[Cell]
-    anchored: bool
-    # (fragment, the other candidate, fragment before the chosen row's name, before the other's)
-    doubtful: list[tuple[str, _Line, bool, bool]] = field(default_factory=list)
-
-
 def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list[LogicalRow]:
     """Physical rows → logical rows; label-only lines (wrapped names) join the
     nearest anchored row on the same page, the one above on a tie."""
@@ -244,10 +233,11 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
     _merge_code_only(parsed)
     anchors = [p for p in parsed if p.anchored]
     own_label = {id(a): bool(a.labels) for a in anchors}
+    by_pitch = pitch_owners(parsed)
     for p in parsed:
         if p.anchored or not p.labels:
             continue
-        target, other = _owner(p.row, anchors, own_label)
+        target, other = by_pitch.get(id(p)) or owner(p.row, anchors, own_label)
         if target is None:
             continue
         if other is not None:
@@ -273,38 +263,6 @@ def assemble(body: list[Row], value_left: float | None, is_anchor_label) -> list
         for p in parsed
         if p.anchored and (p.code or p.labels or p.values)
     ]
-
-
-# A fragment whose two distances differ by less than this share of the larger sits halfway:
-# top-aligned cells put a name's continuation under its row, so the row above wins.
-_HALFWAY = 0.25
-# Closer than this share of the larger distance, neither row is nearer (a tie).
-_TIE = 0.03
-
-
-def _owner(row: Row, anchors: list[_Line], own_label: dict[int, bool]) -> tuple[_Line | None, _Line | None]:
-    """The anchored row a label-only line (a wrapped name) belongs to, and the other
-    candidate when the geometry does not say it. The nearer row: in any regular cell
-    alignment (top, centred, bottom) a name's own lines are closer to each other than
-    to the next row's, the line spacing being smaller than the spacing plus the cell
-    padding. Halfway, when both rows start their own names, the row above (top-aligned
-    cells), even if the one below is a little nearer. That choice against the nearer
-    row, and a tie, are doubtful: the other row is returned so that it is said."""
-    same = [a for a in anchors if a.row.page == row.page]
-    above = max((a for a in same if a.row.y < row.y), key=lambda a: a.row.y, default=None)
-    below = min((a for a in same if a.row.y > row.y), key=lambda a: a.row.y, default=None)
-    if above is None or below is None:
-        return above or below, None
-    d_above, d_below = row.y - above.row.y, below.row.y - row.y
-    spread = abs(d_above - d_below) / max(d_above, d_below)
-    nearer = None if spread <= _TIE else above if d_above < d_below else below
-    if spread <= _HALFWAY and own_label[id(below)] and own_label[id(above)]:
-        chosen = above
-    else:
-        chosen = nearer or above
-    if chosen is nearer:
-        return chosen, None
-    return chosen, below if chosen is above else above
 
 
 def _doubt(line: _Line, frag: str, other: _Line, before_chosen: bool, before_other: bool) -> WrapDoubt:

@@ -1,4 +1,4 @@
-"""Wrapped names the geometry left open (`tables.layout._owner`): a name fragment
+"""Wrapped names the geometry left open (`tables.wrap_lines`): a name fragment
 halfway between two rows, or joined against the nearer one. Another table of the
 same document printing the same subject (by code) settles it: the joined name is
 printed there, or the other row's name as read is, and neither alternative is. A
