@@ -89,7 +89,7 @@ def refresh(
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     units: UnitsOpt = None,
     reparse: Annotated[bool, typer.Option("--reparse", help="重新解析所有文件（阅读器升级后）")] = False,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="从空库重建（重新解析全部文件）")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="从空库重建（不重新解析）")] = False,
     checks: Annotated[bool, typer.Option("--checks/--no-checks", help="运行数据质量规则")] = True,
     workers: Annotated[int, typer.Option("--workers", help="解析进程数")] = 2,
     docs: Annotated[
