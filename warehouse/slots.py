@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.paths import WarehousePaths
-from warehouse.rawfiles import fsync
+from warehouse.rawfiles import fsync, raw_root
 
 COLOURS = ("blue", "green")
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {"autoinstall_known_extensions": False}
@@ -90,11 +90,16 @@ def published_meta(paths: WarehousePaths, key: str) -> str | None:
     published = active(paths)
     if published is None:
         return None
-    with duckdb.connect(str(published), read_only=True, config=_CONFIG) as con:
-        tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    # attached to a private in-memory database: a connection of this process to the
+    # same file with other settings (a test, an embedded dashboard) does not conflict
+    with duckdb.connect(config=_CONFIG) as con:
+        con.execute(f"attach '{published}' as published (read_only)")
+        tables = {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'published'"
+        ).fetchall()}  # fmt: skip
         if "warehouse_meta" not in tables:
             return None
-        row = con.execute("select value from warehouse_meta where key = ?", [key]).fetchone()
+        row = con.execute("select value from published.warehouse_meta where key = ?", [key]).fetchone()
         return row[0] if row else None
 
 
@@ -164,12 +169,15 @@ def carry_over(build: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> None:
         return
     build.execute(f"attach '{published}' as published (read_only)")
     try:
-        tables = [r[0] for r in build.execute(
-            "select table_name from duckdb_tables() where database_name = 'published' and schema_name = 'main' "
-            "and starts_with(table_name, 'dq_')"
-        ).fetchall()]  # fmt: skip
-        for t in tables:
-            build.execute(f'create or replace table main."{t}" as select * from published.main."{t}"')
+        tables = build.execute(
+            "select table_name, sql from duckdb_tables() where database_name = 'published' "
+            "and schema_name = 'main' and starts_with(table_name, 'dq_')"
+        ).fetchall()
+        for t, ddl in tables:
+            # the published table's own DDL: its keys too (insert or replace needs them)
+            build.execute(f'drop table if exists main."{t}"')
+            build.execute(ddl)
+            build.execute(f'insert into main."{t}" select * from published.main."{t}"')
     finally:
         build.execute("detach published")
 
@@ -185,3 +193,15 @@ def publish(paths: WarehousePaths, target: Target) -> None:
     os.symlink(os.path.relpath(target.slot, paths.dir), link)
     os.replace(link, paths.warehouse)
     fsync(paths.dir, directory=True)
+
+
+def copy_warehouse(src: Path, dst: Path) -> None:
+    """A copy of a published warehouse elsewhere (a backup, a test): the file the
+    link names, and the raw records and roster beside it that the next refresh
+    reads (without them it would read every document again)."""
+    src, dst = Path(src), Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)  # follows the link
+    for a, b in ((raw_root(src), raw_root(dst)), (src.parent / "roster", dst.parent / "roster")):
+        if a.is_dir():
+            shutil.copytree(a, b, symlinks=True, dirs_exist_ok=True)
