@@ -12,6 +12,10 @@ same files (schema ``raw``); nothing is exported. dbt builds into
 schema ``juesuan`` of a local metastore kept in DIR, so a second run against
 the same DIR is an incremental build. Exit status 1 on any build error, test
 failure or difference.
+
+``--serve OUT``: then write every relation the dashboard and the rules read
+(``warehouse.serving.served``) as Parquet under OUT, one directory each, for
+``juesuan serve`` to import into a serving DuckDB file.
 """
 
 from __future__ import annotations
@@ -177,12 +181,24 @@ def compare(spark, warehouse: Path, schema: str) -> list[str]:
     return problems
 
 
+def export_served(spark, schema: str, out: Path) -> None:
+    sys.path.insert(0, str(REPO))
+    from warehouse.serving import served
+
+    names = [t.name for t in spark.catalog.listTables(schema)]
+    for name in served(names):
+        spark.table(f"{schema}.{name}").write.mode("overwrite").parquet(str(out / name))
+    print(f"wrote {len(served(names))} relations as Parquet to {out}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--warehouse", type=Path, required=True)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--no-tests", action="store_true", help="dbt seed + run instead of dbt build")
+    ap.add_argument("--serve", type=Path, help="write the served relations as Parquet here")
     args = ap.parse_args(argv)
+    serve = args.serve.resolve() if args.serve else None
     work, warehouse = args.work.resolve(), args.warehouse.absolute()  # the link itself, not its target
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
@@ -195,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     if not dbt_build(work, with_tests=not args.no_tests):
         print("dbt on Spark failed (see the log above)", file=sys.stderr)
         return 1
-    problems = compare(spark, warehouse, os.environ.get("JUESUAN_SPARK_SCHEMA", "juesuan"))
+    schema = os.environ.get("JUESUAN_SPARK_SCHEMA", "juesuan")
+    problems = compare(spark, warehouse, schema)
+    if serve:
+        export_served(spark, schema, serve)
     for p in problems:
         print("DIFFERENCE", p, file=sys.stderr)
     print(f"{'FAILED' if problems else 'OK'}: {len(problems)} differences between DuckDB and Spark")
