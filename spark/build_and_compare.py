@@ -181,13 +181,18 @@ def compare(spark, warehouse: Path, schema: str) -> list[str]:
     return problems
 
 
-def export_served(spark, schema: str, out: Path) -> None:
+def export_served(spark, schema: str, work: Path, out: Path) -> None:
     sys.path.insert(0, str(REPO))
     from warehouse.serving import served
 
-    names = [t.name for t in spark.catalog.listTables(schema)]
+    names = [t.name for t in spark.catalog.listTables(schema) if not t.isTemporary]
     for name in served(names):
-        spark.table(f"{schema}.{name}").write.mode("overwrite").parquet(str(out / name))
+        table = spark.table(f"{schema}.{name}")
+        # a partitioned table lists its partition columns last: keep the model's own order
+        compiled = next((work / "target" / "compiled").rglob(f"{name}.sql"), None)
+        if compiled is not None:
+            table = table.select(*spark.sql(compiled.read_text()).columns)
+        table.write.mode("overwrite").parquet(str(out / name))
     print(f"wrote {len(served(names))} relations as Parquet to {out}", flush=True)
 
 
@@ -214,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     schema = os.environ.get("JUESUAN_SPARK_SCHEMA", "juesuan")
     problems = compare(spark, warehouse, schema)
     if serve:
-        export_served(spark, schema, serve)
+        export_served(spark, schema, work, serve)
     for p in problems:
         print("DIFFERENCE", p, file=sys.stderr)
     print(f"{'FAILED' if problems else 'OK'}: {len(problems)} differences between DuckDB and Spark")

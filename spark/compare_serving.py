@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 # Columns a run stamps (when, which run), not data: they differ between any two builds.
+RUN_TABLES = {"dq_state"}  # the rules' bookkeeping (last run id, rules fingerprint)
 RUN_STAMPS = {"run_id", "checked_at", "loaded_run_id", "first_seen_at", "loaded_at", "evaluated_at"}
 
 
@@ -95,10 +96,46 @@ def results(warehouse: Path) -> dict[str, object]:
         queries.close()
 
 
+def relation_differences(a: Path, b: Path) -> list[str]:
+    """Every relation the served file holds (imported, and the rules' dq_* tables)
+    against the same relation in ``a``: the multiset of rows, run stamps left out.
+    Says which relation a probe's difference comes from."""
+    import duckdb
+
+    out = []
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"attach '{a}' as a (read_only)")
+        con.execute(f"attach '{b}' as b (read_only)")
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'b' order by 1"
+        ).fetchall()]  # fmt: skip
+        for name in (n for n in names if n not in RUN_TABLES):
+            cols = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_catalog = 'b' and table_name = ? order by column_name", [name]
+            ).fetchall() if r[0] not in RUN_STAMPS]  # fmt: skip
+            sel = ", ".join(f'"{c}"' for c in cols)
+            try:
+                only_a, only_b = (
+                    con.execute(f'select count(*) from (select {sel} from {x}."{name}" except all '
+                                f'select {sel} from {y}."{name}")').fetchone()[0]  # type: ignore[index]
+                    for x, y in (("a", "b"), ("b", "a"))
+                )  # fmt: skip
+            except duckdb.Error as exc:
+                out.append(f"{name}: not comparable ({str(exc).splitlines()[0]})")
+                continue
+            if only_a or only_b:
+                out.append(
+                    f"{name}: {only_a} rows only in {a.name} ({a.parent.name}), {only_b} only in the served file"
+                )
+    return out
+
+
 def differences(a: Path, b: Path) -> tuple[int, list[str]]:
-    """(probes run, the probes whose results differ)."""
+    """(probes run, the probes whose results differ), then any relation that differs."""
     ra, rb = results(a), results(b)
-    return len(ra), [f"{n}: {ra[n]!r:.300} vs {rb.get(n)!r:.300}" for n in ra if ra[n] != rb.get(n)]
+    found = [f"{n}: {ra[n]!r:.300} vs {rb.get(n)!r:.300}" for n in ra if ra[n] != rb.get(n)]
+    return len(ra), found + relation_differences(a, b)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,7 @@ if ! cmp -s spark/requirements.txt spark/.venv/.requirements.txt; then
 fi
 
 work=$(mktemp -d -t juesuan-spark.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $work" || rm -rf "$work"' EXIT  # KEEP_WORK=1: keep it
 $UV run juesuan sample "$work/district" --units 10 --years 2022-2024 \
   --formats text,pdf,xlsx,caijue,html,docx,csv --faults 0.5 --seed 12 >/dev/null
 correction=$(cd "$work/district" && ls 2022/*_更正.* | head -1)

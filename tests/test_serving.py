@@ -38,13 +38,15 @@ def refreshed(tmp_path_factory) -> Path:
 
 
 def _export(warehouse: Path, out: Path) -> list[str]:
-    """Every relation of the warehouse as Parquet, one directory each (as Spark writes a table)."""
+    """Every relation of the warehouse as Parquet, one directory each (as Spark writes a
+    table), its rows shuffled: nothing may depend on a file's row order."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("select setseed(0.25)")
         names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
         for name in serving.served(names):
             (out / name).mkdir(parents=True)
             con.execute(
-                f"copy (select * from \"{name}\") to '{out / name / 'part-0.parquet'}' (format parquet)"
+                f"copy (select * from \"{name}\" order by random()) to '{out / name / 'part-0.parquet'}' (format parquet)"
             )
     return names
 

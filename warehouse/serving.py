@@ -40,8 +40,11 @@ class ServingError(RuntimeError):
 
 
 def served(relations: Iterable[str]) -> list[str]:
-    """The relations of a build that a serving file holds."""
-    return sorted(r for r in relations if r.startswith(MART_PREFIXES) or r in SERVED_BESIDES_MARTS)
+    """The relations of a build that a serving file holds (not dbt's ``__dbt_tmp``
+    relations or the Spark models' ``__built`` side tables)."""
+    return sorted(
+        r for r in relations if "__" not in r and (r.startswith(MART_PREFIXES) or r in SERVED_BESIDES_MARTS)
+    )
 
 
 def _relations(parquet_dir: Path) -> list[str]:

@@ -49,14 +49,6 @@ class Applied:
     checks: bool = False
 
 
-def _fsync(path: Path, directory: bool = False) -> None:
-    fd = os.open(path, (os.O_RDONLY | os.O_DIRECTORY) if directory else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove(path: Path) -> None:
     for p in (path, WarehousePaths.wal(path)):
         p.unlink(missing_ok=True)
@@ -117,10 +109,10 @@ def apply_roster(warehouse: Path, checks: bool | None = None) -> Applied:
         finally:
             con.close()
         lock.beat("before_publish")
-        _fsync(build)
+        rawfiles.fsync(build)
         # onto the published file itself (the link's target: the alternating files stay, warehouse/slots.py)
         os.replace(build, slots.active(paths) or paths.warehouse)
-        _fsync(paths.dir, directory=True)
+        rawfiles.fsync(paths.dir, directory=True)
         return Applied("applied", "已生效：文档已按新的名称对应重新归属。", version,
                        round(time.perf_counter() - t0, 1), run_checks)  # fmt: skip
     finally:
