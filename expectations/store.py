@@ -70,7 +70,6 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
                               page_no, row_no
                        from int_current_lines"""
                     + where
-                    + " order by document_id, line_no"  # reading order, on any engine's file
                 ).fetchall()
             )
             facts = _facts_by_document(
@@ -98,7 +97,7 @@ def load_docs(con, ids: set[str] | None = None) -> list[Doc]:
     rows = rows_by_document(
         con.execute(
             'select document_id, "table", side, row_label, subject_code, "column", amount, page, "row" '
-            "from raw_lines order by document_id, line_no"
+            "from raw_lines"
         ).fetchall()
     )
     facts = _facts_by_document(
