@@ -24,7 +24,7 @@ def _register_optional() -> None:
 
     for module, names in (
         ("samplegen.commands", ("sample",)),
-        ("warehouse.commands", ("refresh", "status", "schedule")),
+        ("warehouse.commands", ("refresh", "status", "schedule", "serve")),
         ("warehouse.roster.commands", ("units",)),
         ("expectations.commands", ("check", "ack")),
         ("dashboard.commands", ("demo", "users")),

@@ -14,6 +14,9 @@
   file's data, and every caller gets its own copy.
 - ``duckdb.IOException`` (the file briefly locked or being replaced) is
   retried with a short back-off.
+- An idle connection is closed after ``IDLE_SECONDS``: the refresh builds in
+  the file that is not published, which this connection may still hold from
+  before the last switch (warehouse/slots.py).
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ CONNECT_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False,
     "enable_external_access": False,
 }
+
+
+# let go of the file when unused, so a refresh can build in it once it is no longer published
+IDLE_SECONDS = float(os.environ.get("JUESUAN_DB_IDLE_SECONDS", "5"))
 
 
 class WarehouseMissing(RuntimeError):
@@ -80,6 +87,13 @@ class _Connection:
         self.lock = threading.RLock()
         self.con: duckdb.DuckDBPyConnection | None = None
         self.key: tuple | None = None
+        self.used = 0.0
+        self.timer: threading.Timer | None = None
+
+    def _close_if_idle(self) -> None:
+        with self.lock:
+            if self.con is not None and time.monotonic() - self.used >= IDLE_SECONDS:
+                self.close()
 
     def close(self) -> None:
         with self.lock:
@@ -98,6 +112,11 @@ class _Connection:
                 self.key = key
             con = self.con
             assert con is not None  # opened together with self.key
+            self.used = time.monotonic()
+            if self.timer is None or not self.timer.is_alive():
+                self.timer = threading.Timer(IDLE_SECONDS + 0.1, self._idle_check)
+                self.timer.daemon = True
+                self.timer.start()
             try:
                 rel = con.sql(sql, params=params)
                 assert rel is not None  # every statement here is a query
@@ -105,6 +124,16 @@ class _Connection:
             except duckdb.IOException:
                 self.close()
                 raise
+
+    def _idle_check(self) -> None:
+        """Close when idle, else look again when it could be."""
+        self._close_if_idle()
+        with self.lock:
+            if self.con is not None:
+                wait = max(0.1, IDLE_SECONDS - (time.monotonic() - self.used) + 0.1)
+                self.timer = threading.Timer(wait, self._idle_check)
+                self.timer.daemon = True
+                self.timer.start()
 
 
 def _plain_numbers(frame: pl.DataFrame) -> pl.DataFrame:

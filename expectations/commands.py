@@ -49,7 +49,7 @@ def check(
         with RefreshLock(wh.with_name(f"{wh.name}.lock"), what="检查"):
             shutil.copyfile(wh, scratch)
             result = run_checks(scratch, run_id, use_gx=gx, docs_dir=docs, full=full)
-            os.replace(scratch, wh)  # the published file is only ever replaced whole
+            os.replace(scratch, wh.resolve())  # replaced whole; a published link stays (slots.py)
     except WarehouseLocked as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None

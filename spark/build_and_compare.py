@@ -5,11 +5,17 @@ Runs in the Spark environment (spark/.venv: dbt-spark, pyspark, duckdb):
 
     python spark/build_and_compare.py --warehouse W.duckdb --work DIR [--no-tests]
 
-The raw tables are exported to Parquet under DIR/raw (one file per table) and
-registered as Spark tables over those files (schema ``raw``); dbt builds into
+The raw records are the refresh's own Parquet files (``raw/<name>/`` beside the
+warehouse: one file per document version, and the registry generation the
+published warehouse was built from), registered as Spark tables over those
+same files (schema ``raw``); nothing is exported. dbt builds into
 schema ``juesuan`` of a local metastore kept in DIR, so a second run against
 the same DIR is an incremental build. Exit status 1 on any build error, test
 failure or difference.
+
+``--serve OUT``: then write every relation the dashboard and the rules read
+(``warehouse.serving.served``) as Parquet under OUT, one directory each, for
+``juesuan serve`` to import into a serving DuckDB file.
 """
 
 from __future__ import annotations
@@ -23,25 +29,12 @@ from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RAW_TABLES = (
-    "raw_documents",
-    "raw_lines",
-    "raw_facts",
-    "raw_problems",
-    "raw_files",
-    "raw_quarantine",
-    "raw_unit_seed",
-)
+REGISTRY_TABLES = ("raw_documents", "raw_files", "raw_quarantine", "raw_unit_seed")
 
 
-def export_raw(warehouse: Path, raw_dir: Path) -> None:
-    import duckdb
-
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table in RAW_TABLES:
-            out = raw_dir / f"{table}.parquet"
-            con.execute(f"copy (select * from main.{table}) to '{out}' (format parquet)")
+def raw_root(warehouse: Path) -> Path:
+    """Where the refresh keeps the raw records (warehouse/rawfiles.py)."""
+    return warehouse.parent / "raw" / warehouse.name.removesuffix(".duckdb")
 
 
 def spark_session(work: Path):
@@ -65,10 +58,16 @@ def spark_session(work: Path):
 
 
 def register_raw(spark, raw_dir: Path) -> None:
+    """The registry's current generation and the record files, as they are. The
+    records table spans every file: the landing model keeps each document's
+    registered version (its join on document_id and loaded_run_id)."""
     spark.sql("create database if not exists raw")
-    for table in RAW_TABLES:
+    current = (raw_dir / "registry" / "current").resolve()
+    for table in REGISTRY_TABLES:
         spark.sql(f"drop table if exists raw.{table}")
-        spark.sql(f"create table raw.{table} using parquet location '{raw_dir / (table + '.parquet')}'")
+        spark.sql(f"create table raw.{table} using parquet location '{current / (table + '.parquet')}'")
+    spark.sql("drop table if exists raw.raw_records")
+    spark.sql(f"create table raw.raw_records using parquet location '{(raw_dir / 'records').resolve()}'")
 
 
 ROSTER_TABLES = ("units", "unit_aliases", "unit_years", "decisions", "changes")
@@ -77,8 +76,9 @@ ROSTER_TABLES = ("units", "unit_aliases", "unit_years", "decisions", "changes")
 def register_roster(spark, warehouse: Path, work: Path) -> None:
     """The roster's Parquet files beside the warehouse (dbt sources `roster` and
     `roster_matches`, external locations on DuckDB) as tables over the same files.
-    The matches are those of the refresh's build file (`.<name>.build`), copied
-    under a name without the leading dot (Hadoop skips hidden files)."""
+    The matches are those of the published file (every build file has the
+    warehouse's name, warehouse/slots.py), copied under a name without the
+    leading dot (Hadoop skips hidden files)."""
     spark.sql("create database if not exists roster")
     spark.sql("create database if not exists roster_matches")
     current = warehouse.parent / "roster" / "current"
@@ -87,7 +87,7 @@ def register_roster(spark, warehouse: Path, work: Path) -> None:
         spark.sql(
             f"create table roster.{table} using parquet location '{(current / table).with_suffix('.parquet')}'"
         )
-    built = warehouse.parent / "roster" / "matches" / f".{warehouse.name}.build.name_matches.parquet"
+    built = warehouse.parent / "roster" / "matches" / f"{warehouse.name}.name_matches.parquet"
     matches = work / "roster_matches" / "name_matches.parquet"
     matches.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(built, matches)
@@ -181,26 +181,45 @@ def compare(spark, warehouse: Path, schema: str) -> list[str]:
     return problems
 
 
+def export_served(spark, schema: str, work: Path, out: Path) -> None:
+    sys.path.insert(0, str(REPO))
+    from warehouse.serving import served
+
+    names = [t.name for t in spark.catalog.listTables(schema) if not t.isTemporary]
+    for name in served(names):
+        table = spark.table(f"{schema}.{name}")
+        # a partitioned table lists its partition columns last: keep the model's own order
+        compiled = next((work / "target" / "compiled").rglob(f"{name}.sql"), None)
+        if compiled is not None:
+            table = table.select(*spark.sql(compiled.read_text()).columns)
+        table.write.mode("overwrite").parquet(str(out / name))
+    print(f"wrote {len(served(names))} relations as Parquet to {out}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--warehouse", type=Path, required=True)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--no-tests", action="store_true", help="dbt seed + run instead of dbt build")
+    ap.add_argument("--serve", type=Path, help="write the served relations as Parquet here")
     args = ap.parse_args(argv)
-    work, warehouse = args.work.resolve(), args.warehouse.resolve()
+    serve = args.serve.resolve() if args.serve else None
+    work, warehouse = args.work.resolve(), args.warehouse.absolute()  # the link itself, not its target
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 3g pyspark-shell")
     os.chdir(work)  # derby.log and any stray Spark files land here
-    export_raw(warehouse, work / "raw")
     spark = spark_session(work)
     spark.sparkContext.setLogLevel("ERROR")
-    register_raw(spark, work / "raw")
+    register_raw(spark, raw_root(warehouse))
     register_roster(spark, warehouse, work)
     if not dbt_build(work, with_tests=not args.no_tests):
         print("dbt on Spark failed (see the log above)", file=sys.stderr)
         return 1
-    problems = compare(spark, warehouse, os.environ.get("JUESUAN_SPARK_SCHEMA", "juesuan"))
+    schema = os.environ.get("JUESUAN_SPARK_SCHEMA", "juesuan")
+    problems = compare(spark, warehouse, schema)
+    if serve:
+        export_served(spark, schema, work, serve)
     for p in problems:
         print("DIFFERENCE", p, file=sys.stderr)
     print(f"{'FAILED' if problems else 'OK'}: {len(problems)} differences between DuckDB and Spark")

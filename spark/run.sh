@@ -7,7 +7,10 @@
 #      its correction: full build on both engines (Spark: dbt seed + run);
 #   2. 2024 arrives, the correction of a 2022 document arrives (supersedes it)
 #      and one 2023 file is withdrawn: incremental build on both engines
-#      (Spark: dbt build, with every dbt test).
+#      (Spark: dbt build, with every dbt test); then the relations the dashboard
+#      and the rules read, as Parquet files Spark wrote, are imported into a
+#      serving DuckDB file (juesuan serve) and every dashboard probe and the
+#      findings must be the same there as on the refresh's warehouse.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
@@ -23,7 +26,7 @@ if ! cmp -s spark/requirements.txt spark/.venv/.requirements.txt; then
 fi
 
 work=$(mktemp -d -t juesuan-spark.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $work" || rm -rf "$work"' EXIT  # KEEP_WORK=1: keep it
 $UV run juesuan sample "$work/district" --units 10 --years 2022-2024 \
   --formats text,pdf,xlsx,caijue,html,docx,csv --faults 0.5 --seed 12 >/dev/null
 correction=$(cd "$work/district" && ls 2022/*_更正.* | head -1)
@@ -34,16 +37,20 @@ inbox="$work/inbox"
 mkdir -p "$inbox"
 cp -r "$work/district/2022" "$work/district/2023" "$work/district/units.csv" "$inbox/"
 rm "$inbox/$correction"
-refresh() { $UV run juesuan refresh --inbox "$inbox" --warehouse "$work/duckdb/warehouse.duckdb" --no-checks -q; }
+refresh() { $UV run juesuan refresh --inbox "$inbox" --warehouse "$work/duckdb/warehouse.duckdb" -q "$@"; }
 compare() { spark/.venv/bin/python spark/build_and_compare.py --warehouse "$work/duckdb/warehouse.duckdb" --work "$work/spark" "$@"; }
 
 echo "== round 1: full build (2022-2023, $(find "$inbox" -type f | wc -l) files)"
-refresh
+refresh --no-checks
 compare --no-tests
 
 echo "== round 2: incremental (+2024, +$correction, -$withdrawn)"
 cp -r "$work/district/2024" "$inbox/"
 cp "$work/district/$correction" "$inbox/$correction"
 rm "$inbox/$withdrawn"
-refresh
-compare
+refresh  # with the checks: their findings are compared on the serving file
+compare --serve "$work/served-parquet"
+
+echo "== serving: the Parquet files Spark wrote, imported for the dashboard"
+$UV run juesuan serve "$work/served-parquet" --warehouse "$work/served/warehouse.duckdb"
+$UV run python spark/compare_serving.py "$work/duckdb/warehouse.duckdb" "$work/served/warehouse.duckdb"

@@ -14,6 +14,7 @@ from expectations import narrative_shapes
 from expectations.engine import SHAPES, Doc, evaluate, load_rules, rule_outcome
 from expectations.runner import ACKS_FILE, run_checks
 from expectations.scoring import read_findings, score, scored_entries
+from warehouse.slots import copy_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared").resolve()
@@ -329,7 +330,7 @@ def test_incremental_checks_equal_a_full_check(faulted_warehouse, tmp_path):
     manifest, _, current, root = faulted_warehouse
     inbox, wh = tmp_path / "inbox", tmp_path / "warehouse.duckdb"
     shutil.copytree(root / "inbox", inbox)
-    shutil.copyfile(root / "warehouse.duckdb", wh)
+    copy_warehouse(root / "warehouse.duckdb", wh)
     years = {(e["unit_id"], e["fiscal_year"]) for e in scored_entries(manifest, current)}
     entry = next(
         e
@@ -412,7 +413,7 @@ def test_refresh_docs_when_nothing_changed(faulted_warehouse, tmp_path):
     *_, root = faulted_warehouse
     inbox, wh = tmp_path / "inbox", tmp_path / "warehouse.duckdb"
     shutil.copytree(root / "inbox", inbox)
-    shutil.copyfile(root / "warehouse.duckdb", wh)
+    copy_warehouse(root / "warehouse.duckdb", wh)
     summary = refresh(inbox, wh, docs=tmp_path / "docs")
     assert summary.status == "unchanged", summary.error
     page = (tmp_path / "docs" / "dq" / "index.html").read_text(encoding="utf-8")

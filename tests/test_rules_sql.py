@@ -70,51 +70,58 @@ HAND_RESIDUALS_2 = {
 
 
 def _hand_warehouse(db: Path) -> None:
-    from warehouse import rawstore
+    """The hand documents' raw records written as the refresh writes them: one record
+    file per document and a registry generation beside the warehouse file."""
+    from warehouse import rawfiles, rawstore
+    from warehouse.roster import sync as roster_sync
+    from warehouse.roster.store import roster_dir
 
-    con = duckdb.connect(str(db))
-    rawstore.ensure_schema(con)
+    with duckdb.connect(str(db)) as con:
+        rawstore.ensure_schema(con)
+    files = rawfiles.RawFiles(db)
+    files.ensure()
+    registry = files.open_registry()
+    reg = registry.con
     for doc_id, unit, tables, lines in (
         ("hand1", "手算单位", ["03", "05", "06"], HAND_DOCUMENT),
         ("hand2", "手算单位二", ["03", "05"], HAND_DOCUMENT_2),
     ):
-        con.execute(
-            """insert into raw_documents (document_id, source_path, file_name, format, unit_name, fiscal_year,
-                   tables, status, loaded_run_id, loaded_at, first_seen_run_id, first_seen_at)
-               values (?, ?, ?, 'text', ?, 2023, ?, 'loaded', 'r1', now(), 'r1', now())""",
-            [doc_id, f"inbox/{doc_id}.txt", f"{doc_id}.txt", unit, tables],
-        )
-        con.execute("insert into raw_files (path, document_id, present) values (?, ?, true)",
-                    [f"inbox/{doc_id}.txt", doc_id])  # fmt: skip
-        line_no = 0
+        cells: dict[str, list] = {k: [] for k in ("table", "row_label", "subject_code", "column", "amount",
+                                                   "page", "row")}  # fmt: skip
         for table, row, label, code, amounts in lines:
             for column, amount in amounts.items():
-                line_no += 1
-                con.execute(
-                    'insert into raw_lines (document_id, line_no, "table", row_label, subject_code, "column", '
-                    'amount, page, "row") values (?, ?, ?, ?, ?, ?, ?, 1, ?)',
-                    [doc_id, line_no, table, label, code, column, amount, row],
-                )
-    con.execute(
-        """insert into raw_problems values ('hand1', 1, 'error', '05', 'table_empty', '05 表未能读取')"""
-    )
-    con.close()
+                for key, value in zip(cells, (table, label, code, column, amount, 1, row), strict=True):
+                    cells[key].append(value)
+        problems = ({"severity": ["error"], "table": ["05"], "code": ["table_empty"], "message": ["05 表未能读取"]}
+                    if doc_id == "hand1" else {})  # fmt: skip
+        name = files.record_name(doc_id, "r1")
+        files.write_record(name, rawstore._records(doc_id, "r1", cells, {}, problems))
+        reg.execute(
+            """insert into raw_documents (document_id, source_path, file_name, format, unit_name, fiscal_year,
+                   tables, status, loaded_run_id, loaded_at, first_seen_run_id, first_seen_at,
+                   n_lines, n_facts, n_problems, records_file)
+               values (?, ?, ?, 'text', ?, 2023, ?, 'loaded', 'r1', now(), 'r1', now(), ?, 0, ?, ?)""",
+            [doc_id, f"inbox/{doc_id}.txt", f"{doc_id}.txt", unit, tables, len(cells["table"]),
+             len(problems.get("code", [])), name],
+        )  # fmt: skip
+        reg.execute("insert into raw_files (path, document_id, present) values (?, ?, true)",
+                    [f"inbox/{doc_id}.txt", doc_id])  # fmt: skip
+    registry.stage("r1")
+    # the roster's files, as the refresh writes them before dbt (from the registry)
+    roster_sync.refresh_matches(reg, roster_dir(db), db.name)
+    registry.close()
 
 
 @pytest.fixture(scope="module")
 def hand_warehouse(tmp_path_factory) -> Path:
     """The hand document built by dbt (seeds + models, as the refresh builds them).
     A failing build fails the tests that use it."""
-    from warehouse import transform
-    from warehouse.roster import sync as roster_sync
-    from warehouse.roster.store import roster_dir
+    from warehouse import rawfiles, transform
 
     root = tmp_path_factory.mktemp("hand")
     db = root / "warehouse.duckdb"
     _hand_warehouse(db)
-    with duckdb.connect(str(db)) as con:  # the roster's files, as the refresh writes them before dbt
-        roster_sync.refresh_matches(con, roster_dir(db), db.name)
-    transform.build(db, root / "target", root / "logs", full_refresh=True)
+    transform.build(db, root / "target", root / "logs", full_refresh=True, raw_dir=rawfiles.relative_root(db))
     return db
 
 

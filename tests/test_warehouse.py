@@ -83,10 +83,8 @@ def copy(base, tmp_path):
     """An independent copy of the base inbox and warehouse."""
     root, docs, _ = base
     shutil.copytree(root / "inbox", tmp_path / "inbox")
-    (tmp_path / "data").mkdir()
-    for f in (root / "data").iterdir():
-        if f.is_file():
-            shutil.copy2(f, tmp_path / "data" / f.name)
+    # the published link, both warehouse files and the raw records (links stay links)
+    shutil.copytree(root / "data", tmp_path / "data", symlinks=True)
     return tmp_path / "inbox", tmp_path / "data" / "warehouse.duckdb", docs
 
 

@@ -109,6 +109,7 @@ def test_sigkill_at_any_point_leaves_previous_warehouse(setup, tmp_path):
     s = refresh(inbox, wh, parser=PARSER, checks=False)
     assert s.status == "success" and s.documents_parsed == 3 * len(POINTS)
     assert not (wh.parent / ".warehouse.duckdb.build").exists()
+    assert leftovers(wh) == []
     after = dict(answers(wh))
     assert len(after) == len(before_answers) + 3 * len(POINTS)
     with duckdb.connect(str(wh), read_only=True) as con:
@@ -141,9 +142,31 @@ def session_processes(sid: int) -> list[int]:
 
 
 def leftovers(wh: Path) -> list[str]:
+    """Files beyond the warehouse's own: in its directory, and in the raw directory
+    (temp files, registry generations other than the current one, record files
+    the registry does not name)."""
     expected = {wh.name, wh.name + ".lock", wh.name + ".runs.jsonl", f".{wh.name}.dbt", "dq_acks.jsonl",
-                "dq_docs", "roster"}  # fmt: skip
-    return sorted(p.name for p in wh.parent.iterdir() if p.name not in expected)
+                "dq_docs", "roster", f".{wh.name}.slots", "raw"}  # fmt: skip
+    found = sorted(p.name for p in wh.parent.iterdir() if p.name not in expected)
+    slots = wh.parent / f".{wh.name}.slots"
+    found += [
+        f"{p.parent.name}/{p.name}" for p in slots.glob("*/*") if p.name not in (wh.name, "raw", "roster")
+    ]
+    found += [f"copy/{wh.name}"] if (slots / "copy" / wh.name).exists() else []
+    raw = wh.parent / "raw" / "warehouse"
+    found += [f"raw/.tmp/{p.name}" for p in (raw / ".tmp").iterdir()]
+    current = (raw / "registry" / "current").resolve()
+    found += [f"raw/registry/{p.name}" for p in (raw / "registry").iterdir()
+              if p.name != "current" and p.resolve() != current]  # fmt: skip
+    with duckdb.connect() as con:
+        named = {r[0] for r in con.execute(
+            f"select records_file from read_parquet('{current}/raw_documents.parquet') where records_file is not null"
+        ).fetchall()}  # fmt: skip
+    found += [
+        f"raw/records/{p.name}" for p in (raw / "records").iterdir() if f"records/{p.name}" not in named
+    ]
+    assert named and all((raw / n).is_file() for n in named), "every record file the registry names exists"
+    return found
 
 
 def test_twenty_random_sigkills(tmp_path):

@@ -1,4 +1,4 @@
-"""``juesuan refresh`` / ``status`` / ``schedule`` (registered by cli.py).
+"""``juesuan refresh`` / ``status`` / ``schedule`` / ``serve`` (registered by cli.py).
 
 Module-level imports stay light: the heavy ones (duckdb, dbt, the reader)
 happen inside the commands."""
@@ -89,7 +89,7 @@ def refresh(
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     units: UnitsOpt = None,
     reparse: Annotated[bool, typer.Option("--reparse", help="重新解析所有文件（阅读器升级后）")] = False,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="从空库重建（重新解析全部文件）")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="从空库重建（不重新解析）")] = False,
     checks: Annotated[bool, typer.Option("--checks/--no-checks", help="运行数据质量规则")] = True,
     workers: Annotated[int, typer.Option("--workers", help="解析进程数")] = 2,
     docs: Annotated[
@@ -255,3 +255,23 @@ def schedule(
         sched.start()
     except (KeyboardInterrupt, SystemExit):
         report("定时刷新已停止")
+
+
+def serve(
+    parquet_dir: Annotated[Path, typer.Argument(help="Spark 构建写出的 Parquet 目录（每个关系一个子目录）")],
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    checks: Annotated[bool, typer.Option("--checks/--no-checks", help="导入后运行数据质量检查")] = True,
+) -> None:
+    """由 Spark 构建的 Parquet 文件生成供看板查询的数据仓库文件（导入为表，整体替换）。"""
+    from warehouse.serving import ServingError, build
+
+    try:
+        result = build(parquet_dir, warehouse, checks=checks)
+    except ServingError as exc:
+        _console().print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    failed = result["failed"]
+    _console().print(
+        f"已生成 {warehouse}：{result['relations']} 个表，{result['rows']} 行"
+        + (f"；数据质量检查不通过 {failed} 项" if failed else "")
+    )

@@ -42,7 +42,7 @@ class WarehousePaths:
         self.warehouse = Path(warehouse)
         d, n = self.warehouse.parent, self.warehouse.name
         self.dir = d
-        self.build = d / f".{n}.build"  # fixed name: keeps dbt's partial parse valid
+        self.build = d / f".{n}.build"  # a build file of before (warehouse/slots.py): removed as a leftover
         self.lock = d / f"{n}.lock"
         self.journal = d / f"{n}.runs.jsonl"
         self.dbt_target = d / f".{n}.dbt" / "target"

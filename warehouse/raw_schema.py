@@ -1,11 +1,13 @@
-"""The raw layer's tables: DuckDB DDL (with the additive migrations of older
-files) and the Arrow schemas the batches are written with."""
+"""The raw layer's tables: DuckDB DDL of the registry (kept as Parquet under the
+raw directory, warehouse/rawfiles.py; with the additive migrations of older
+generations), of what the refresh writes into the warehouse file (run log,
+meta), and the Arrow schemas the batches are written with."""
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: raw records as Parquet files outside the warehouse (rawfiles.py)
 
-DDL = """
+REGISTRY_DDL = """
 create table if not exists raw_documents (
     document_id varchar not null,      -- sha256 of the file's bytes
     source_path varchar not null,      -- first path it was seen under
@@ -29,38 +31,6 @@ create table if not exists raw_documents (
     loaded_run_id varchar,
     loaded_at timestamp
 );
-create table if not exists raw_lines (
-    document_id varchar not null,
-    line_no integer not null,          -- position in the contract's list
-    "table" varchar not null,
-    side varchar,
-    row_label varchar,
-    subject_code varchar,
-    "column" varchar not null,
-    amount double,
-    page integer,
-    "row" integer,
-    placement varchar                  -- how the reader placed it when not as printed
-);
-create table if not exists raw_facts (
-    document_id varchar not null,
-    fact_no integer not null,
-    kind varchar not null,
-    subject_code varchar,
-    label varchar,
-    value double,
-    unit varchar,
-    page integer,
-    text varchar
-);
-create table if not exists raw_problems (
-    document_id varchar not null,
-    problem_no integer not null,
-    severity varchar,
-    "table" varchar,
-    code varchar,
-    message varchar
-);
 create table if not exists raw_files (
     path varchar not null,
     document_id varchar not null,
@@ -71,8 +41,8 @@ create table if not exists raw_files (
     last_seen_run_id varchar
 );
 alter table raw_documents add column if not exists publication_precision varchar;  -- day | month | year
-alter table raw_lines add column if not exists placement varchar;
 alter table raw_documents add column if not exists cells_unchecked integer;  -- cells no identity reads
+alter table raw_documents add column if not exists records_file varchar;  -- relative to the raw directory
 alter table raw_files add column if not exists ctime_ns bigint;
 alter table raw_files add column if not exists inode bigint;
 alter table raw_files add column if not exists present boolean;      -- in the inbox at the last scan
@@ -102,6 +72,15 @@ create table if not exists raw_unit_seed (
     seed_sha256 varchar,
     loaded_run_id varchar
 );
+create table if not exists raw_meta (  -- the published state: seed, roster, dbt project
+    key varchar not null,
+    value varchar,
+    updated_at timestamp
+);
+"""
+
+# what the refresh writes into the warehouse file itself
+FILE_DDL = """
 create table if not exists refresh_runs (
     run_id varchar not null,
     started_at timestamp,
@@ -142,24 +121,21 @@ DOC_SCHEMA = pa.schema([
     ("parser_fingerprint", pa.string()), ("parse_seconds", pa.float64()),
     ("first_seen_run_id", pa.string()), ("first_seen_at", pa.timestamp("us")),
     ("loaded_run_id", pa.string()), ("loaded_at", pa.timestamp("us")),
-    ("publication_precision", pa.string()), ("cells_unchecked", pa.int32()),
-])  # fmt: skip
-LINE_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("line_no", pa.int32()), ("table", pa.string()), ("side", pa.string()),
-    ("row_label", pa.string()), ("subject_code", pa.string()), ("column", pa.string()),
-    ("amount", pa.float64()), ("page", pa.int32()), ("row", pa.int32()), ("placement", pa.string()),
-])  # fmt: skip
-FACT_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("fact_no", pa.int32()), ("kind", pa.string()),
-    ("subject_code", pa.string()), ("label", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-    ("page", pa.int32()), ("text", pa.string()),
-])  # fmt: skip
-PROBLEM_SCHEMA = pa.schema([
-    ("document_id", pa.string()), ("problem_no", pa.int32()), ("severity", pa.string()),
-    ("table", pa.string()), ("code", pa.string()), ("message", pa.string()),
+    ("publication_precision", pa.string()), ("cells_unchecked", pa.int32()), ("records_file", pa.string()),
 ])  # fmt: skip
 QUARANTINE_SCHEMA = pa.schema([
     ("document_id", pa.string()), ("source_path", pa.string()), ("reason_code", pa.string()),
     ("reason", pa.string()), ("message", pa.string()), ("run_id", pa.string()),
     ("quarantined_at", pa.timestamp("us")),
+])  # fmt: skip
+# One document version's file: its cells (record = 'line'), narrative facts
+# ('fact') and problems ('problem'), numbered per kind; the columns of the other
+# kinds are null. loaded_run_id ties the file to its registry row.
+RECORD_SCHEMA = pa.schema([
+    ("document_id", pa.string()), ("loaded_run_id", pa.string()), ("record", pa.string()),
+    ("record_no", pa.int32()), ("table", pa.string()), ("side", pa.string()), ("row_label", pa.string()),
+    ("subject_code", pa.string()), ("column", pa.string()), ("amount", pa.float64()), ("page", pa.int32()),
+    ("row", pa.int32()), ("placement", pa.string()), ("kind", pa.string()), ("label", pa.string()),
+    ("value", pa.float64()), ("unit", pa.string()), ("text", pa.string()), ("severity", pa.string()),
+    ("code", pa.string()), ("message", pa.string()),
 ])  # fmt: skip

@@ -2,29 +2,25 @@
 them (long format, one row per table cell / narrative fact / problem), plus the
 file and document registry, the quarantine, the unit seed and the run log.
 
-Python writes these tables; dbt only reads them (``source('raw', ...)``)."""
+Python writes the records as one Parquet file per document version and the
+registry as small Parquet tables (warehouse/rawfiles.py); dbt only reads them
+(``source('raw', ...)``). The run log and meta go into the warehouse file."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from warehouse.raw_schema import (
-    DDL,
-    DOC_SCHEMA,
-    FACT_SCHEMA,
-    LINE_SCHEMA,
-    PROBLEM_SCHEMA,
-    QUARANTINE_SCHEMA,
-    SCHEMA_VERSION,
-)
+from warehouse.raw_schema import DOC_SCHEMA, FILE_DDL, QUARANTINE_SCHEMA, RECORD_SCHEMA, SCHEMA_VERSION
+from warehouse.rawfiles import RawFiles
 
-__all__ = ["DDL", "SCHEMA_VERSION", "RawBatch", "ensure_schema"]
+__all__ = ["FILE_DDL", "SCHEMA_VERSION", "RawBatch", "ensure_schema"]
 
 RUN_COLUMNS = [
     "run_id", "started_at", "finished_at", "status", "inbox", "files_seen", "files_new",
@@ -35,17 +31,19 @@ RUN_COLUMNS = [
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(DDL)
+    """The tables the refresh itself writes into a warehouse file."""
+    con.execute(FILE_DDL)
 
 
-def get_meta(con, key: str) -> str | None:
-    row = con.execute("select value from warehouse_meta where key = ?", [key]).fetchone()
+def get_meta(con, key: str, table: str = "warehouse_meta") -> str | None:
+    """``warehouse_meta`` of a warehouse file, or ``raw_meta`` of the registry."""
+    row = con.execute(f"select value from {table} where key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
-def set_meta(con, key: str, value: str) -> None:
-    con.execute("delete from warehouse_meta where key = ?", [key])
-    con.execute("insert into warehouse_meta values (?, ?, now())", [key, value])
+def set_meta(con, key: str, value: str, table: str = "warehouse_meta") -> None:
+    con.execute(f"delete from {table} where key = ?", [key])
+    con.execute(f"insert into {table} values (?, ?, now())", [key, value])
 
 
 def known_files(con) -> dict[str, tuple]:
@@ -114,16 +112,7 @@ class RawBatch:
     def __init__(self, run_id: str, now: datetime, parser: str, fingerprint: str):
         self.run_id, self.now, self.parser, self.fingerprint = run_id, now, parser, fingerprint
         self.documents: list[dict] = []
-        self.lines: dict[str, list] = {k: [] for k in
-                                       ("document_id", "line_no", "table", "side", "row_label",
-                                        "subject_code", "column", "amount", "page", "row",
-                                        "placement")}  # fmt: skip
-        self.facts: dict[str, list] = {k: [] for k in
-                                       ("document_id", "fact_no", "kind", "subject_code", "label",
-                                        "value", "unit", "page", "text")}  # fmt: skip
-        self.problems: dict[str, list] = {k: [] for k in
-                                          ("document_id", "problem_no", "severity", "table", "code",
-                                           "message")}  # fmt: skip
+        self.records: dict[str, pa.Table] = {}  # records_file -> the document version's records
         self.quarantine: list[dict] = []
 
     def add(self, document_id: str, path: str, outcome: dict, first_seen: tuple[str, datetime]) -> str:
@@ -177,13 +166,10 @@ class RawBatch:
             "n_problems": n_problems,
             "cells_unchecked": int(doc.get("cells_unchecked") or 0),
         })  # fmt: skip
-        for target, cols, n, counter in ((self.lines, lines, n_lines, "line_no"),
-                                         (self.facts, facts, n_facts, "fact_no"),
-                                         (self.problems, problems, n_problems, "problem_no")):  # fmt: skip
-            target["document_id"].extend([document_id] * n)
-            target[counter].extend(range(1, n + 1))
-            for k, values in cols.items():
-                target[k].extend(values)
+        if n_lines or n_facts or n_problems:
+            name = f"records/{document_id}-{self.run_id}.parquet"
+            self.documents[-1]["records_file"] = name
+            self.records[name] = _records(document_id, self.run_id, lines, facts, problems)
         return status
 
     def _quarantine(self, document_id, path, code, reason, message=None) -> None:
@@ -193,19 +179,52 @@ class RawBatch:
             "quarantined_at": self.now,
         })  # fmt: skip
 
+    def write_records(self, files: RawFiles) -> None:
+        """Each document version's records as its own immutable file (before the
+        registry names it)."""
+        files.ensure()
+        # a few threads: a small file's write is mostly waiting on the filesystem
+        # (pyarrow lets go of the GIL), ~4x faster than one after another here
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda item: files.write_record(*item), self.records.items()))
+
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The registry rows (``con``: the registry, warehouse/rawfiles.py)."""
         ids = [d["document_id"] for d in self.documents]
         if not ids:
             return
         con.register("_ids", pa.table({"document_id": pa.array(ids, pa.string())}))
-        for table in ("raw_documents", "raw_lines", "raw_facts", "raw_problems", "raw_quarantine"):
+        for table in ("raw_documents", "raw_quarantine"):
             con.execute(f"delete from {table} where document_id in (select document_id from _ids)")
         con.unregister("_ids")
         _insert_rows(con, "raw_documents", self.documents, DOC_SCHEMA)
-        _insert_columns(con, "raw_lines", self.lines, LINE_SCHEMA)
-        _insert_columns(con, "raw_facts", self.facts, FACT_SCHEMA)
-        _insert_columns(con, "raw_problems", self.problems, PROBLEM_SCHEMA)
         _insert_rows(con, "raw_quarantine", self.quarantine, QUARANTINE_SCHEMA)
+
+
+_KINDS = (("line", "lines"), ("fact", "facts"), ("problem", "problems"))
+
+
+def _records(document_id: str, run_id: str, lines: dict, facts: dict, problems: dict) -> pa.Table:
+    """The contract's lines, facts and problems of one document in one table
+    (RECORD_SCHEMA): a ``record`` kind, its number within the kind, and each
+    kind's own columns (``facts.page`` and ``lines.page`` share ``page``...)."""
+    parts = {"lines": lines, "facts": facts, "problems": problems}
+    cols: dict[str, list] = {f.name: [] for f in RECORD_SCHEMA}
+    for kind, key in _KINDS:
+        block = parts[key]
+        n = len(next(iter(block.values()), []))
+        if not n:
+            continue
+        cols["record"].extend([kind] * n)
+        cols["record_no"].extend(range(1, n + 1))
+        for name in cols:
+            if name in ("document_id", "loaded_run_id", "record", "record_no"):
+                continue
+            cols[name].extend(block.get(name) or [None] * n)
+    n_all = len(cols["record"])
+    cols["document_id"] = [document_id] * n_all
+    cols["loaded_run_id"] = [run_id] * n_all
+    return pa.Table.from_pydict(cols, schema=RECORD_SCHEMA)
 
 
 def _insert_arrow(con, table: str, tbl: pa.Table) -> None:
@@ -222,10 +241,6 @@ def _insert_arrow(con, table: str, tbl: pa.Table) -> None:
 def _insert_rows(con, table: str, rows: list[dict], schema: pa.Schema) -> None:
     if rows:
         _insert_arrow(con, table, pa.Table.from_pylist(rows, schema=schema))
-
-
-def _insert_columns(con, table: str, columns: dict[str, list], schema: pa.Schema) -> None:
-    _insert_arrow(con, table, pa.Table.from_pydict(columns, schema=schema))
 
 
 def upsert_files(con, files, run_id: str, now: datetime, missing: Sequence[str] = ()) -> None:

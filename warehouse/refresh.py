@@ -1,13 +1,13 @@
 """``juesuan refresh``: inbox -> raw records -> dbt marts -> data quality ->
 atomic publish. The orchestrator: the steps themselves are in warehouse/steps.py.
 
-Publishing: the previous warehouse file is copied to ``.<name>.build`` next to
-it, every write of this run goes into that copy, and only a complete, checked
-build is moved onto the published path with ``os.replace`` (atomic on one
-filesystem). Readers see the old file or the new one, never a half-built one;
-a crash at any point leaves the published file untouched and the next run
-deletes the leftover build file. Unchanged documents are not parsed again:
-their raw records come along with the copied file."""
+Publishing: two warehouse files alternate (warehouse/slots.py). Every write of
+this run goes into the one readers do not use (the standby, one refresh behind),
+and only a complete, checked build is published, by pointing the published
+path (a symlink) at it in one ``os.replace`` (atomic on one filesystem). Readers
+see the old file or the new one, never a half-built one; a crash at any point
+leaves the published file untouched. Unchanged documents are not parsed again:
+their raw records are Parquet files outside the warehouse (warehouse/rawfiles.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from warehouse import quality, runlog
+from warehouse import quality, runlog, slots
 from warehouse.lock import RefreshLock
 from warehouse.paths import WarehousePaths
 from warehouse.progress import Progress
@@ -54,30 +54,30 @@ def refresh(
                     now, units, parser, workers, reparse, rebuild, checks)  # fmt: skip
     try:
         steps.begin(run)
-        steps.copy(run)
         with Progress(progress, console) as run.prog:
             steps.scan_inbox(run)
             if not steps.plan(run):
-                run.disconnect()
-                steps.remove(paths.build)
+                run.close()
                 summary.status = "unchanged"
                 summary.notes.append("没有新的或变更的文件，数据仓库未改动")
                 _docs(summary, paths, docs)  # asked for: built from the published warehouse as it is
                 return _finish(summary, paths, t0, on_summary)
+            steps.prepare(run)
             steps.parse(run)
             steps.load(run)
             steps.build(run)
             steps.check(run)
             steps.publish(run, t0)
+        run.close()
         _docs(summary, paths, docs)
         return _finish(summary, paths, t0, on_summary)
     except BaseException as exc:
         with contextlib.suppress(Exception):
-            run.disconnect()
+            run.close()
         summary.error = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         if summary.published:  # the new warehouse is out; only bookkeeping after it failed
             raise
-        steps.remove(paths.build)
+        steps.remove(slots.slot(paths, "copy"))  # a standby is kept: the next run catches it up
         summary.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         _finish(summary, paths, t0, on_summary)
         if isinstance(exc, Exception):

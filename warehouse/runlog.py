@@ -71,8 +71,16 @@ def _ts(v):
     return v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
 
 
-def insert_runs(con, records: list[dict]) -> None:
-    """Insert run records (journal or current run) not yet in ``refresh_runs``."""
+def insert_runs(con, records: list[dict], replace: bool = False) -> None:
+    """Insert run records (journal or current run) not yet in ``refresh_runs``;
+    ``replace``: rewrite the rows of these runs (a reused standby file may hold
+    a row its killed run wrote before publishing)."""
+    if replace and records:
+        con.register("_ids", pa.table({"run_id": pa.array([r.get("run_id") for r in records], pa.string())}))
+        try:
+            con.execute("delete from refresh_runs where run_id in (select run_id from _ids)")
+        finally:
+            con.unregister("_ids")
     have = {r[0] for r in con.execute("select run_id from refresh_runs").fetchall()}
     rows = [r for r in records if r.get("run_id") not in have and r.get("status") != "running"]
     if not rows:

@@ -1,14 +1,16 @@
 """The steps of one refresh, in the order `warehouse.refresh.refresh` calls them:
-begin (lock bookkeeping, leftovers), copy (a private build file), scan (the
-inbox), plan (what to parse; seed and roster; is anything new), parse, load
-(raw records, one transaction), build (dbt), check (data quality), publish
-(counts, run log, atomic replace). Each step reads and writes the run's state
-in `Run`; every write goes into the build file, never the published one."""
+begin (lock bookkeeping, leftovers, the raw registry), scan (the inbox), plan
+(what to parse; seed and roster; is anything new), prepare (the build file: the
+standby of two alternating files, warehouse/slots.py), parse, load (record
+files, then a new registry generation), build (dbt), check (data quality),
+publish (counts, run log, switch the published link, then the registry). Each
+step reads and writes the run's state in `Run`; every write goes into the
+build file or new raw files, never the published ones."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import parsing, quality, rawstore, runlog, scan, seed, transform
+from warehouse import parsing, quality, rawfiles, rawstore, runlog, scan, seed, slots, transform
 from warehouse.lock import RefreshLock
 from warehouse.paths import WarehousePaths, default_seed
 from warehouse.progress import Progress
@@ -63,6 +65,15 @@ class Run:
     roster: RosterStore | None = None
     roster_version: str = ""
     outcomes: dict[str, dict] = field(default_factory=dict)
+    files: rawfiles.RawFiles | None = None
+    registry: rawfiles.Registry | None = None  # the raw registry, in memory while the run lasts
+    target: slots.Target | None = None
+    rebuild_models: bool = False  # the build file's models are from another dbt project: --full-refresh
+
+    @property
+    def reg(self) -> duckdb.DuckDBPyConnection:
+        assert self.registry is not None
+        return self.registry.con
 
     def beat(self, step: str) -> None:
         self.lock.beat(step)
@@ -75,13 +86,20 @@ class Run:
         self.beat(step)
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        self.con = duckdb.connect(str(self.paths.build), config=_DUCKDB)
+        assert self.target is not None
+        self.con = duckdb.connect(str(self.target.build), config=_DUCKDB)
         return self.con
 
     def disconnect(self) -> None:
         if self.con is not None:
             self.con.close()
             self.con = None
+
+    def close(self) -> None:
+        self.disconnect()
+        if self.registry is not None:
+            self.registry.close()
+            self.registry = None
 
 
 def checkpoint(name: str) -> None:
@@ -104,24 +122,22 @@ def remove(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _fsync(path: Path, directory: bool = False) -> None:
-    fd = os.open(path, (os.O_RDONLY | os.O_DIRECTORY) if directory else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _cleanup_leftovers(paths: WarehousePaths) -> list[str]:
+def _cleanup_leftovers(paths: WarehousePaths, files: rawfiles.RawFiles) -> list[str]:
     """Files a killed refresh or check may leave (under the same lock, so no live
-    process owns them now). Returns the names removed."""
+    process owns them now). Returns the names removed. A standby a killed run was
+    building is kept: DuckDB recovers it, and its models catch up."""
     gone = []
-    for p in (paths.build, paths.dir / f".{paths.warehouse.name}.check"):
+    for p in (
+        paths.build,
+        slots.slot(paths, "copy"),
+        paths.dir / f".{paths.warehouse.name}.check",
+        paths.dir / f".{paths.warehouse.name}.link",
+    ):
         for q in (p, WarehousePaths.wal(p)):
-            if q.exists():
+            if q.exists() or q.is_symlink():
                 q.unlink(missing_ok=True)
-                gone.append(q.name)
-    return gone
+                gone.append(str(q.relative_to(paths.dir)))
+    return gone + files.cleanup()
 
 
 def begin(run: Run) -> None:
@@ -133,9 +149,13 @@ def begin(run: Run) -> None:
             f"上一次刷新（进程 {lock.stale.get('pid', '?')}，开始于 {lock.stale.get('started', '?')}）"
             "未正常结束：已接管其锁"
         )
-    leftovers = _cleanup_leftovers(run.paths)
+    run.files = rawfiles.RawFiles(run.paths.warehouse)
+    leftovers = _cleanup_leftovers(run.paths, run.files)
     if leftovers:
-        s.notes.append(f"已清理上次中断留下的文件：{'、'.join(leftovers)}")
+        s.notes.append(f"已清理上次中断留下的文件：{'、'.join(leftovers[:10])}"
+                       + (f" 等 {len(leftovers)} 个" if len(leftovers) > 10 else ""))  # fmt: skip
+    run.files.ensure()
+    run.registry = run.files.open_registry()
     checkpoint("locked")
     if not run.inbox.is_dir():
         raise FileNotFoundError(f"收件箱目录不存在：{run.inbox}")
@@ -144,27 +164,29 @@ def begin(run: Run) -> None:
     run.dbt_fp = transform.project_fingerprint()
 
 
-def copy(run: Run) -> None:
-    """A private copy of the published warehouse to build into."""
-    paths = run.paths
-    remove(paths.build)
-    run.fresh = run.rebuild or not paths.warehouse.exists()
-    if not run.fresh:
-        shutil.copyfile(paths.warehouse, paths.build)
-        if WarehousePaths.wal(paths.warehouse).exists():
-            shutil.copyfile(WarehousePaths.wal(paths.warehouse), WarehousePaths.wal(paths.build))
-    run.summary.full_rebuild = run.fresh
+def prepare(run: Run) -> None:
+    """The file to build in: the standby (one refresh behind), or a fresh or copied one."""
+    paths, s = run.paths, run.summary
+    run.fresh = run.rebuild or slots.active(paths) is None
+    run.target = slots.prepare(paths, run.fresh)
+    if run.target.note:
+        s.notes.append(run.target.note)
+    s.full_rebuild = run.fresh
+    s.timings["standby_copied"] = float(run.target.copied)
     checkpoint("copied")
     con = run.connect()
     rawstore.ensure_schema(con)
     schema = rawstore.get_meta(con, "schema_version")
     if schema not in (None, rawstore.SCHEMA_VERSION):
         raise RuntimeError(f"数据仓库结构版本 {schema} 与当前程序不符，请使用 --rebuild 重建")
+    run.rebuild_models = run.fresh or rawstore.get_meta(con, "dbt_fingerprint") != run.dbt_fp
+    slots.carry_over(con, paths)  # the data-quality state as published (the standby has the run before's)
+    run.disconnect()
 
 
 def scan_inbox(run: Run) -> None:
-    s, con, limits = run.summary, run.con, run.limits
-    assert con is not None and run.prog is not None
+    s, con, limits = run.summary, run.reg, run.limits
+    assert run.prog is not None
     run.prog.start("scan")
     known = rawstore.known_files(con)
     result = scan.scan(run.inbox, known, max_bytes=limits.max_file_bytes if limits.max_file_mb else None)
@@ -186,8 +208,7 @@ def scan_inbox(run: Run) -> None:
 def plan(run: Run) -> bool:
     """What to parse (new content, or read by another reader or other limits), the
     unit seed and roster; False when nothing is new (the published file stays)."""
-    s, con, files = run.summary, run.con, run.scanned.files
-    assert con is not None
+    s, con, files = run.summary, run.reg, run.scanned.files
     known_docs = rawstore.known_documents(con)
     first_path: dict[str, str] = {}
     for f in files:
@@ -211,16 +232,17 @@ def plan(run: Run) -> bool:
             raise FileNotFoundError(f"单位名录不存在：{run.seed_path}")
         run.seed_rows, run.seed_sha = seed.read_seed(run.seed_path)
         s.seed_path = str(run.seed_path)
-        s.seed_changed = run.seed_sha != rawstore.get_meta(con, "seed_sha256")
+        s.seed_changed = run.seed_sha != rawstore.get_meta(con, "seed_sha256", "raw_meta")
     elif not con.execute("select count(*) from raw_unit_seed").fetchone()[0]:  # type: ignore[index]
         s.notes.append("未找到单位名录 units.csv：所有单位都将标记为待审核")
-    run.dbt_changed = rawstore.get_meta(con, "dbt_fingerprint") != run.dbt_fp
+    run.dbt_changed = rawstore.get_meta(con, "dbt_fingerprint", "raw_meta") != run.dbt_fp
     # the unit roster: files next to the warehouse (warehouse/roster); a new version rebuilds the marts
     run.roster = RosterStore(roster_dir(run.paths.warehouse))
     run.roster.ensure()
     run.roster_version = run.roster.fingerprint()
-    roster_changed = rawstore.get_meta(con, "roster_version") != run.roster_version
-    return bool(run.fresh or run.to_parse or moved or run.scanned.missing or s.seed_changed
+    # a roster decision (warehouse/roster/apply.py) brings the published file up to date by itself
+    roster_changed = slots.published_meta(run.paths, "roster_version") != run.roster_version
+    return bool(run.rebuild or not slots.active(run.paths) or run.to_parse or moved or run.scanned.missing or s.seed_changed
                 or run.dbt_changed or roster_changed)  # fmt: skip
 
 
@@ -243,10 +265,12 @@ def parse(run: Run) -> None:
 
 
 def load(run: Run) -> None:
-    """Raw records with provenance, file registry and seed in one transaction;
-    then the printed names matched to the roster."""
-    s, con, prog = run.summary, run.con, run.prog
-    assert con is not None and prog is not None and run.roster is not None
+    """Raw records with provenance (one file per document version), then file
+    registry, seed and meta as a new registry generation the build reads; then
+    the printed names matched to the roster."""
+    s, con, prog = run.summary, run.reg, run.prog
+    assert prog is not None and run.roster is not None and run.files is not None and run.registry is not None
+    assert run.target is not None
     prog.start("load", total=1)
     first_seen = {sha: (s.run_id, run.now) for sha in run.to_parse}
     for doc_id, run_id, at in con.execute(
@@ -263,20 +287,23 @@ def load(run: Run) -> None:
         else:
             s.documents_quarantined += 1
     s.quarantined = [(Path(q["source_path"]).name, q["reason"]) for q in batch.quarantine]
+    batch.write_records(run.files)
     con.execute("begin")
     batch.write(con)
     rawstore.upsert_files(con, run.scanned.files, s.run_id, run.now, missing=run.scanned.missing)
     if run.seed_rows is not None and s.seed_changed:
         assert run.seed_path is not None and run.seed_sha is not None
         seed.replace_seed(con, run.seed_rows, run.seed_path, run.seed_sha, s.run_id)
-        rawstore.set_meta(con, "seed_sha256", run.seed_sha)
-    rawstore.set_meta(con, "schema_version", rawstore.SCHEMA_VERSION)
+        rawstore.set_meta(con, "seed_sha256", run.seed_sha, "raw_meta")
+    for key, value in (("schema_version", rawstore.SCHEMA_VERSION), ("dbt_fingerprint", run.dbt_fp),
+                       ("roster_version", run.roster_version), ("last_run_id", s.run_id)):  # fmt: skip
+        rawstore.set_meta(con, key, value, "raw_meta")
     con.execute("commit")
-    proposed = roster_sync.refresh_matches(con, run.roster.root, run.paths.build.name).get("proposed", 0)
+    run.registry.stage(s.run_id)
+    proposed = roster_sync.refresh_matches(con, run.roster.root, run.target.build.name).get("proposed", 0)
     if proposed:
         s.notes.append(f"单位名称：{proposed} 个文档所印名称与名录中的单位高度相似，"
                        "已列入“单位名录”页待审核（不会自动合并）")  # fmt: skip
-    run.disconnect()
     prog.done("load")
     run.beat("loaded")
 
@@ -288,8 +315,10 @@ def build(run: Run) -> None:
     if run.checks:
         quality.prepare()
     prog.start("dbt")
+    assert run.target is not None
     stats = transform.build(
-        run.paths.build, run.paths.dbt_target, run.paths.dbt_logs, full_refresh=run.fresh or run.dbt_changed,
+        run.target.build, run.paths.dbt_target, run.paths.dbt_logs, full_refresh=run.rebuild_models,
+        raw_dir=rawfiles.relative_root(run.paths.warehouse),
         on_start=lambda n: prog.total("dbt", n), on_node=lambda name: run.advanced("dbt", "dbt_running"),
     )  # fmt: skip
     s.dbt_seconds = stats.seconds
@@ -335,17 +364,20 @@ def publish(run: Run, t0: float) -> None:
         s.status = "success"
     s.finished_at = datetime.now()
     s.total_seconds = time.perf_counter() - t0
-    rawstore.set_meta(con, "dbt_fingerprint", run.dbt_fp)
-    rawstore.set_meta(con, "roster_version", run.roster_version)
-    rawstore.set_meta(con, "last_run_id", s.run_id)
-    runlog.insert_runs(con, [r for r in runlog.read(paths.journal) if r["run_id"] != s.run_id])
+    for key, value in (("schema_version", rawstore.SCHEMA_VERSION), ("dbt_fingerprint", run.dbt_fp),
+                       ("roster_version", run.roster_version), ("last_run_id", s.run_id)):  # fmt: skip
+        rawstore.set_meta(con, key, value)
+    runlog.insert_runs(con, [r for r in runlog.read(paths.journal) if r["run_id"] != s.run_id], replace=True)
     runlog.insert_runs(con, [s.record()])
     con.execute("checkpoint")
     run.disconnect()
     run.beat("before_publish")
-    _fsync(paths.build)
-    os.replace(paths.build, paths.warehouse)
-    _fsync(paths.dir, directory=True)
+    assert run.target is not None and run.files is not None and run.registry is not None
+    slots.publish(paths, run.target)
     s.published = True
+    # after the warehouse: a kill in between only makes the next run read this run's documents again
+    rawfiles.commit(run.files, s.run_id)
     checkpoint("published")
+    with contextlib.suppress(OSError):  # unreferenced files are harmless; the next run tries again
+        run.files.cleanup(keep_referenced=run.registry.referenced())
     prog.done("publish")

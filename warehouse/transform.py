@@ -88,7 +88,7 @@ def parse_cache_dir() -> Path:
     return Path(os.environ.get("JUESUAN_DBT_CACHE", os.path.join(base, "juesuan", "dbt")))
 
 
-def _prune_cache(directory: Path, keep: int = 12) -> None:
+def _prune_cache(directory: Path, keep: int = 24) -> None:
     """Drop cache files of old project versions (newest ``keep`` stay)."""
     files = sorted(directory.glob("*"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
@@ -96,14 +96,17 @@ def _prune_cache(directory: Path, keep: int = 12) -> None:
 
 
 @contextlib.contextmanager
-def _dbt_context(db_path: Path) -> Iterator[None]:
+def _dbt_context(db_path: Path, raw_dir: str | None = None) -> Iterator[None]:
     """cwd = the database's directory and JUESUAN_DBT_PATH = its bare name while
-    dbt runs; dbt-duckdb's process-wide DuckDB handle is closed afterwards."""
+    dbt runs (JUESUAN_RAW_DIR: the raw records' directory relative to it, for the
+    sources); dbt-duckdb's process-wide DuckDB handle is closed afterwards."""
     db_path = Path(db_path).resolve()
     old_cwd = os.getcwd()
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
     os.environ["DBT_NO_VERSION_CHECK"] = "True"
     os.environ["JUESUAN_DBT_PATH"] = db_path.name
+    if raw_dir is not None:
+        os.environ["JUESUAN_RAW_DIR"] = raw_dir
     os.chdir(db_path.parent)
     try:
         yield
@@ -145,7 +148,7 @@ def _manifest(db_name: str, target: Path, logs: Path, fingerprint: str) -> Manif
         return _MANIFESTS[key]
     cached = parse_cache_dir() / f"{fingerprint}-{db_name}.msgpack"
     local = Path(target) / "partial_parse.msgpack"
-    if cached.is_file() and not local.exists():
+    if cached.is_file():  # always: the alternating build files share one target dir, not one profile
         local.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, local)
     res = dbtRunner().invoke(["parse", "--no-write-json", *_common_args(target, logs)])
@@ -157,7 +160,8 @@ def _manifest(db_name: str, target: Path, logs: Path, fingerprint: str) -> Manif
         shutil.copyfile(local, tmp)
         os.replace(tmp, cached)
         _prune_cache(cached.parent)
-    _MANIFESTS.clear()
+    for old in [k for k in _MANIFESTS if k[0] != fingerprint]:
+        del _MANIFESTS[old]  # the two alternating build files (and a copy) keep theirs
     _MANIFESTS[key] = res.result
     return res.result
 
@@ -250,6 +254,7 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_node: Callable[[str], None] | None = None,
     select: list[str] | None = None,
+    raw_dir: str | None = None,
 ) -> BuildStats:
     """Build seeds + models into ``db_path``, then run the schema tests; raises
     DbtFailed on any model error or error-severity test failure. ``select``:
@@ -261,7 +266,7 @@ def build(
     target.mkdir(parents=True, exist_ok=True)
     logs.mkdir(parents=True, exist_ok=True)
     fingerprint = project_fingerprint()
-    with _dbt_context(db_path):
+    with _dbt_context(db_path, raw_dir):
         from dbt.cli.main import dbtRunner
 
         manifest = _manifest(db_path.name, target, logs, fingerprint)
@@ -304,23 +309,27 @@ def build(
     return stats
 
 
-def generate_docs(warehouse: Path, out_dir: Path, build_name: str | None = None) -> Path:
+def generate_docs(warehouse: Path, out_dir: Path) -> Path:
     """``dbt docs generate --static`` against a scratch copy of the published
     warehouse (the catalog needs a database; the published file is never opened
-    for writing). Returns the single-file ``static_index.html``, which works
-    offline (no CDN assets). ``build_name``: name the scratch copy like the
-    refresh's build file so the cached parse is reused."""
+    for writing), named like the refresh's build files so the cached parse is
+    reused. Returns the single-file ``static_index.html``, which works offline
+    (no CDN assets)."""
     from dbt.cli.main import dbtRunner
+
+    from warehouse.rawfiles import relative_root
 
     warehouse = Path(warehouse)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     fingerprint = project_fingerprint()
     with tempfile.TemporaryDirectory(prefix="juesuan-docs-") as tmp:
-        scratch = Path(tmp) / (build_name or f".{warehouse.name}.build")
+        scratch = Path(tmp) / warehouse.name
         shutil.copyfile(warehouse, scratch)
+        if (warehouse.parent / "raw").is_dir():  # compiling the landing models reads the registry
+            os.symlink((warehouse.parent / "raw").resolve(), Path(tmp) / "raw")
         logs = Path(tmp) / "logs"
-        with _dbt_context(scratch):
+        with _dbt_context(scratch, relative_root(warehouse)):
             manifest = _manifest(scratch.name, out_dir, logs, fingerprint)
             res = dbtRunner(manifest=manifest).invoke(
                 ["docs", "generate", "--static", *_common_args(out_dir, logs)]

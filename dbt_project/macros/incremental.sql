@@ -130,3 +130,49 @@
         true
     {%- endif %}
 {% endmacro %}
+
+{#
+  The landed raw records (models/staging/landed/raw_lines.sql, raw_facts,
+  raw_problems: one table per kind of record, as the readers of the warehouse
+  and the staging models always had them).
+
+  DuckDB (default__): incremental tables. Reading 10,000 small record files
+  costs seconds per scan, so each document version's file is read once per
+  kind: the pre-hook deletes the rows of versions the registry no longer names
+  (re-read by a newer reader, or now quarantined without records), and
+  raw_record_rows() reads only the files of versions with no rows yet.
+  Spark (spark__): views over the table that spans the record files.
+#}
+{% macro landed_records_config() %}
+    {{ return(adapter.dispatch('landed_records_config', 'juesuan')()) }}
+{% endmacro %}
+
+{% macro default__landed_records_config() %}
+    {% set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': "{{ prune_landed_records() }}",
+    } %}
+    {{ return(settings) }}
+{% endmacro %}
+
+{% macro spark__landed_records_config() %}
+    {{ return({'materialized': 'view'}) }}
+{% endmacro %}
+
+{% macro prune_landed_records() %}
+    {%- if is_incremental() %}
+        delete from {{ this }} as landed
+        where not exists (
+            select 1
+            from {{ source('raw', 'raw_documents') }} as registered
+            where
+                registered.document_id = landed.document_id
+                and registered.loaded_run_id = landed.loaded_run_id
+                and registered.records_file is not null
+        )
+    {%- else %}
+        select 1
+    {%- endif %}
+{% endmacro %}

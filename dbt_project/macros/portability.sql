@@ -163,3 +163,51 @@
 {% macro col(name) -%}
     {{ adapter.quote(name) }}
 {%- endmacro %}
+
+{# The record files to land, one kind of record at a time
+   (models/staging/landed/raw_lines.sql, raw_facts, raw_problems; kind = line,
+   fact, problem; count = the registry's column counting that kind).
+   DuckDB: read_parquet over exactly the files of the document versions that
+   have records of this kind and that the landing table does not hold yet
+   (their names are in the registry), so an incremental build opens only the
+   new files; an empty typed relation when there are none. Spark: the table
+   over all record files (the model's join with the registry keeps each
+   document's registered version). #}
+{% macro raw_record_rows(count) -%}
+    {{ return(adapter.dispatch('raw_record_rows', 'juesuan')(count)) }}
+{%- endmacro %}
+
+{% macro default__raw_record_rows(count) -%}
+    {%- set pending -%}
+        select registered.records_file
+        from {{ source('raw', 'raw_documents') }} as registered
+        where registered.records_file is not null and registered.{{ count }} > 0
+        {%- if is_incremental() %}
+            and not exists (
+                select 1 from {{ this }} as landed
+                where landed.document_id = registered.document_id
+                    and landed.loaded_run_id = registered.loaded_run_id
+            )
+        {%- endif %}
+        order by 1
+    {%- endset -%}
+    {%- set files = run_query(pending).columns[0].values() if execute else [] -%}
+    {%- set root = env_var('JUESUAN_RAW_DIR', 'raw/warehouse') if env_var is defined else 'raw/warehouse' -%}
+    {%- if files | length > 0 -%}
+        read_parquet([{%- for f in files %}'{{ root }}/{{ f }}'{{ ', ' if not loop.last }}{% endfor -%}])
+    {%- else -%}
+        (select
+            null::varchar as document_id, null::varchar as loaded_run_id, null::varchar as record,
+            null::integer as record_no, null::varchar as "table", null::varchar as side,
+            null::varchar as row_label, null::varchar as subject_code, null::varchar as "column",
+            null::double as amount, null::integer as page, null::integer as "row",
+            null::varchar as placement, null::varchar as kind, null::varchar as label,
+            null::double as "value", null::varchar as unit, null::varchar as "text",
+            null::varchar as severity, null::varchar as code, null::varchar as message
+        where false)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__raw_record_rows(count) -%}
+    {{ source('raw', 'raw_records') }}
+{%- endmacro %}

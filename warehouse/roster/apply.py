@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import quality, rawstore, transform
+from warehouse import quality, rawfiles, rawstore, slots, transform
 from warehouse.lock import RefreshLock
 from warehouse.paths import WarehousePaths
 from warehouse.roster.store import RosterStore, roster_dir
@@ -47,14 +47,6 @@ class Applied:
     roster_version: str = ""
     seconds: float = 0.0
     checks: bool = False
-
-
-def _fsync(path: Path, directory: bool = False) -> None:
-    fd = os.open(path, (os.O_RDONLY | os.O_DIRECTORY) if directory else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> None:
@@ -77,15 +69,16 @@ def apply_roster(warehouse: Path, checks: bool | None = None) -> Applied:
     if not paths.warehouse.exists():
         return Applied("no_warehouse", "数据仓库尚未建立：决定已记录，第一次刷新时生效。")
     lock = RefreshLock(paths.lock, what="名录决定生效").acquire()
+    build = slots.make_slot(paths, "copy")  # named like the refresh's build files: dbt's parse is reused
     try:
         store = RosterStore(roster_dir(paths.warehouse))
         store.ensure()
         version = store.fingerprint()
-        _remove(paths.build)
-        shutil.copyfile(paths.warehouse, paths.build)
+        _remove(build)
+        shutil.copyfile(paths.warehouse, build)
         if WarehousePaths.wal(paths.warehouse).exists():
-            shutil.copyfile(WarehousePaths.wal(paths.warehouse), WarehousePaths.wal(paths.build))
-        con = duckdb.connect(str(paths.build), config=_DUCKDB)
+            shutil.copyfile(WarehousePaths.wal(paths.warehouse), WarehousePaths.wal(build))
+        con = duckdb.connect(str(build), config=_DUCKDB)
         try:
             if rawstore.get_meta(con, "roster_version") == version:
                 return Applied("current", "数据仓库已按当前名录版本建立，无需处理。", version)
@@ -95,13 +88,19 @@ def apply_roster(warehouse: Path, checks: bool | None = None) -> Applied:
                     "needs_refresh", "程序已更新，需要一次完整刷新：决定已记录，下一次刷新时生效。", version
                 )
             run_checks = _had_checks(con) if checks is None else checks
-            refresh_matches(con, store.root, paths.build.name)
+            refresh_matches(con, store.root, build.name)
         finally:
             con.close()
         lock.beat("dbt")
-        transform.build(paths.build, paths.dbt_target, paths.dbt_logs, select=SELECT)
+        transform.build(
+            build,
+            paths.dbt_target,
+            paths.dbt_logs,
+            select=SELECT,
+            raw_dir=rawfiles.relative_root(paths.warehouse),
+        )
         lock.beat("dq")
-        con = duckdb.connect(str(paths.build), config=_DUCKDB)
+        con = duckdb.connect(str(build), config=_DUCKDB)
         try:
             if run_checks:
                 quality.run(con, "roster-" + datetime.now().strftime("%Y%m%dT%H%M%S"))
@@ -110,13 +109,14 @@ def apply_roster(warehouse: Path, checks: bool | None = None) -> Applied:
         finally:
             con.close()
         lock.beat("before_publish")
-        _fsync(paths.build)
-        os.replace(paths.build, paths.warehouse)
-        _fsync(paths.dir, directory=True)
+        rawfiles.fsync(build)
+        # onto the published file itself (the link's target: the alternating files stay, warehouse/slots.py)
+        os.replace(build, slots.active(paths) or paths.warehouse)
+        rawfiles.fsync(paths.dir, directory=True)
         return Applied("applied", "已生效：文档已按新的名称对应重新归属。", version,
                        round(time.perf_counter() - t0, 1), run_checks)  # fmt: skip
     finally:
-        _remove(paths.build)
+        _remove(build)
         quality.stop_children()
         lock.release()
 

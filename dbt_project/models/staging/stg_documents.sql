@@ -21,4 +21,4 @@ select
     first_seen_at,
     loaded_run_id,
     loaded_at
-from {{ source('raw', 'raw_documents') }}
+from {{ ref('raw_documents') }}

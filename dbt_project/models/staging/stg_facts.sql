@@ -8,4 +8,4 @@ select
     unit as value_unit,
     page as page_no,
     {{ col('text') }} as source_text
-from {{ source('raw', 'raw_facts') }}
+from {{ ref('raw_facts') }}

@@ -9,4 +9,4 @@ select
     coalesce(present, true) as is_present,
     removed_run_id,
     removed_at
-from {{ source('raw', 'raw_files') }}
+from {{ ref('raw_files') }}

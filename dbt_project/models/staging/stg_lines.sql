@@ -10,4 +10,4 @@ select
     page as page_no,
     {{ col('row') }} as row_no,
     placement
-from {{ source('raw', 'raw_lines') }}
+from {{ ref('raw_lines') }}

@@ -5,4 +5,4 @@ select
     {{ col('table') }} as table_id,
     code as problem_code,
     message as problem_message
-from {{ source('raw', 'raw_problems') }}
+from {{ ref('raw_problems') }}

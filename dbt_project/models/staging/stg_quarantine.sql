@@ -6,4 +6,4 @@ select
     message as reason_message,
     run_id as quarantined_run_id,
     quarantined_at
-from {{ source('raw', 'raw_quarantine') }}
+from {{ ref('raw_quarantine') }}

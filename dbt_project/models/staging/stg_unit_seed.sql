@@ -10,4 +10,4 @@ select
     seed_row,
     seed_path,
     seed_sha256
-from {{ source('raw', 'raw_unit_seed') }}
+from {{ ref('raw_unit_seed') }}

@@ -1,0 +1,3 @@
+{{ config(materialized='table') }}
+-- the registry table as the generation this build reads has it (small: rebuilt each run)
+select * from {{ source('raw', 'raw_files') }}  -- noqa: AM04
