@@ -185,15 +185,15 @@ def export_served(spark, schema: str, work: Path, out: Path) -> None:
     sys.path.insert(0, str(REPO))
     from warehouse.serving import served
 
-    names = [t.name for t in spark.catalog.listTables(schema) if not t.isTemporary]
-    for name in served(names):
+    names = served(t.name for t in spark.catalog.listTables(schema) if not t.isTemporary)
+    for name in names:
         table = spark.table(f"{schema}.{name}")
         # a partitioned table lists its partition columns last: keep the model's own order
         compiled = next((work / "target" / "compiled").rglob(f"{name}.sql"), None)
         if compiled is not None:
             table = table.select(*spark.sql(compiled.read_text()).columns)
         table.write.mode("overwrite").parquet(str(out / name))
-    print(f"wrote {len(served(names))} relations as Parquet to {out}", flush=True)
+    print(f"wrote {len(names)} relations as Parquet to {out}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,8 +19,8 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-# Columns a run stamps (when, which run), not data: they differ between any two builds.
 RUN_TABLES = {"dq_state"}  # the rules' bookkeeping (last run id, rules fingerprint)
+# Columns a run stamps (when, which run), not data: they differ between any two builds.
 RUN_STAMPS = {"run_id", "checked_at", "loaded_run_id", "first_seen_at", "loaded_at", "evaluated_at"}
 
 
@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     n, found = differences(args.duckdb_file, args.served_file)
     for d in found:
         print("DIFFERENCE", d, file=sys.stderr)
-    print(f"{'FAILED' if found else 'OK'}: {len(found)} of {n} dashboard probes differ on the served file")
+    print(f"{'FAILED' if found else 'OK'}: {len(found)} differences on the served file "
+          f"({n} dashboard probes, every served relation)")  # fmt: skip
     return 1 if found else 0
 
 

@@ -6,15 +6,15 @@ refused: every relation they read is imported into a table. The rules then run
 on that file, as the refresh runs them on its build file, and it replaces the
 served path in one rename, so readers never see a half-built file.
 
-    <parquet dir>/<relation>/*.parquet   one directory per relation (the marts,
-                                         ``SERVED_BESIDES_MARTS``, any seed)
+    <parquet dir>/<relation>/*.parquet   one directory per relation (the marts and
+                                         ``SERVED_BESIDES_MARTS``; others are ignored)
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -75,10 +75,12 @@ def build(parquet_dir: Path, target: Path, *, checks: bool = True) -> dict:
     """Import the relations under ``parquet_dir`` into a new DuckDB file, run the
     rules on it (``checks``), and move it onto ``target``. Returns
     {"relations", "rows", "failed"}; nothing is replaced on any error."""
+    from warehouse import quality, steps  # the refresh's own pieces, imported only to build
+
     relations = _relations(parquet_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     build_file = target.with_name(f".{target.name}.serving-{os.getpid()}")
-    build_file.unlink(missing_ok=True)
+    steps.remove(build_file)
     try:
         with duckdb.connect(str(build_file), config={"autoinstall_known_extensions": False}) as con:
             con.execute("set timezone = 'UTC'")
@@ -87,14 +89,9 @@ def build(parquet_dir: Path, target: Path, *, checks: bool = True) -> dict:
             rows = sum(con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in relations)  # type: ignore[index]
             failed = None
             if checks:
-                from warehouse import quality
-
-                run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-serve"
-                _, failed = quality.run(con, run_id)
+                _, failed = quality.run(con, steps.new_run_id(datetime.now()))
             con.execute("checkpoint")
         os.replace(build_file, target)
     finally:
-        build_file.unlink(missing_ok=True)
-        for wal in build_file.parent.glob(build_file.name + ".wal"):
-            wal.unlink()
+        steps.remove(build_file)
     return {"relations": len(relations), "rows": rows, "failed": failed}
