@@ -6,7 +6,7 @@ Runs in the Spark environment (spark/.venv: dbt-spark, pyspark, duckdb):
     python spark/build_and_compare.py --warehouse W.duckdb --work DIR [--no-tests]
 
 The raw records are the refresh's own Parquet files (``raw/<name>/`` beside the
-warehouse: one file per document version, and the registry generation the
+warehouse: the record files of each run's document versions, and the registry generation the
 published warehouse was built from), registered as Spark tables over those
 same files (schema ``raw``); nothing is exported. dbt builds into
 schema ``juesuan`` of a local metastore kept in DIR, so a second run against

@@ -82,9 +82,12 @@ def _hand_warehouse(db: Path) -> None:
     files.ensure()
     registry = files.open_registry()
     reg = registry.con
-    for doc_id, unit, tables, lines in (
-        ("hand1", "手算单位", ["03", "05", "06"], HAND_DOCUMENT),
-        ("hand2", "手算单位二", ["03", "05"], HAND_DOCUMENT_2),
+    for part, (doc_id, unit, tables, lines) in enumerate(
+        (
+            ("hand1", "手算单位", ["03", "05", "06"], HAND_DOCUMENT),
+            ("hand2", "手算单位二", ["03", "05"], HAND_DOCUMENT_2),
+        ),
+        start=1,
     ):
         cells: dict[str, list] = {k: [] for k in ("table", "row_label", "subject_code", "column", "amount",
                                                    "page", "row")}  # fmt: skip
@@ -94,7 +97,7 @@ def _hand_warehouse(db: Path) -> None:
                     cells[key].append(value)
         problems = ({"severity": ["error"], "table": ["05"], "code": ["table_empty"], "message": ["05 表未能读取"]}
                     if doc_id == "hand1" else {})  # fmt: skip
-        name = files.record_name(doc_id, "r1")
+        name = files.record_name("r1", part)
         files.write_record(name, rawstore._records(doc_id, "r1", cells, {}, problems))
         reg.execute(
             """insert into raw_documents (document_id, source_path, file_name, format, unit_name, fiscal_year,

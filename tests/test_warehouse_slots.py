@@ -78,13 +78,22 @@ def test_the_standby_caught_up_and_python_tables_are_rewritten(district):
 def test_raw_records_are_files_outside_the_warehouse(district):
     _, wh, runs, _ = district
     raw = wh.parent / "raw" / "warehouse"
-    records = sorted(p.name for p in (raw / "records").iterdir())
-    assert len(records) == 5 and all(n.endswith(".parquet") for n in records)
+    records = sorted(f"records/{p.name}" for p in (raw / "records").iterdir())
+    # one file per run that read documents (3 + 1 + 1 versions), each named by the registry
+    assert records == sorted(f"records/{r.run_id}-00001.parquet" for r in runs)
     assert (raw / "registry" / "current").resolve().name == runs[-1].run_id
     with duckdb.connect() as con:
         kinds = dict(con.execute(
             f"select record, count(*) from read_parquet('{raw}/records/*.parquet') group by 1"
         ).fetchall())  # fmt: skip
+        named = con.execute(
+            "select count(distinct records_file), count(*) "
+            f"from read_parquet('{raw}/registry/current/raw_documents.parquet')"
+        ).fetchone()
+        versions = con.execute(
+            f"select count(distinct (document_id, loaded_run_id)) from read_parquet('{raw}/records/*.parquet')"
+        ).fetchone()[0]
+    assert named == (3, 5) and versions == 5
     with duckdb.connect(str(wh), read_only=True) as con:
         lines = con.execute("select count(*) from raw_lines").fetchone()[0]
         tables = dict(con.execute(
@@ -128,3 +137,28 @@ def test_rebuild_makes_the_marts_from_the_raw_files_without_parsing(district):
     assert s.status == "success" and s.full_rebuild
     assert s.documents_parsed == 0
     assert answers(wh) == before
+
+
+def test_a_run_splits_its_versions_over_files_and_lands_each_once(tmp_path, monkeypatch):
+    from warehouse import rawstore
+
+    inbox = tmp_path / "inbox"
+    synth.write_corpus(inbox, n_units=3, years=(2022, 2023))
+    whole = refresh(inbox, tmp_path / "whole" / "warehouse.duckdb", parser=PARSER, checks=False)
+    monkeypatch.setattr(rawstore, "VERSIONS_PER_FILE", 4)
+    wh = tmp_path / "split" / "warehouse.duckdb"
+    split = refresh(inbox, wh, parser=PARSER, checks=False)
+    assert whole.status == split.status == "success"
+    raw = wh.parent / "raw" / "warehouse"
+    with duckdb.connect() as con:
+        per_file = con.execute(
+            "select filename, count(distinct document_id) "
+            f"from read_parquet('{raw}/records/*.parquet', filename = true) group by 1 order by 1"
+        ).fetchall()
+    assert [n for _, n in per_file] == [4, 2]
+    with duckdb.connect(str(wh), read_only=True) as con:
+        landed = con.execute(
+            "select count(*), count(distinct (document_id, line_no)), count(distinct document_id) from raw_lines"
+        ).fetchone()
+    assert landed[0] == landed[1] and landed[2] == 6
+    assert answers(wh) == answers(tmp_path / "whole" / "warehouse.duckdb")

@@ -1,7 +1,10 @@
 """The raw layer on disk, outside the warehouse files (``<dir>/raw/<warehouse stem>/``):
 
-    records/<sha256>-<run id>.parquet   one immutable file per document version:
-                                        its cells, narrative facts and problems
+    records/<run id>-<part>.parquet     immutable files of one run's document versions
+                                        (up to 1,000 each): their cells, narrative
+                                        facts and problems, keyed by document_id
+                                        (sha256) and loaded_run_id; the registry row
+                                        of a version names its file
     registry/<run id>/<table>.parquet   one generation of the small registry tables
                                         (raw_documents, raw_files, raw_quarantine,
                                         raw_unit_seed, raw_meta)
@@ -89,14 +92,15 @@ class RawFiles:
         p = self.registry / link
         return p.resolve() if p.is_symlink() and p.resolve().is_dir() else None
 
-    def record_name(self, document_id: str, run_id: str) -> str:
-        return f"records/{document_id}-{run_id}.parquet"
+    @staticmethod
+    def record_name(run_id: str, part: int) -> str:
+        return f"records/{run_id}-{part:05d}.parquet"
 
     def write_record(self, name: str, table: pa.Table) -> None:
-        """One document version's records: temp name, then rename. Not fsynced one
-        by one (10,000 fsyncs cost 15 s here): ``Registry.stage`` syncs the
-        filesystem once before a generation names them, so a power loss can only
-        leave files no generation names (removed by the next run)."""
+        """One record file: temp name, then rename. Not fsynced one by one:
+        ``Registry.stage`` syncs the filesystem once before a generation names
+        them, so a power loss can only leave files no generation names (removed
+        by the next run)."""
         tmp = self.tmp / Path(name).name
         pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, self.root / name)

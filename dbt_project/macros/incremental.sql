@@ -176,3 +176,16 @@
         select 1
     {%- endif %}
 {% endmacro %}
+
+{# A record file holds a whole run's document versions, so an incremental
+   build reads only the versions that this table does not hold yet. #}
+{% macro not_yet_landed(records) %}
+    {%- if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as landed
+            where
+                landed.document_id = {{ records }}.document_id
+                and landed.loaded_run_id = {{ records }}.loaded_run_id
+        )
+    {%- endif %}
+{% endmacro %}

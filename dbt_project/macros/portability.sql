@@ -167,10 +167,11 @@
 {# The record files to land, one kind of record at a time
    (models/staging/landed/raw_lines.sql, raw_facts, raw_problems; kind = line,
    fact, problem; count = the registry's column counting that kind).
-   DuckDB: read_parquet over exactly the files of the document versions that
+   DuckDB: read_parquet over exactly the files holding document versions that
    have records of this kind and that the landing table does not hold yet
-   (their names are in the registry), so an incremental build opens only the
-   new files; an empty typed relation when there are none. Spark: the table
+   (their names are in the registry; a file holds one run's versions), so an
+   incremental build opens only the new files; an empty typed relation when
+   there are none. Spark: the table
    over all record files (the model's join with the registry keeps each
    document's registered version). #}
 {% macro raw_record_rows(count) -%}
@@ -179,7 +180,7 @@
 
 {% macro default__raw_record_rows(count) -%}
     {%- set pending -%}
-        select registered.records_file
+        select distinct registered.records_file
         from {{ source('raw', 'raw_documents') }} as registered
         where registered.records_file is not null and registered.{{ count }} > 0
         {%- if is_incremental() %}

@@ -18,4 +18,6 @@ inner join {{ source('raw', 'raw_documents') }} as documents
     on
         records.document_id = documents.document_id
         and records.loaded_run_id = documents.loaded_run_id
-where records.record = 'line'
+where
+    records.record = 'line'
+    {{ not_yet_landed('records') }}

@@ -13,4 +13,6 @@ inner join {{ source('raw', 'raw_documents') }} as documents
     on
         records.document_id = documents.document_id
         and records.loaded_run_id = documents.loaded_run_id
-where records.record = 'problem'
+where
+    records.record = 'problem'
+    {{ not_yet_landed('records') }}
