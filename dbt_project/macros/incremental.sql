@@ -189,3 +189,58 @@
         )
     {%- endif %}
 {% endmacro %}
+
+{#
+  The data-quality residuals (models/rules/): rule_residuals is incremental on
+  DuckDB, keyed per document by rule_scope (the document's version, unit, year
+  and previous-year document); the rule views read only rule_scope's documents,
+  so an add-one build computes the new document's checks, not the district's.
+  Spark: a table rebuilt whole (rule_scope holds every document).
+#}
+{% macro rule_residuals_config() %}
+    {{ return(adapter.dispatch('rule_residuals_config', 'juesuan')()) }}
+{% endmacro %}
+
+{% macro default__rule_residuals_config() %}
+    {% set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': "{{ prune_rechecked_residuals() }}",
+    } %}
+    {{ return(settings) }}
+{% endmacro %}
+
+{% macro spark__rule_residuals_config() %}
+    {{ return({'materialized': 'table'}) }}
+{% endmacro %}
+
+{# The built rule_residuals whose rows say which documents are checked
+   already (rule_scope), or none: build every document. #}
+{% macro rules_already_checked() %}
+    {{ return(adapter.dispatch('rules_already_checked', 'juesuan')()) }}
+{% endmacro %}
+
+{% macro default__rules_already_checked() %}
+    {%- if not execute or flags.FULL_REFRESH %}
+        {{ return(none) }}
+    {%- endif %}
+    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier='rule_residuals')) }}
+{% endmacro %}
+
+{% macro spark__rules_already_checked() %}
+    {{ return(none) }}
+{% endmacro %}
+
+{% macro prune_rechecked_residuals() %}
+    {%- if is_incremental() %}
+        delete from {{ this }} as done
+        where
+            done.document_id in (
+                select scope.document_id from {{ ref('rule_scope') }} as scope where scope.is_checked
+            )
+            or done.document_id not in (select current_documents.document_id from {{ ref('int_current_documents') }} as current_documents)
+    {%- else %}
+        select 1
+    {%- endif %}
+{% endmacro %}

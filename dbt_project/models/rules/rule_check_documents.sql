@@ -50,6 +50,11 @@ document_tables as (
         on
             documents.document_id = unreadable.document_id
             and check_tables.table_id = unreadable.table_id
+    where documents.document_id in (
+        select scope.document_id
+        from {{ ref('rule_scope') }} as scope
+        where scope.is_checked
+    )
 ),
 
 runnable as (

@@ -1,4 +1,4 @@
--- The cells of current documents as the rules see them: a missing row number
+-- The cells of the documents the rules read in this build (rule_scope), as the rules see them: a missing row number
 -- or label is 0 / '' and a missing amount is zero (a printed column with no
 -- number); row_key names the printed row (rule_rows) the cell belongs to.
 with cells as (
@@ -14,6 +14,7 @@ with cells as (
         column_key,
         coalesce(amount, 0) as amount
     from {{ ref('int_current_lines') }}
+    where document_id in (select scope.document_id from {{ ref('rule_scope') }} as scope)
 )
 
 select

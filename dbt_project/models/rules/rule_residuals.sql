@@ -1,11 +1,13 @@
-{{ config(materialized="table") }}
+{{ config(**rule_residuals_config()) }}
+-- depends_on: {{ ref('int_current_documents') }}
 
 -- The residual of every check that dbt computes (row_sum, tree, econ_tree,
 -- per_subject, and the equations over table cells), with its tolerance
 -- (rules.yml `tolerance`: addends = 0.01 per non-zero addend, at least 0.01;
 -- exact = 0.005) and its excess over it (> 0: the identity does not hold, or
 -- for `op` le / ge the inequality is broken; Great Expectations judges it per
--- rule).
+-- rule). Only the documents rule_scope checks in this build (incremental on
+-- DuckDB, macros/incremental.sql), each row with the key it was checked under.
 {%- set columns = ['rule_id', 'check_no', 'document_id', 'table_id', 'row_label', 'check_location',
                    'page_no', 'tolerance_policy', 'expected', 'actual', 'addends'] %}
 {%- set models = {'rule_row_sum_residuals': none, 'rule_tree_residuals': none,
@@ -51,8 +53,8 @@ select
     judged.rule_id,
     judged.check_no,
     judged.document_id,
-    documents.unit_id,
-    documents.fiscal_year,
+    scope.unit_id,
+    scope.fiscal_year,
     judged.table_id,
     judged.row_label,
     judged.check_location,
@@ -67,7 +69,11 @@ select
         when judged.op = 'le' then judged.difference
         when judged.op = 'ge' then -judged.difference
         else abs(judged.difference)
-    end - judged.tolerance - 0.000001 as excess
+    end - judged.tolerance - 0.000001 as excess,
+    scope.document_loaded_at,
+    scope.prior_document_id,
+    scope.prior_document_loaded_at
 from judged
-inner join {{ ref('int_current_documents') }} as documents
-    on judged.document_id = documents.document_id
+inner join {{ ref('rule_scope') }} as scope
+    on judged.document_id = scope.document_id
+where scope.is_checked
