@@ -8,6 +8,7 @@
 -- (new, re-read, re-resolved, or its previous year changed); otherwise (first
 -- build, --full-refresh, Spark) every current document is.
 {%- set done = rules_already_checked() %}
+{%- set key = ['document_id', 'unit_id', 'fiscal_year', 'document_loaded_at', 'prior_document_id', 'prior_document_loaded_at'] %}
 
 with keyed as (
     select
@@ -25,46 +26,31 @@ with keyed as (
 ),
 
 to_check as (
-    select
-        keyed.document_id,
-        keyed.unit_id,
-        keyed.fiscal_year,
-        keyed.document_loaded_at,
-        keyed.prior_document_id,
-        keyed.prior_document_loaded_at
+    select keyed.*
     from keyed
     {%- if done is not none %}
         where not exists (
             select 1
             from {{ done }} as done
             where
-                done.document_id = keyed.document_id
-                and done.unit_id = keyed.unit_id
-                and done.fiscal_year = keyed.fiscal_year
-                and done.document_loaded_at = keyed.document_loaded_at
-                and done.prior_document_id is not distinct from keyed.prior_document_id
-                and done.prior_document_loaded_at is not distinct from keyed.prior_document_loaded_at
+                {%- for column in key %}
+                    {{ 'and' if not loop.first }} done.{{ column }} is not distinct from keyed.{{ column }}
+                {%- endfor %}
         )
     {%- endif %}
 )
 
 select
-    to_check.document_id,
-    to_check.unit_id,
-    to_check.fiscal_year,
-    to_check.document_loaded_at,
-    to_check.prior_document_id,
-    to_check.prior_document_loaded_at,
+    {%- for column in key %}
+        to_check.{{ column }},
+    {%- endfor %}
     true as is_checked
 from to_check
 union all
 select
-    keyed.document_id,
-    keyed.unit_id,
-    keyed.fiscal_year,
-    keyed.document_loaded_at,
-    keyed.prior_document_id,
-    keyed.prior_document_loaded_at,
+    {%- for column in key %}
+        keyed.{{ column }},
+    {%- endfor %}
     false as is_checked
 from keyed
 where
